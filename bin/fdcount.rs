@@ -1,0 +1,8 @@
+use leakhunt::error::{main_with, Error, Status};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    main_with("fdcount", || -> Result<Status, Error> {
+        Err(Error::failure("not built yet"))
+    })
+}

@@ -1,0 +1,175 @@
+//! Errors and exit statuses shared by every tool.
+//!
+//! Every message is printed as `tool: context: cause` on one line, and the
+//! exit status says what kind of failure it was, so scripts can tell a typo in
+//! a command line from a process that went away.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::process::ExitCode;
+use std::sync::OnceLock;
+
+/// The documented exit statuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Everything went as asked (also: the reader closed the pipe, or a
+    /// signal ended a watch).
+    Success = 0,
+    /// A runtime failure: the process is gone, bad data under `--strict`,
+    /// a read or write error.
+    Failure = 1,
+    /// The command line is wrong.
+    Usage = 2,
+    /// `tsplot --fail-on-growth`: a series grew faster than allowed.
+    Growth = 3,
+}
+
+impl From<Status> for ExitCode {
+    fn from(s: Status) -> ExitCode {
+        ExitCode::from(s as u8)
+    }
+}
+
+#[derive(Debug)]
+pub enum Error {
+    /// A bad command line: exit 2.
+    Usage(String),
+    /// Anything that went wrong at run time: exit 1.
+    Failure(String),
+    /// The reader went away (EPIPE): stop at once, say nothing, exit 0.
+    Quiet,
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    pub fn usage(msg: impl Into<String>) -> Error {
+        Error::Usage(msg.into())
+    }
+
+    pub fn failure(msg: impl Into<String>) -> Error {
+        Error::Failure(msg.into())
+    }
+
+    /// An I/O error with what we were doing; a closed pipe becomes `Quiet`.
+    pub fn io(context: impl fmt::Display, e: io::Error) -> Error {
+        if is_broken_pipe(&e) {
+            Error::Quiet
+        } else {
+            Error::Failure(format!("{context}: {}", describe(&e)))
+        }
+    }
+
+    pub fn status(&self) -> Status {
+        match self {
+            Error::Usage(_) => Status::Usage,
+            Error::Failure(_) => Status::Failure,
+            Error::Quiet => Status::Success,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Usage(m) | Error::Failure(m) => f.write_str(m),
+            Error::Quiet => f.write_str("broken pipe"),
+        }
+    }
+}
+
+impl From<lexopt::Error> for Error {
+    fn from(e: lexopt::Error) -> Error {
+        Error::Usage(e.to_string())
+    }
+}
+
+pub fn is_broken_pipe(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::BrokenPipe
+}
+
+/// The cause of an I/O error as a user wants to read it: std appends
+/// " (os error N)", which says nothing the text does not.
+pub fn describe(e: &io::Error) -> String {
+    let s = e.to_string();
+    let s = match s.rfind(" (os error ") {
+        Some(i) if s.ends_with(')') => &s[..i],
+        _ => &s,
+    };
+    let mut c = s.chars();
+    match c.next() {
+        Some(first) => first.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+static TOOL: OnceLock<&'static str> = OnceLock::new();
+
+/// The running tool's name, for message prefixes.
+pub fn tool() -> &'static str {
+    TOOL.get().copied().unwrap_or("leakhunt")
+}
+
+/// Prints `tool: msg` on stderr. A closed stderr must not turn a warning
+/// into a panic, so write errors are ignored.
+pub fn warn(msg: impl fmt::Display) {
+    let mut e = io::stderr().lock();
+    let _ = writeln!(e, "{}: {msg}", tool());
+}
+
+/// Runs a tool's body and turns its outcome into the exit status: the one
+/// place where errors are printed.
+pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> ExitCode {
+    let _ = TOOL.set(tool);
+    // A bug must still read as one line from this tool, not a Rust backtrace.
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        warn(format_args!(
+            "internal error: {msg}{at} (please report this)"
+        ));
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)) {
+        Ok(Ok(status)) => status.into(),
+        Ok(Err(Error::Quiet)) => Status::Success.into(),
+        Ok(Err(e)) => {
+            warn(&e);
+            if let Error::Usage(_) = e {
+                let mut err = io::stderr().lock();
+                let _ = writeln!(err, "Try '{tool} --help' for more information.");
+            }
+            e.status().into()
+        }
+        Err(_) => ExitCode::from(101),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describe_drops_os_error_suffix() {
+        let e = io::Error::from_raw_os_error(libc::ENOENT);
+        assert_eq!(describe(&e), "no such file or directory");
+    }
+
+    #[test]
+    fn broken_pipe_is_quiet() {
+        let e = io::Error::from_raw_os_error(libc::EPIPE);
+        assert!(matches!(Error::io("writing", e), Error::Quiet));
+        let e = io::Error::from_raw_os_error(libc::ENOSPC);
+        match Error::io("writing stdout", e) {
+            Error::Failure(m) => assert_eq!(m, "writing stdout: no space left on device"),
+            other => panic!("{other:?}"),
+        }
+    }
+}

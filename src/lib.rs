@@ -1,0 +1,12 @@
+//! leakhunt: small Unix filters for catching slow resource leaks.
+//!
+//! The three binaries in `bin/` are thin: they parse arguments and call into
+//! this library, which holds everything they share (exit statuses, error
+//! reporting, buffered output, signal handling, time zones) and one module per
+//! concern.
+
+pub mod cli;
+pub mod error;
+pub mod output;
+pub mod signals;
+pub mod tz;

@@ -1,0 +1,148 @@
+//! SIGINT/SIGTERM (and other signals) as events a loop can wait on.
+//!
+//! signal-hook installs its handlers with SA_RESTART, so a blocking `read` or
+//! `sleep` would carry on after Ctrl-C. Instead every tool waits with `ppoll`
+//! on the file descriptor it cares about *and* a self-pipe the handler writes
+//! to: a signal wakes the wait at once, and the loop ends cleanly after
+//! flushing what it has.
+
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::os::unix::net::UnixStream;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use libc::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
+
+/// The signals that end a watch loop.
+pub const STOP: &[libc::c_int] = &[SIGINT, SIGTERM];
+
+/// Why a wait returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wake {
+    /// The watched fd is readable (or at end of file, or in error: a read
+    /// will tell which).
+    Ready,
+    /// A signal arrived; its number.
+    Signal(libc::c_int),
+    /// The timeout passed.
+    Timeout,
+}
+
+pub struct Signals {
+    rx: UnixStream,
+    last: Arc<AtomicUsize>,
+}
+
+impl Signals {
+    /// Routes `sigs` to this waiter. Call once, early, before any thread.
+    pub fn install(sigs: &[libc::c_int]) -> io::Result<Signals> {
+        let (rx, tx) = UnixStream::pair()?;
+        rx.set_nonblocking(true)?;
+        tx.set_nonblocking(true)?;
+        let last = Arc::new(AtomicUsize::new(0));
+        for &s in sigs {
+            signal_hook::flag::register_usize(s, Arc::clone(&last), s as usize)?;
+            signal_hook::low_level::pipe::register(s, tx.try_clone()?)?;
+        }
+        Ok(Signals { rx, last })
+    }
+
+    /// The last signal that arrived since the previous call, if any.
+    pub fn caught(&self) -> Option<libc::c_int> {
+        self.drain();
+        match self.last.swap(0, Ordering::SeqCst) {
+            0 => None,
+            s => Some(s as libc::c_int),
+        }
+    }
+
+    fn drain(&self) {
+        let mut buf = [0u8; 64];
+        // SAFETY: reading into a stack buffer from our own nonblocking socket.
+        while unsafe { libc::read(self.rx.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+    }
+
+    /// Waits until `fd` is readable, a signal arrives, or `timeout` passes
+    /// (`None`: no timeout; `fd` None: just sleep). Makes no allocation.
+    pub fn wait(&self, fd: Option<RawFd>, timeout: Option<Duration>) -> io::Result<Wake> {
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        let mut fds = [
+            libc::pollfd {
+                fd: self.rx.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: fd.unwrap_or(-1),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        let ts = timeout.map(|d| libc::timespec {
+            tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+            tv_nsec: d.subsec_nanos() as libc::c_long,
+        });
+        let tsp = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: fds and ts live across the call; a negative fd is ignored by ppoll.
+        let n = unsafe { libc::ppoll(fds.as_mut_ptr(), 2, tsp, std::ptr::null()) };
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        if n > 0 && fds[1].revents != 0 {
+            return Ok(Wake::Ready);
+        }
+        Ok(if n == 0 { Wake::Timeout } else { Wake::Ready })
+    }
+
+    /// Whether `fd` has data (or EOF) ready right now, without blocking.
+    pub fn ready_now(fd: RawFd) -> bool {
+        let mut p = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd on the stack.
+        unsafe { libc::poll(&mut p, 1, 0) > 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::time::Instant;
+
+    #[test]
+    fn timeout_and_readiness() {
+        let s = Signals::install(&[libc::SIGUSR2]).unwrap();
+        let t = Instant::now();
+        assert_eq!(
+            s.wait(None, Some(Duration::from_millis(20))).unwrap(),
+            Wake::Timeout
+        );
+        assert!(t.elapsed() >= Duration::from_millis(20));
+        let (a, mut b) = UnixStream::pair().unwrap();
+        assert!(!Signals::ready_now(a.as_raw_fd()));
+        b.write_all(b"x").unwrap();
+        assert!(Signals::ready_now(a.as_raw_fd()));
+        assert_eq!(s.wait(Some(a.as_raw_fd()), None).unwrap(), Wake::Ready);
+        signal_hook::low_level::raise(libc::SIGUSR2).unwrap();
+        assert_eq!(
+            s.wait(Some(a.as_raw_fd()), None).unwrap(),
+            Wake::Signal(libc::SIGUSR2)
+        );
+        assert_eq!(s.caught(), None);
+    }
+}
