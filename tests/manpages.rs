@@ -1,0 +1,89 @@
+//! Every option a tool's `--help` lists is documented in its man page, and
+//! every option the man page documents is in `--help`.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+/// Option names (`-p`, `--header`) in a text: a dash-led word at the start or
+/// after a space, comma, bracket or pipe. roff escapes (`\-`, `\fB`) are
+/// removed first.
+fn options(text: &str) -> BTreeSet<String> {
+    let text = text
+        .replace("\\-", "-")
+        .replace("\\fB", "")
+        .replace("\\fI", "")
+        .replace("\\fR", "")
+        .replace("\\fP", "");
+    let mut out = BTreeSet::new();
+    let b = text.as_bytes();
+    for i in 0..b.len() {
+        let before = if i == 0 { b' ' } else { b[i - 1] };
+        if b[i] != b'-' || !matches!(before, b' ' | b'\n' | b'\t' | b',' | b'[' | b'|' | b'(') {
+            continue;
+        }
+        let long = b.get(i + 1) == Some(&b'-');
+        let start = if long { i + 2 } else { i + 1 };
+        let mut end = start;
+        while end < b.len() && (b[end].is_ascii_alphanumeric() || (long && b[end] == b'-')) {
+            end += 1;
+        }
+        let name = &text[start..end];
+        let first_alpha = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
+        if !first_alpha || (!long && name.len() != 1) || (long && name.len() < 2) {
+            continue;
+        }
+        out.insert(text[i..end].to_string());
+    }
+    out
+}
+
+fn check(tool: &str, bin: &str) {
+    let help = Command::new(bin).arg("--help").output().expect("run --help");
+    assert!(help.status.success(), "{tool} --help failed");
+    let help = String::from_utf8(help.stdout).unwrap();
+    let man_path = format!("{}/man/{tool}.1", env!("CARGO_MANIFEST_DIR"));
+    let man = std::fs::read_to_string(&man_path).expect("man page exists");
+    // Only the OPTIONS section of the man page defines options; examples may
+    // show other tools' flags (lsof -i, ts -s).
+    let opts_section = man
+        .split("\n.SH ")
+        .find(|s| s.starts_with("OPTIONS"))
+        .unwrap_or_else(|| panic!("{man_path} has no OPTIONS section"));
+    let in_help = options(&help);
+    let in_man = options(opts_section);
+    assert!(!in_help.is_empty(), "no options found in {tool} --help");
+    let missing_in_man: Vec<_> = in_help.difference(&in_man).collect();
+    let missing_in_help: Vec<_> = in_man.difference(&in_help).collect();
+    assert!(
+        missing_in_man.is_empty() && missing_in_help.is_empty(),
+        "{tool}: in --help but not man/{tool}.1 OPTIONS: {missing_in_man:?}; \
+         in the man page but not --help: {missing_in_help:?}"
+    );
+    for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
+        assert!(man.contains(&format!(".SH {section}")) || man.contains(&format!(".SH \"{section}\"")),
+            "man/{tool}.1 lacks a {section} section");
+    }
+}
+
+#[test]
+fn option_extraction() {
+    let found = options("  -p, --pid PID   x\n  [--header] -k KIND a-b --x 5 -3 \\fB\\-\\-utc\\fR");
+    let want: BTreeSet<String> =
+        ["-p", "--pid", "--header", "-k", "--utc"].iter().map(|s| s.to_string()).collect();
+    assert_eq!(found, want);
+}
+
+#[test]
+fn fdcount_help_matches_man() {
+    check("fdcount", env!("CARGO_BIN_EXE_fdcount"));
+}
+
+#[test]
+fn tstamp_help_matches_man() {
+    check("tstamp", env!("CARGO_BIN_EXE_tstamp"));
+}
+
+#[test]
+fn tsplot_help_matches_man() {
+    check("tsplot", env!("CARGO_BIN_EXE_tsplot"));
+}
