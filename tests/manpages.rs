@@ -38,7 +38,10 @@ fn options(text: &str) -> BTreeSet<String> {
 }
 
 fn check(tool: &str, bin: &str) {
-    let help = Command::new(bin).arg("--help").output().expect("run --help");
+    let help = Command::new(bin)
+        .arg("--help")
+        .output()
+        .expect("run --help");
     assert!(help.status.success(), "{tool} --help failed");
     let help = String::from_utf8(help.stdout).unwrap();
     let man_path = format!("{}/man/{tool}.1", env!("CARGO_MANIFEST_DIR"));
@@ -59,17 +62,29 @@ fn check(tool: &str, bin: &str) {
         "{tool}: in --help but not man/{tool}.1 OPTIONS: {missing_in_man:?}; \
          in the man page but not --help: {missing_in_help:?}"
     );
-    for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "EXAMPLES", "SEE ALSO"] {
-        assert!(man.contains(&format!(".SH {section}")) || man.contains(&format!(".SH \"{section}\"")),
-            "man/{tool}.1 lacks a {section} section");
+    for section in [
+        "NAME",
+        "SYNOPSIS",
+        "DESCRIPTION",
+        "OPTIONS",
+        "EXIT STATUS",
+        "EXAMPLES",
+        "SEE ALSO",
+    ] {
+        assert!(
+            man.contains(&format!(".SH {section}")) || man.contains(&format!(".SH \"{section}\"")),
+            "man/{tool}.1 lacks a {section} section"
+        );
     }
 }
 
 #[test]
 fn option_extraction() {
     let found = options("  -p, --pid PID   x\n  [--header] -k KIND a-b --x 5 -3 \\fB\\-\\-utc\\fR");
-    let want: BTreeSet<String> =
-        ["-p", "--pid", "--header", "-k", "--utc"].iter().map(|s| s.to_string()).collect();
+    let want: BTreeSet<String> = ["-p", "--pid", "--header", "-k", "--utc"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert_eq!(found, want);
 }
 
