@@ -57,7 +57,7 @@ pub fn duration(opt: &str, value: &str) -> Result<Duration> {
         _ => return Err(bad()),
     };
     let secs = n * scale;
-    if !secs.is_finite() || secs < 0.0 || secs > 1e12 {
+    if !secs.is_finite() || !(0.0..=1e12).contains(&secs) {
         return Err(bad());
     }
     Ok(Duration::from_secs_f64(secs))
