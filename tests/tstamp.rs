@@ -391,25 +391,27 @@ fn closed_pipe_is_quiet() {
 }
 
 #[test]
-fn sigterm_flushes_and_exits_quietly() {
-    let mut child = cmd(&[], "UTC", Some("1764000000"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
-    stdin.write_all(b"partial").unwrap();
-    let mut got = [0u8; 18];
-    stdout.read_exact(&mut got).unwrap();
-    assert_eq!(&got, b"1764000000,partial");
-    // SAFETY: signalling our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    assert!(o.stderr.is_empty());
-    drop(stdin);
+fn sigterm_and_sigint_flush_and_exit_quietly() {
+    for sig in [libc::SIGTERM, libc::SIGINT] {
+        let mut child = cmd(&[], "UTC", Some("1764000000"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let mut stdout = child.stdout.take().unwrap();
+        stdin.write_all(b"partial").unwrap();
+        let mut got = [0u8; 18];
+        stdout.read_exact(&mut got).unwrap();
+        assert_eq!(&got, b"1764000000,partial");
+        // SAFETY: signalling our own child.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "signal {sig}");
+        assert!(o.stderr.is_empty());
+        drop(stdin);
+    }
 }
 
 /// Same input, same formats: `tstamp -d ' ' FMT` against moreutils `ts FMT`.
