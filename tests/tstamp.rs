@@ -3,7 +3,7 @@
 use proptest::prelude::*;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tstamp");
 
@@ -242,6 +242,16 @@ fn interactive(args: &[&str], tz: &str, now: Option<&str>, lines: &[&str]) -> Ve
         .unwrap();
     let mut stdin = child.stdin.take().unwrap();
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // A tstamp that waits for more input before writing would block the
+    // read below for ever: after 20 s it is killed and the test fails.
+    let (done, wait) = std::sync::mpsc::channel::<()>();
+    let pid = child.id() as i32;
+    let watchdog = std::thread::spawn(move || {
+        if wait.recv_timeout(Duration::from_secs(20)).is_err() {
+            // SAFETY: our child, still unreaped (we hold its Child).
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    });
     let mut got = Vec::new();
     for l in lines {
         stdin.write_all(format!("{l}\n").as_bytes()).unwrap();
@@ -251,6 +261,8 @@ fn interactive(args: &[&str], tz: &str, now: Option<&str>, lines: &[&str]) -> Ve
         assert!(s.ends_with(&format!("{l}\n")), "{s:?}");
         got.push(s);
     }
+    done.send(()).unwrap();
+    watchdog.join().unwrap();
     drop(stdin);
     assert!(child.wait().unwrap().success());
     got
