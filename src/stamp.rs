@@ -310,6 +310,7 @@ fn iso(out: &mut Vec<u8>, secs: i64, nanos: u32, off: &Offset, unit: Unit, utc: 
 /// memchr does the tail.
 #[inline]
 fn for_each_newline(data: &[u8], mut f: impl FnMut(usize)) {
+    #[allow(unused_mut)] // only the x86_64 block moves it
     let mut i = 0;
     #[cfg(target_arch = "x86_64")]
     {
