@@ -9,4 +9,6 @@ pub mod cli;
 pub mod error;
 pub mod output;
 pub mod signals;
+pub mod stamp;
+pub mod timefmt;
 pub mod tz;

@@ -58,6 +58,13 @@ impl Signals {
         }
     }
 
+    /// Whether a signal arrived that `caught` or `wait` has not reported
+    /// yet: an atomic load, no system call, for a loop busy with data that
+    /// checks between blocks.
+    pub fn pending(&self) -> bool {
+        self.last.load(Ordering::SeqCst) != 0
+    }
+
     fn drain(&self) {
         let mut buf = [0u8; 64];
         // SAFETY: reading into a stack buffer from our own nonblocking socket.
@@ -144,5 +151,10 @@ mod tests {
             Wake::Signal(libc::SIGUSR2)
         );
         assert_eq!(s.caught(), None);
+        assert!(!s.pending());
+        signal_hook::low_level::raise(libc::SIGUSR2).unwrap();
+        assert!(s.pending());
+        assert_eq!(s.caught(), Some(libc::SIGUSR2));
+        assert!(!s.pending());
     }
 }
