@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod error;
+pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod output;
