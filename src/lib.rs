@@ -10,6 +10,7 @@ pub mod error;
 pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod html;
 pub mod output;
 pub mod series;
 pub mod signals;
