@@ -6,6 +6,7 @@
 //! concern.
 
 pub mod cli;
+pub mod completions;
 pub mod error;
 pub mod follow;
 #[doc(hidden)]
