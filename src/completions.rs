@@ -36,6 +36,16 @@ pub struct Opt {
     pub help: &'static str,
 }
 
+/// An `Opt`, in one line per option in a tool's table.
+pub const fn opt(short: Option<char>, long: &'static str, value: Value, help: &'static str) -> Opt {
+    Opt {
+        short,
+        long,
+        value,
+        help,
+    }
+}
+
 /// The shells supported, for the usage message.
 pub const SHELLS: &str = "bash, zsh or fish";
 
