@@ -7,7 +7,9 @@
 
 pub mod cli;
 pub mod error;
+pub mod fdcount;
 pub mod output;
+pub mod procfs;
 pub mod series;
 pub mod signals;
 pub mod stamp;
