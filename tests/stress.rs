@@ -11,11 +11,8 @@ use std::time::{Duration, Instant};
 
 const TSTAMP: &str = env!("CARGO_BIN_EXE_tstamp");
 
-fn vm_hwm_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
+mod common;
+use common::vm_hwm_kib;
 
 /// 10 GiB of 1 kB lines, generated on the fly: the output is the input with
 /// an 11-byte stamp per line, and tstamp's peak memory stays small.
