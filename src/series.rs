@@ -345,7 +345,7 @@ fn clip(s: &str) -> String {
 /// error text stamped into a log has spaces, a header written by a program
 /// does not.
 fn name_like(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && !s.contains(char::is_whitespace)
+    s.len() <= 64 && s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.contains(char::is_whitespace)
 }
 
 /// The CSV reader's state.
@@ -366,6 +366,8 @@ struct Csv {
     by_name: std::collections::HashMap<String, usize>,
     /// A data row was read from the current source.
     data_in_source: bool,
+    /// A header had a time in the time column (`tstamp` stamped it).
+    stamped_header: bool,
     /// `-x`/`-y` indices were checked against the first row.
     checked: bool,
     spans: Vec<Span>,
@@ -417,18 +419,6 @@ impl Parser {
         for c in opts.x.iter().chain(&opts.y) {
             if *c == Column::Index(0) {
                 return Err(Error::usage("column numbers start at 1"));
-            }
-        }
-        if !opts.no_time {
-            let x = match &opts.x {
-                None => Some(1),
-                Some(Column::Index(i)) => Some(*i),
-                Some(Column::Name(_)) => None,
-            };
-            if let Some(i) = x.filter(|i| opts.y.contains(&Column::Index(*i))) {
-                return Err(Error::usage(format!(
-                    "-y {i}: column {i} is the time column (see -x and --no-time)"
-                )));
             }
         }
         let time = time::TimeParser::new(opts.time_unit, opts.time_format.as_deref(), opts.zone)
@@ -727,30 +717,29 @@ impl Parser {
         r
     }
 
-    /// A row without numbers is a header if it comes first, or has text
-    /// where the time goes (`time,tcp`), or looks like the header a program
-    /// prints again when a log is appended to (`1764000000,3137:tcp`: as
-    /// many fields as before, names without spaces). Otherwise it is a
-    /// malformed data row (`1764000000,fdcount: no such process`).
+    /// A row without numbers is a header if it is the first row of its
+    /// file; later, if it has as many fields as the rows before it, names
+    /// without spaces, and either text where the time goes (`time,tcp`) or
+    /// a time there after a header that had one too (the header a program
+    /// prints again when a stamped log is appended to: `1764000000,3137:tcp`).
+    /// Otherwise it is a malformed data row (`1764000000,abc` in the seed
+    /// log, or an error message stamped into the log).
     fn is_header(&self, fields: &[&str], x: Option<usize>, kinds: &[Kind]) -> bool {
-        if !self.csv.data_in_source && self.csv.header.is_none() {
-            return true;
-        }
-        if let Some(x) = x {
-            match fields.get(x) {
-                Some(t) if self.time.parse(t).is_none() => return true,
-                None => return true,
-                _ => {}
-            }
-        }
         if !self.csv.data_in_source {
             return true;
         }
-        fields.len() == self.csv.width
+        let names = fields.len() == self.csv.width
             && fields
                 .iter()
                 .zip(kinds)
-                .all(|(f, k)| *k == Kind::Time || name_like(f))
+                .all(|(f, k)| *k == Kind::Time || name_like(f));
+        if !names {
+            return false;
+        }
+        match x.and_then(|x| fields.get(x)) {
+            Some(t) if self.time.parse(t).is_some() => self.csv.stamped_header,
+            _ => true,
+        }
     }
 
     fn header(&mut self, fields: &[&str]) -> Result<()> {
@@ -819,6 +808,9 @@ impl Parser {
             map.push(Some(self.series_named(name)?));
         }
         self.csv.col_series = map;
+        if let Some(t) = self.csv.x.and_then(|x| fields.get(x)) {
+            self.csv.stamped_header |= self.time.parse(t).is_some();
+        }
         self.csv.header = Some(fields.iter().map(|f| f.to_string()).collect());
         self.csv.width = fields.len();
         Ok(())
@@ -851,6 +843,14 @@ impl Parser {
             return Ok(());
         }
         self.csv.checked = true;
+        if let Some(x) = self.csv.x {
+            if self.opts.y.contains(&Column::Index(x + 1)) {
+                return Err(self.fatal(format!(
+                    "-y {0}: column {0} is the time column (see -x and --no-time)",
+                    x + 1
+                )));
+            }
+        }
         for (opt, c) in self
             .opts
             .x
@@ -1007,3 +1007,6 @@ impl Sink for Tee<'_> {
         self.1.point(series, time, value);
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -494,9 +494,8 @@ fn full_name(metric: &BTreeMap<String, String>) -> String {
 /// Names for a set of series: the metric name and the labels that tell
 /// them apart (labels with one value across all series say nothing).
 fn short_names<'a>(all: impl Iterator<Item = &'a BTreeMap<String, String>> + Clone) -> Vec<String> {
-    let n = all.clone().count();
     let mut common: BTreeMap<&str, &str> = BTreeMap::new();
-    if n > 1 {
+    {
         let mut it = all.clone();
         if let Some(first) = it.next() {
             common = first
