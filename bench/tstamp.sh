@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tstamp against cat, moreutils ts and gawk on 1M lines of 39 bytes and 100k
-# lines of 1 kB, in one run. Writes bench/RESULTS-tstamp.md (times and ratios).
+# lines of 1 kB, in one run. Writes bench/work/RESULTS-tstamp.md (times and ratios)
+# and appends `label,ratio` lines to bench/work/ratios.csv (bench/run collects both).
 #   bench/tstamp.sh            from the project root; builds the release binary
 # Needs hyperfine, moreutils (ts), gawk: apt-get install hyperfine moreutils gawk
 set -euo pipefail
@@ -41,9 +42,10 @@ for set in short long; do
     -n "ts '%.s'" "ts '%.s' < $in"
 done
 
-python3 - "$work" bench/RESULTS-tstamp.md <<'PY'
+mkdir -p bench/work
+python3 - "$work" bench/work/RESULTS-tstamp.md bench/work/ratios.csv <<'PY'
 import json, platform, subprocess, sys, datetime
-work, dest = sys.argv[1], sys.argv[2]
+work, dest, ratios = sys.argv[1], sys.argv[2], sys.argv[3]
 def load(s):
     r = {}
     for part in ("fast", "slow"):
@@ -53,7 +55,7 @@ def load(s):
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 ncpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 lines = [
-    "# tstamp benchmark", "",
+    "## tstamp: stamping lines", "",
     f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu}, {ncpu} CPUs "
     f"(shared with other jobs), Linux {platform.release()}; `bench/tstamp.sh`, hyperfine, output to a pipe.", "",
     "Inputs: *short* = 1,000,000 lines of 39 bytes (39 MB); *long* = 100,000 lines of 1 kB (102 MB).", "",
@@ -84,6 +86,12 @@ for s in ("short", "long"):
         ok &= good
         lines.append(f"- {'met' if good else 'MISSED'}: {name}: {v:.1f}{unit}")
 open(dest, "w").write("\n".join(lines) + "\n")
+with open(ratios, "a") as f:
+    for s in ("short", "long"):
+        r = res[s]
+        ts_s = r["ts '%s'"]
+        f.write(f"tstamp vs ts '%s' ({s} lines),{ts_s / r['tstamp']:.2f}\n")
+        f.write(f"tstamp vs gawk ({s} lines),{r['gawk systime'] / r['tstamp']:.2f}\n")
 print("\n".join(lines))
 sys.exit(0 if ok else 1)
 PY

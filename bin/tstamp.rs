@@ -1,6 +1,7 @@
 //! tstamp: prefix every line of stdin with the time it arrived.
 
 use leakhunt::cli;
+use leakhunt::completions::{self, opt, Opt, Value};
 use leakhunt::error::{main_with, Error, Result, Status};
 use leakhunt::output::{self, RawStdout};
 use leakhunt::signals::{self, Signals};
@@ -37,12 +38,56 @@ Options:
   -i, --incremental      Stamp with the time since the previous line
                          (default format %H:%M:%S)
   -m, --monotonic        Measure time with the monotonic clock
+      --completions SHELL
+                         Print a completion script for bash, zsh or fish
   -h, --help             Print this help
   -V, --version          Print the version
 
 Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 1 read or write error, 2 usage error.
 ";
+
+/// The options, for shell completions (tests/completions.rs keeps this in
+/// step with HELP).
+const OPTS: &[Opt] = &[
+    opt(
+        Some('d'),
+        "delimiter",
+        Value::Text("delimiter"),
+        "text between stamp and line",
+    ),
+    opt(None, "ms", Value::Flag, "integer epoch milliseconds"),
+    opt(None, "us", Value::Flag, "integer epoch microseconds"),
+    opt(None, "ns", Value::Flag, "integer epoch nanoseconds"),
+    opt(None, "iso", Value::Flag, "RFC 3339 time with UTC offset"),
+    opt(Some('u'), "utc", Value::Flag, "times in UTC"),
+    opt(
+        Some('s'),
+        "since-start",
+        Value::Flag,
+        "time since tstamp started",
+    ),
+    opt(
+        Some('i'),
+        "incremental",
+        Value::Flag,
+        "time since the previous line",
+    ),
+    opt(
+        Some('m'),
+        "monotonic",
+        Value::Flag,
+        "use the monotonic clock",
+    ),
+    opt(
+        None,
+        "completions",
+        Value::OneOf(&["bash", "zsh", "fish"]),
+        "print a completion script",
+    ),
+    opt(Some('h'), "help", Value::Flag, "print help"),
+    opt(Some('V'), "version", Value::Flag, "print the version"),
+];
 
 #[derive(Debug, Default, PartialEq)]
 struct Config {
@@ -54,6 +99,7 @@ struct Config {
     since_start: bool,
     incremental: bool,
     monotonic: bool,
+    completions: Option<String>,
     help: bool,
     version: bool,
 }
@@ -75,6 +121,7 @@ fn parse(mut p: lexopt::Parser) -> Result<Config> {
             Short('s') | Long("since-start") => c.since_start = true,
             Short('i') | Long("incremental") => c.incremental = true,
             Short('m') | Long("monotonic") => c.monotonic = true,
+            Long("completions") => c.completions = Some(cli::string("--completions", p.value()?)?),
             Short('h') | Long("help") => c.help = true,
             Short('V') | Long("version") => c.version = true,
             Value(v) if c.format.is_none() => c.format = Some(cli::string("FORMAT", v)?),
@@ -145,6 +192,10 @@ fn main() -> ExitCode {
         }
         if c.version {
             output::print(&cli::version_text("tstamp"))?;
+            return Ok(Status::Success);
+        }
+        if let Some(shell) = &c.completions {
+            output::print(&completions::script("tstamp", shell, OPTS, Value::Flag)?)?;
             return Ok(Status::Success);
         }
         let opts = options(c)?;

@@ -6,8 +6,15 @@
 //! concern.
 
 pub mod cli;
+pub mod completions;
 pub mod error;
+pub mod fdcount;
+pub mod follow;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod html;
 pub mod output;
+pub mod procfs;
 pub mod series;
 pub mod signals;
 pub mod stamp;

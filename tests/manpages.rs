@@ -1,5 +1,6 @@
-//! Every option a tool's `--help` lists is documented in its man page, and
-//! every option the man page documents is in `--help`.
+//! Every option a tool's `--help` lists is documented in its man page and
+//! completed by its shell completions, and the other way round; the
+//! completion scripts are valid bash, zsh and fish.
 
 use std::collections::BTreeSet;
 use std::process::Command;
@@ -78,6 +79,66 @@ fn check(tool: &str, bin: &str) {
     }
 }
 
+/// `tool --completions SHELL` for every shell: each names exactly the
+/// options of `--help` (the bash script lists them all in one word list) and
+/// parses in its shell where that shell is installed.
+fn check_completions(tool: &str, bin: &str) {
+    let help = Command::new(bin).arg("--help").output().unwrap();
+    let in_help = options(&String::from_utf8(help.stdout).unwrap());
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(bin)
+            .args(["--completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{tool} --completions {shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        for o in &in_help {
+            let named = match shell {
+                "fish" if o.starts_with("--") => script.contains(&format!(" -l {} ", &o[2..])),
+                "fish" => script.contains(&format!(" -s {} ", &o[1..])),
+                "zsh" => [",", "}", "'["]
+                    .iter()
+                    .any(|end| script.contains(&format!("{o}{end}"))),
+                // bash: the word list below is compared as a whole
+                _ => true,
+            };
+            assert!(named, "{tool} --completions {shell} lacks {o}:\n{script}");
+        }
+        if shell == "bash" {
+            let words = script
+                .lines()
+                .find(|l| l.contains("compgen -W \"-"))
+                .expect("bash script lists the options");
+            let list = words.split("compgen -W \"").nth(1).unwrap();
+            let listed = options(&format!(" {}", &list[..list.find('"').unwrap()]));
+            assert_eq!(listed, in_help, "{tool}: bash completion vs --help");
+        }
+        let checker: &[&str] = match shell {
+            "bash" => &["bash", "-n"],
+            "zsh" => &["zsh", "-n"],
+            _ => &["fish", "--no-execute"],
+        };
+        let path =
+            std::env::temp_dir().join(format!("leakhunt-{tool}-{}.{shell}", std::process::id()));
+        std::fs::write(&path, &script).unwrap();
+        match Command::new(checker[0])
+            .args(&checker[1..])
+            .arg(&path)
+            .output()
+        {
+            Ok(r) => assert!(
+                r.status.success(),
+                "{tool} --completions {shell} does not parse: {}",
+                String::from_utf8_lossy(&r.stderr)
+            ),
+            Err(_) => {
+                eprintln!("{shell} is not installed: syntax of its completion script not checked")
+            }
+        }
+        let _ = std::fs::remove_file(&path);
+    }
+}
+
 #[test]
 fn option_extraction() {
     let found = options("  -p, --pid PID   x\n  [--header] -k KIND a-b --x 5 -3 \\fB\\-\\-utc\\fR");
@@ -94,11 +155,26 @@ fn fdcount_help_matches_man() {
 }
 
 #[test]
+fn fdcount_completions_match_help() {
+    check_completions("fdcount", env!("CARGO_BIN_EXE_fdcount"));
+}
+
+#[test]
 fn tstamp_help_matches_man() {
     check("tstamp", env!("CARGO_BIN_EXE_tstamp"));
 }
 
 #[test]
+fn tstamp_completions_match_help() {
+    check_completions("tstamp", env!("CARGO_BIN_EXE_tstamp"));
+}
+
+#[test]
 fn tsplot_help_matches_man() {
     check("tsplot", env!("CARGO_BIN_EXE_tsplot"));
+}
+
+#[test]
+fn tsplot_completions_match_help() {
+    check_completions("tsplot", env!("CARGO_BIN_EXE_tsplot"));
 }
