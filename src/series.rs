@@ -718,17 +718,18 @@ impl Parser {
     }
 
     /// A row without numbers is a header if it is the first row of its
-    /// file; later, if it has as many fields as the rows before it, names
-    /// without spaces, and either text where the time goes (`time,tcp`) or
-    /// a time there after a header that had one too (the header a program
-    /// prints again when a stamped log is appended to: `1764000000,3137:tcp`).
-    /// Otherwise it is a malformed data row (`1764000000,abc` in the seed
-    /// log, or an error message stamped into the log).
+    /// file; later, if its names have no spaces (and, split by blanks, it
+    /// has as many fields as the rows before it), and either text where the
+    /// time goes (`time,tcp`) or a time there after a header that had one
+    /// too (the header a program prints again when a stamped log is
+    /// appended to: `1764000000,3137:tcp,3137:unix`). Otherwise it is a
+    /// malformed data row (`1764000000,abc` in the seed log, or an error
+    /// message stamped into the log).
     fn is_header(&self, fields: &[&str], x: Option<usize>, kinds: &[Kind]) -> bool {
         if !self.csv.data_in_source {
             return true;
         }
-        let names = fields.len() == self.csv.width
+        let names = (self.csv.delim != Some(Delim::Blanks) || fields.len() == self.csv.width)
             && fields
                 .iter()
                 .zip(kinds)

@@ -161,14 +161,15 @@ impl Jsonl {
                 }
             }
         };
-        let pid = obj
-            .iter()
-            .find(|(k, _)| k == "pid")
-            .and_then(|(_, v)| match v {
-                Value::Number(n) => Some(n.to_string()),
-                Value::String(s) => Some(s.clone()),
-                _ => None,
-            });
+        // The process a record is about: its pid, or with `fdcount -C NAME`
+        // (pid null) the command name, as fdcount's CSV header names them.
+        let field = |name: &str| obj.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        let pid = match (field("pid"), field("comm")) {
+            (Some(Value::Number(n)), _) => Some(n.to_string()),
+            (Some(Value::String(s)), _) => Some(s.clone()),
+            (Some(Value::Null), Some(Value::String(c))) => Some(c.clone()),
+            _ => None,
+        };
         if let Some(p) = &pid {
             match &self.first_pid {
                 None => self.first_pid = Some(p.clone()),
