@@ -312,6 +312,33 @@ fn split(
     }
 }
 
+/// The fields of a split line, where they lie.
+struct Fields<'a> {
+    text: &'a str,
+    scratch: &'a str,
+    spans: &'a [Span],
+}
+
+impl<'a> Fields<'a> {
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn get(&self, i: usize) -> Option<&'a str> {
+        let s = self.spans.get(i)?;
+        let src = if s.scratch { self.scratch } else { self.text };
+        src.get(s.start..s.end)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or(""))
+    }
+
+    fn to_vec(&self) -> Vec<&'a str> {
+        self.iter().collect()
+    }
+}
+
 /// A value field, read once for both the header test and the data.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
@@ -616,7 +643,7 @@ impl Parser {
     }
 
     /// The time column by position, for the header test before it is known.
-    fn x_guess(&self, fields: &[&str]) -> Option<usize> {
+    fn x_guess(&self, fields: &Fields) -> Option<usize> {
         if self.opts.no_time {
             return None;
         }
@@ -626,7 +653,7 @@ impl Parser {
         match &self.opts.x {
             None => Some(0),
             Some(Column::Index(i)) => Some(i - 1),
-            Some(Column::Name(n)) => fields.iter().position(|f| f == n),
+            Some(Column::Name(n)) => fields.iter().position(|f| f == n.as_str()),
         }
     }
 
@@ -663,13 +690,11 @@ impl Parser {
         let result = match r {
             Err(m) => self.bad_line(&m),
             Ok(()) => {
-                let fields: Vec<&str> = spans
-                    .iter()
-                    .map(|s| {
-                        let src = if s.scratch { scratch.as_str() } else { text };
-                        src.get(s.start..s.end).unwrap_or("")
-                    })
-                    .collect();
+                let fields = Fields {
+                    text,
+                    scratch: &scratch,
+                    spans: &spans,
+                };
                 self.csv_fields(&fields, prefix_time.map(|p| p.0), delim, sink)
             }
         };
@@ -688,7 +713,7 @@ impl Parser {
 
     fn csv_fields(
         &mut self,
-        fields: &[&str],
+        fields: &Fields,
         prefix_time: Option<f64>,
         delim: Delim,
         sink: &mut dyn Sink,
@@ -708,8 +733,8 @@ impl Parser {
         }
         let any_num = kinds.iter().any(|k| matches!(k, Kind::Num(_)));
         let any_text = kinds.contains(&Kind::Text);
-        let r = if !any_num && any_text && self.is_header(fields, x, &kinds) {
-            self.header(fields)
+        let r = if !any_num && any_text && self.is_header(&fields.to_vec(), x, &kinds) {
+            self.header(&fields.to_vec())
         } else {
             self.data(fields, &kinds, prefix_time, sink)
         };
@@ -874,7 +899,7 @@ impl Parser {
 
     fn data(
         &mut self,
-        fields: &[&str],
+        fields: &Fields,
         kinds: &[Kind],
         prefix_time: Option<f64>,
         sink: &mut dyn Sink,
@@ -939,7 +964,7 @@ impl Parser {
         };
         for (c, s) in self.csv.col_series.iter().enumerate() {
             if s.is_some() && kinds.get(c) == Some(&Kind::Text) {
-                let found = clip(fields[c]);
+                let found = clip(fields.get(c).unwrap_or(""));
                 return self.bad_line(&format!(
                     "column {}: expected a number, found {found:?}",
                     c + 1

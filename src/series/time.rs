@@ -146,12 +146,12 @@ impl TimeParser {
             _ => false,
         };
         let int_start = i;
-        let mut int: u128 = 0;
+        let mut int: u64 = 0;
         let mut exact = true;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
             match int
                 .checked_mul(10)
-                .and_then(|v| v.checked_add((d - b'0') as u128))
+                .and_then(|v| v.checked_add((d - b'0') as u64))
             {
                 Some(v) => int = v,
                 None => exact = false,
@@ -184,7 +184,7 @@ impl TimeParser {
             return Some((self.epoch_f64(v)?, end));
         }
         let u = self.unit.unwrap_or_else(|| unit_of(int as f64));
-        let per = per_second(u) as u128;
+        let per = per_second(u);
         let secs = (int / per) as f64 + ((int % per) as f64 + frac) / per as f64;
         Some((if neg { -secs } else { secs }, i))
     }
