@@ -7,6 +7,36 @@
 //! INTERFACE CONTRACT (shared by the plot, report and follow code): keep the
 //! names and signatures of `Sink`, `Options`, `Parser::{new, line, finish}`
 //! stable; add fields and methods freely.
+//!
+//! What is read (the man page's INPUT section says the same for users):
+//!
+//! - The format is decided on the first line that is not blank or a `#`
+//!   comment, per file: a line that is a whole JSON object is JSON Lines
+//!   (unless it is a Prometheus response); a `{` that opens a document
+//!   continued on later lines, or an object with `"status"` and `"data"`,
+//!   is a Prometheus HTTP API response; anything else is CSV.
+//! - CSV: the delimiter is a tab if the first line has one outside quotes,
+//!   else a semicolon (then `12,5` also reads as 12.5), else a comma, else
+//!   runs of blanks; `-d` forces it (`-d ' '`: runs of blanks). Fields are
+//!   RFC 4180 (`"a ""b"""`), one record per line; blanks around fields are
+//!   dropped. A BOM, CRLF, blank lines and `#` lines are accepted. An empty
+//!   field, `NaN` or an infinity is a gap.
+//! - Column 1 (or `-x`) is the time; every other column (or those of `-y`)
+//!   is a series. A row with no number among its values is a header: the
+//!   first row of a file; later ones only if their names have no spaces and
+//!   either the time column holds text (`time,tcp`) or an earlier header
+//!   had a time there too (`fdcount --header | tstamp` appended to by
+//!   several runs). Headers match columns to series by name: the same
+//!   header again changes nothing, new names add series.
+//! - Times: see [`time::TimeParser`]: epoch numbers by magnitude, RFC 3339
+//!   and ISO 8601, the `ts` default `Nov 24 19:04:05`, or `--time-format`.
+//! - JSON Lines: see `json.rs`; Prometheus: one series per result, named
+//!   by the labels that tell the results apart.
+//! - A line that cannot be read is skipped with a warning naming it (the
+//!   first [`SHOWN_WARNINGS`], then a count at `finish`); `--strict` makes
+//!   it an error. Mistakes in options (`-y` naming a column the header
+//!   lacks, more than [`MAX_SERIES`] series) are errors.
+//! - The sink only ever sees finite times and values.
 
 use crate::error::{Error, Result};
 use crate::tz::Zone;
@@ -566,8 +596,9 @@ impl Parser {
         Ok(())
     }
 
-    /// Feed one line, without its line ending. `source` names the input in
-    /// messages when there are several files.
+    /// Feed one line, without its line ending (a trailing `\n` or `\r\n`
+    /// is dropped too). Call [`Parser::set_source`] first when there are
+    /// several files, so that messages name them.
     pub fn line(&mut self, line: &[u8], sink: &mut dyn Sink) -> Result<()> {
         if let Some(e) = self.deferred.take() {
             return Err(e);
@@ -674,7 +705,8 @@ impl Parser {
         // itself (`Nov 24 19:04:05 12`, `2025-11-24 19:04:05 12`).
         let mut prefix_time = None;
         if delim == Delim::Blanks && !self.opts.no_time && self.x_first() {
-            if let Some((t, n)) = self.time.parse_prefix(text.trim_start()) {
+            let lead = text.bytes().take_while(|&b| is_blank(b)).count();
+            if let Some((t, n)) = self.time.parse_prefix(&text[lead..]) {
                 prefix_time = Some((t, n));
             }
         }

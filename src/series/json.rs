@@ -15,6 +15,10 @@ use std::fmt;
 /// query at 11,000 points per series).
 pub const MAX_DOCUMENT: usize = 256 << 20;
 
+/// Results read from Prometheus, picked with -y or not: more would make
+/// naming them slow, and could not be drawn.
+pub const MAX_RESULTS: usize = 100_000;
+
 /// Fields that hold the time of a JSON Lines record, in order of preference.
 pub const TIME_FIELDS: [&str; 4] = ["time", "t", "timestamp", "ts"];
 
@@ -271,6 +275,8 @@ pub(super) struct Prom {
     start_line: u64,
     /// Label sets of the series so far, and the sink's index of each.
     labels: Vec<(BTreeMap<String, String>, usize)>,
+    /// Index in `labels` by full name.
+    ids: HashMap<String, usize>,
 }
 
 impl Prom {
@@ -341,6 +347,7 @@ impl Prom {
     pub fn new_source(&mut self) {
         *self = Prom {
             labels: std::mem::take(&mut self.labels),
+            ids: std::mem::take(&mut self.ids),
             ..Prom::default()
         };
     }
@@ -417,10 +424,17 @@ impl Prom {
         // Series in this document, by their index in `labels`.
         let mut ids = Vec::with_capacity(results.len());
         for (metric, _) in &results {
-            let id = match self.labels.iter().position(|(l, _)| l == metric) {
-                Some(id) => id,
+            let key = full_name(metric);
+            let id = match self.ids.get(&key) {
+                Some(&id) => id,
                 None => {
+                    if self.labels.len() >= MAX_RESULTS {
+                        return Err(format!(
+                            "line {at}: more than {MAX_RESULTS} series in the Prometheus response"
+                        ));
+                    }
                     self.labels.push((metric.clone(), usize::MAX));
+                    self.ids.insert(key, self.labels.len() - 1);
                     self.labels.len() - 1
                 }
             };
