@@ -582,6 +582,11 @@ impl Parser {
         }
     }
 
+    /// A problem with the current line that ends the run.
+    fn fatal_at(&self, msg: String) -> Error {
+        Error::failure(format!("{}: {msg}", self.at()))
+    }
+
     /// A line that cannot be read: skipped with a warning, or the end of the
     /// run under `--strict`.
     fn bad_line(&mut self, msg: &str) -> Result<()> {
@@ -656,7 +661,8 @@ impl Parser {
         match self.jsonl.line(t, &mut ctx) {
             Ok(()) => Ok(()),
             Err(json::LineError::Malformed(m)) => self.bad_line(&m),
-            Err(json::LineError::Fatal(m)) => Err(self.fatal(m)),
+            Err(json::LineError::Fatal(m)) => Err(self.fatal_at(m)),
+            Err(json::LineError::Options(m)) => Err(self.fatal(m)),
         }
     }
 
@@ -813,9 +819,8 @@ impl Parser {
                 match fields.iter().position(|f| f == n) {
                     Some(p) => self.csv.x = Some(p),
                     None if !self.csv.x_known => {
-                        return Err(self.fatal(format!(
-                            "{}: -x {n}: no column named \"{n}\" (columns: {})",
-                            self.at(),
+                        return Err(self.fatal_at(format!(
+                            "-x {n}: no column named \"{n}\" (columns: {})",
                             cols()
                         )));
                     }
@@ -837,9 +842,8 @@ impl Parser {
             for c in &self.opts.y {
                 if let Column::Name(n) = c {
                     if !fields.iter().any(|f| f == n) {
-                        return Err(self.fatal(format!(
-                            "{}: -y {n}: no column named \"{n}\" (columns: {})",
-                            self.at(),
+                        return Err(self.fatal_at(format!(
+                            "-y {n}: no column named \"{n}\" (columns: {})",
                             cols()
                         )));
                     }
@@ -887,10 +891,7 @@ impl Parser {
         if let Some(&i) = self.csv.by_name.get(&name) {
             return Ok(i);
         }
-        let i = self
-            .out
-            .add(name.clone())
-            .map_err(|m| self.fatal(format!("{}: {m}", self.at())))?;
+        let i = self.out.add(name.clone()).map_err(|m| self.fatal_at(m))?;
         self.csv.by_name.insert(name, i);
         Ok(i)
     }
@@ -918,9 +919,8 @@ impl Parser {
         {
             if let Column::Index(i) = c {
                 if *i > width {
-                    return Err(self.fatal(format!(
-                        "{}: {opt} {i}: the input has only {width} column{}",
-                        self.at(),
+                    return Err(self.fatal_at(format!(
+                        "{opt} {i}: the input has only {width} column{}",
                         if width == 1 { "" } else { "s" }
                     )));
                 }
@@ -938,9 +938,8 @@ impl Parser {
     ) -> Result<()> {
         if !self.csv.x_known {
             if let Some(Column::Name(n)) = &self.opts.x {
-                return Err(self.fatal(format!(
-                    "{}: -x {n}: the input has no header row naming its columns",
-                    self.at()
+                return Err(self.fatal_at(format!(
+                    "-x {n}: the input has no header row naming its columns",
                 )));
             }
             self.csv.x = if self.opts.no_time {
@@ -956,9 +955,8 @@ impl Parser {
         if self.csv.header.is_none() {
             if let Some(Column::Name(n)) = self.opts.y.iter().find(|c| matches!(c, Column::Name(_)))
             {
-                return Err(self.fatal(format!(
-                    "{}: -y {n}: the input has no header row naming its columns",
-                    self.at()
+                return Err(self.fatal_at(format!(
+                    "-y {n}: the input has no header row naming its columns",
                 )));
             }
         }

@@ -35,8 +35,10 @@ pub(super) struct Ctx<'a> {
 pub(super) enum LineError {
     /// Skip the line, with a warning.
     Malformed(String),
-    /// End the run.
+    /// End the run, naming the line.
     Fatal(String),
+    /// End the run: the options do not fit the input.
+    Options(String),
 }
 
 /// The format of an input, from its first line: a line that is a whole
@@ -120,7 +122,7 @@ impl Jsonl {
             }
         };
         if let Some(Column::Index(i)) = ctx.opts.y.iter().find(|c| matches!(c, Column::Index(_))) {
-            return Err(LineError::Fatal(format!(
+            return Err(LineError::Options(format!(
                 "-y {i}: JSON fields are picked by name, not number"
             )));
         }
@@ -128,7 +130,7 @@ impl Jsonl {
             None => TIME_FIELDS.to_vec(),
             Some(Column::Name(n)) => vec![n.as_str()],
             Some(Column::Index(i)) => {
-                return Err(LineError::Fatal(format!(
+                return Err(LineError::Options(format!(
                     "-x {i}: JSON fields are picked by name, not number"
                 )))
             }

@@ -493,6 +493,24 @@ fn several_sources() {
             "b.log: line 3: column 2: expected a number, found \"y\""
         ]
     );
+    // Fatal errors name the file once.
+    let o = Options {
+        y: vec![Column::Name("b".into())],
+        ..utc()
+    };
+    let r = run_with("time,a\n", o, |p| p.set_source("x.csv"));
+    assert_eq!(
+        r.err(),
+        "x.csv: line 1: -y b: no column named \"b\" (columns: time, a)"
+    );
+    let many: String = (0..=MAX_SERIES)
+        .map(|p| format!("{{\"time\":1764000000,\"pid\":{p},\"tcp\":1}}\n"))
+        .collect();
+    let r = run_with(&many, utc(), |p| p.set_source("x.jsonl"));
+    assert_eq!(
+        r.err(),
+        "x.jsonl: line 1001: more than 1000 series (the last one \"1000:tcp\"): pick some with -y"
+    );
     // A Prometheus document cut short at the end of a file.
     let mut p = Parser::new(utc()).unwrap();
     p.set_source("a.json");
