@@ -797,3 +797,46 @@ proptest::proptest! {
         let _ = parse_bytes(input.as_bytes(), utc(), &mut c);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    /// Whatever the delimiter, quoting and time unit, written rows read back
+    /// as the same points.
+    #[test]
+    fn written_rows_read_back(
+        rows in proptest::collection::vec(
+            (1_000_000_000u64..4_000_000_000, proptest::collection::vec(proptest::option::of(-1e12f64..1e12), 2)),
+            1..40,
+        ),
+        delim in 0usize..4,
+        unit in 0usize..4,
+        quote in proptest::bool::ANY,
+        header in proptest::bool::ANY,
+    ) {
+        let d = ["," , "\t", ";", "  "][delim];
+        let scale = [1u64, 1_000, 1_000_000, 1_000_000_000][unit];
+        // Blanks cannot hold an empty field unquoted.
+        let q = |s: String| if quote || (s.is_empty() && d == "  ") { format!("\"{s}\"") } else { s };
+        let mut input = String::new();
+        if header {
+            input.push_str(&["time", "a", "b"].map(|h| q(h.to_string())).join(d));
+            input.push('\n');
+        }
+        let mut want = Vec::new();
+        for (t, vals) in &rows {
+            let mut fields = vec![q((t * scale).to_string())];
+            for (i, v) in vals.iter().enumerate() {
+                fields.push(q(v.map_or(String::new(), |v| v.to_string())));
+                want.push((i, *t as f64, *v));
+            }
+            input.push_str(&fields.join(d));
+            input.push_str("\r\n");
+        }
+        let r = ok(&input);
+        proptest::prop_assert_eq!(&r.c.points, &want);
+        proptest::prop_assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let names = if header { ["a", "b"] } else { ["column 2", "column 3"] };
+        proptest::prop_assert_eq!(&r.c.names, &names);
+    }
+}
