@@ -454,6 +454,8 @@ pub struct Parser {
     jsonl: json::Jsonl,
     prom: json::Prom,
     malformed: u64,
+    /// Malformed lines already told about at a `finish`.
+    told: u64,
     /// An error found between lines (a document cut short at the end of
     /// a file), reported at the next call.
     deferred: Option<Error>,
@@ -509,6 +511,7 @@ impl Parser {
             jsonl: json::Jsonl::default(),
             prom: json::Prom::default(),
             malformed: 0,
+            told: 0,
             deferred: None,
             warn: Box::new(|m| crate::error::warn(m)),
         })
@@ -637,14 +640,15 @@ impl Parser {
         }
         self.prom.finish().map_err(|e| self.fatal(e))?;
         self.out.flush(sink);
-        if self.malformed > SHOWN_WARNINGS {
-            let n = self.malformed - SHOWN_WARNINGS;
+        let told = self.told.max(SHOWN_WARNINGS);
+        if self.malformed > told {
+            let n = self.malformed - told;
             (self.warn)(&format!(
                 "{n} more malformed line{} skipped",
                 if n == 1 { "" } else { "s" }
             ));
-            // Said once, even if finish is called again.
-            self.malformed = SHOWN_WARNINGS;
+            // Counted once, even if finish is called again.
+            self.told = self.malformed;
         }
         Ok(())
     }

@@ -432,6 +432,19 @@ fn malformed_rows_warn_then_count() {
         "line 10: column 3: expected a number, found \"abc4\""
     );
     assert_eq!(r.warnings[5], "6 more malformed lines skipped");
+    // finish again (a --follow that ends twice) says nothing new.
+    let mut p = Parser::new(utc()).unwrap();
+    let n = Arc::new(Mutex::new(0));
+    let m = n.clone();
+    p.on_warning(move |_| *m.lock().unwrap() += 1);
+    let mut c = Collect::default();
+    for _ in 0..7 {
+        p.line(b"1764000000,x,1", &mut c).unwrap();
+    }
+    p.finish(&mut c).unwrap();
+    p.finish(&mut c).unwrap();
+    assert_eq!(*n.lock().unwrap(), 6);
+    assert_eq!(p.malformed(), 7);
     // Long text is clipped in messages.
     let long = "y".repeat(1000);
     let r = ok(&format!("1764000000,1,2\n1764000000,1,{long}\n"));
