@@ -138,8 +138,10 @@ impl Jsonl {
         let time_key = if ctx.opts.no_time {
             None
         } else {
-            obj.iter()
-                .find(|(k, _)| time_fields.contains(&k.as_str()))
+            // In order of preference: `{"t":21.5,"time":...}` has a series t.
+            time_fields
+                .iter()
+                .find_map(|f| obj.iter().find(|(k, _)| k == f))
                 .map(|(k, v)| (k.clone(), v))
         };
         let time = match (&time_key, ctx.opts.no_time) {

@@ -638,6 +638,9 @@ time,tcp
     let r = run("{\"at\":1764000000,\"time\":5}\n", o);
     assert_eq!(names(&r), ["time"]);
     assert_eq!(r.c.points, [(0, T0, Some(5.0))]);
+    let r = ok("{\"t\":21.5,\"time\":1764000000}\n");
+    assert_eq!(names(&r), ["t"]);
+    assert_eq!(r.c.points, [(0, T0, Some(21.5))]);
     let o = Options {
         no_time: true,
         ..utc()
