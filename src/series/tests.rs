@@ -776,6 +776,16 @@ fn prometheus_errors() {
 }
 
 #[test]
+fn absurd_clocks_do_not_overflow() {
+    for now in [i64::MIN, i64::MAX, 0] {
+        // Years beyond 0..=9999 are refused, without overflow.
+        let r = run_with("Nov 24 16:00:00 1\n", utc(), |p| p.set_now(now));
+        assert!(r.result.is_ok());
+        assert_eq!(r.c.points.len(), usize::from(now == 0));
+    }
+}
+
+#[test]
 fn parse_bytes_counts_points() {
     let mut c = Collect::default();
     assert_eq!(parse_bytes(b"1,2\n3,4", utc(), &mut c).unwrap(), 2);

@@ -78,7 +78,8 @@ impl TimeParser {
     /// Pins "now" (epoch seconds), which decides the year of times written
     /// without one; the system clock otherwise.
     pub fn set_now(&mut self, now: i64) {
-        self.now = Some(now);
+        let max = MAX_ABS_SECS as i64;
+        self.now = Some(now.clamp(-max, max));
     }
 
     fn now(&self) -> i64 {
