@@ -83,10 +83,21 @@ impl Zone {
         if self == Zone::Utc {
             return local;
         }
-        let guess = local - self.offset_at(local).secs as i64;
-        let first = local - self.offset_at(guess).secs as i64;
-        let second = local - self.offset_at(first).secs as i64;
-        first.min(second)
+        // The offsets a day before and after cover any one change of
+        // offset; an instant is right if its offset is the one assumed.
+        let before = self.offset_at(local.saturating_sub(86_400)).secs as i64;
+        let after = self.offset_at(local.saturating_add(86_400)).secs as i64;
+        let fits = |o: i64| {
+            let t = local.saturating_sub(o);
+            (self.offset_at(t).secs as i64 == o).then_some(t)
+        };
+        match (fits(before), fits(after)) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(t), None) | (None, Some(t)) => t,
+            // In a gap: the wall clock never read this; as mktime does, read
+            // it with the offset in force before.
+            (None, None) => local.saturating_sub(before),
+        }
     }
 }
 
