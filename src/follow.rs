@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
+use crate::input::{Lines, MAX_LINE};
 use crate::signals::{Signals, Wake, SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
 /// The shortest time between two frames.
@@ -71,69 +72,6 @@ fn write_tty(bytes: &[u8]) -> io::Result<()> {
     let mut out = crate::output::RawStdout;
     out.write_all(bytes)
 }
-
-/// Splits input into lines, keeping a partial last line until its end
-/// arrives. A line longer than `max` bytes is dropped whole (a cut row would
-/// be read as a wrong number), so a runaway line cannot grow memory.
-struct Lines {
-    partial: Vec<u8>,
-    skipping: bool,
-    max: usize,
-}
-
-impl Lines {
-    fn new(max: usize) -> Lines {
-        Lines {
-            partial: Vec::new(),
-            skipping: false,
-            max,
-        }
-    }
-
-    fn feed(&mut self, mut data: &[u8], f: &mut dyn Follower) -> Result<()> {
-        while let Some(i) = memchr::memchr(b'\n', data) {
-            let (line, rest) = (&data[..i], &data[i + 1..]);
-            if self.skipping {
-                self.skipping = false;
-            } else if self.partial.len() + line.len() > self.max {
-                // dropped: too long
-            } else if self.partial.is_empty() {
-                f.line(line)?;
-            } else {
-                self.take(line);
-                f.line(&self.partial)?;
-            }
-            self.partial.clear();
-            data = rest;
-        }
-        if !self.skipping {
-            self.take(data);
-        }
-        Ok(())
-    }
-
-    fn take(&mut self, data: &[u8]) {
-        if self.partial.len() + data.len() > self.max {
-            self.partial.clear();
-            self.skipping = true;
-        } else {
-            self.partial.extend_from_slice(data);
-        }
-    }
-
-    /// End of input: a last line without a newline still counts.
-    fn finish(&mut self, f: &mut dyn Follower) -> Result<()> {
-        if !self.partial.is_empty() && !self.skipping {
-            f.line(&self.partial)?;
-        }
-        self.partial.clear();
-        self.skipping = false;
-        Ok(())
-    }
-}
-
-/// The longest line kept, in bytes; longer ones are cut.
-pub const MAX_LINE: usize = 1 << 20;
 
 /// A file followed across truncation and rotation, like `tail -F`.
 struct Tail {
@@ -240,14 +178,14 @@ pub fn run(source: Source, follower: &mut dyn Follower) -> Result<()> {
                 if tail.is_none() {
                     n = read_stdin(&mut buf)?;
                     if n == 0 {
-                        lines.finish(follower)?;
+                        lines.finish(&mut |l| follower.line(l))?;
                         ended = true;
                         dirty = true;
                         continue;
                     }
                 }
                 rows += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-                lines.feed(&buf[..n], follower)?;
+                lines.feed(&buf[..n], &mut |l| follower.line(l))?;
                 dirty = true;
             }
         }
@@ -285,36 +223,4 @@ fn draw(follower: &mut dyn Follower, name: &str, rows: u64, ended: bool) -> Resu
     let status = format!("tsplot: {state} {name}: {rows} lines; Ctrl-C quits");
     out.extend(status.chars().take(usize::from(w)));
     write_tty(out.as_bytes()).map_err(|e| Error::io("writing to the terminal", e))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[derive(Default)]
-    struct Collect(Vec<Vec<u8>>);
-
-    impl Follower for Collect {
-        fn line(&mut self, line: &[u8]) -> Result<()> {
-            self.0.push(line.to_vec());
-            Ok(())
-        }
-        fn frame(&mut self, _w: u16, _h: u16) -> String {
-            String::new()
-        }
-    }
-
-    #[test]
-    fn lines_across_reads_and_overlong_lines() {
-        let mut c = Collect::default();
-        let mut l = Lines::new(8);
-        l.feed(b"1,2\n3,", &mut c).unwrap();
-        l.feed(b"4\n0123456789abc", &mut c).unwrap();
-        l.feed(b"def\n5,6", &mut c).unwrap();
-        l.feed(b"\n0123456789\n", &mut c).unwrap();
-        l.feed(b"5,6", &mut c).unwrap();
-        l.finish(&mut c).unwrap();
-        let got: Vec<&[u8]> = c.0.iter().map(|v| v.as_slice()).collect();
-        assert_eq!(got, [&b"1,2"[..], b"3,4", b"5,6", b"5,6"]);
-    }
 }

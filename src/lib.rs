@@ -13,6 +13,7 @@ pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod html;
+pub mod input;
 pub mod output;
 pub mod plot;
 pub mod procfs;

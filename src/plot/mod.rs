@@ -324,9 +324,7 @@ pub struct Chart {
     clip: bool,
 }
 
-/// The most series a chart holds: more columns than this is an error, not
-/// an out-of-memory.
-pub const MAX_SERIES: usize = 1000;
+pub use crate::series::MAX_SERIES;
 
 impl Chart {
     /// `window`: keep only this span (seconds) before the latest point.
