@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod error;
 pub mod output;
+pub mod report;
 pub mod series;
 pub mod signals;
 pub mod stamp;
