@@ -25,7 +25,11 @@ pub enum Format {
 impl Format {
     /// The format a file name asks for: `.svg`, `.html`/`.htm`, or text.
     pub fn of_path(path: &Path) -> Format {
-        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
             Some(e) if e == "svg" => Format::Svg,
             Some(e) if e == "html" || e == "htm" => Format::Html,
             _ => Format::Ascii,
@@ -62,7 +66,11 @@ pub struct Settings {
     /// Seconds before the latest point to keep (`--last`, `--window`).
     pub window: Option<f64>,
     pub zone: Zone,
+    /// Analyse the series (for `--report` or `--fail-on-growth`).
     pub report: Option<ReportKind>,
+    /// Print the report (`--report`); `--fail-on-growth` alone only sets
+    /// the exit status.
+    pub print_report: bool,
     pub report_config: report::Config,
     pub rate: bool,
     pub fail_on_growth: Option<f64>,
@@ -194,7 +202,12 @@ pub fn run(s: Settings) -> Result<Status> {
         {
             let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
             if path.as_os_str() == "-" {
-                input::each_line(&mut std::io::stdin().lock(), &name, &mut lines_in_file, &mut feed)?;
+                input::each_line(
+                    &mut std::io::stdin().lock(),
+                    &name,
+                    &mut lines_in_file,
+                    &mut feed,
+                )?;
             } else {
                 let mut f = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
                 input::each_line(&mut f, &name, &mut lines_in_file, &mut feed)?;
@@ -238,10 +251,7 @@ pub fn run(s: Settings) -> Result<Status> {
         if let Some(limit) = s.fail_on_growth {
             let grown = r.growth_over(limit);
             if !grown.is_empty() {
-                warn(format!(
-                    "growth over {limit}/h in: {}",
-                    grown.join(", ")
-                ));
+                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
                 status = Status::Growth;
             }
         }
@@ -258,7 +268,7 @@ pub fn run(s: Settings) -> Result<Status> {
             None => write_out(&mut out, &text)?,
         }
     }
-    if let (Some(kind), Some(r)) = (s.report, &report) {
+    if let (Some(kind), Some(r), true) = (s.report, &report, s.print_report) {
         let text = match kind {
             ReportKind::Text => report::render_text(r, s.zone),
             ReportKind::Json => report::render_json(r),
@@ -394,10 +404,7 @@ impl Follower for Live {
         let chart = &self.pipe.both().chart;
         if chart.points() == 0 {
             let note = self.warnings.lock().ok().and_then(|w| w.clone());
-            return format!(
-                "waiting for data...\n{}",
-                note.unwrap_or_default()
-            );
+            return format!("waiting for data...\n{}", note.unwrap_or_default());
         }
         ascii::render(
             chart,
