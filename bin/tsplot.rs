@@ -418,7 +418,7 @@ fn settings(c: Config) -> Result<Settings> {
     let color = match c.color.as_deref() {
         None | Some("auto") => {
             output::stdout_is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && !matches!(std::env::var_os("NO_COLOR"), Some(v) if !v.is_empty())
         }
         Some("always") => true,
         Some("never") => false,
