@@ -108,9 +108,9 @@ def main():
                     s, _ = connect(a.host, a.port, a.user, a.db)
                     query(s, "select 1")
                     close(s)
-            elif cmd[0] == "quit":
-                break
             print(f"ok {len(leaked)}", flush=True)
+            if cmd[0] == "quit":
+                break
         return
     n = 0
     next_at = time.monotonic()
