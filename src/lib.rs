@@ -14,6 +14,7 @@ pub mod follow;
 pub mod fuzzing;
 pub mod html;
 pub mod output;
+pub mod plot;
 pub mod procfs;
 pub mod series;
 pub mod signals;

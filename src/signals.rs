@@ -15,8 +15,10 @@ use std::time::Duration;
 
 pub use libc::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
-/// The signals that end a watch loop.
-pub const STOP: &[libc::c_int] = &[SIGINT, SIGTERM];
+/// The signals that end a watch loop cleanly, after a flush: Ctrl-C, kill,
+/// and a hang-up (the terminal or ssh session went away), whose default
+/// action would lose what is buffered.
+pub const STOP: &[libc::c_int] = &[SIGINT, SIGTERM, SIGHUP];
 
 /// Why a wait returned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,26 +3,13 @@
 //! a machine without them these tests say so loudly and skip.
 
 use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{have, scratch};
+
 const TSPLOT: &str = env!("CARGO_BIN_EXE_tsplot");
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("leakhunt-live-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn have(cmd: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {cmd}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
 
 /// A leak: a step every 300 samples, one spike, 5 s apart, two series.
 fn leak_log(rows: usize) -> String {
@@ -40,22 +27,10 @@ fn leak_log(rows: usize) -> String {
 }
 
 fn tsplot(args: &[&str], input: &str) -> std::process::Output {
-    let mut child = Command::new(TSPLOT)
-        .args(args)
-        .env("TZ", "UTC")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
+    common::run_with_input(
+        Command::new(TSPLOT).args(args).env("TZ", "UTC"),
+        input.as_bytes(),
+    )
 }
 
 #[test]

@@ -5,6 +5,9 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+mod common;
+use common::vm_hwm_kib;
+
 const BIN: &str = env!("CARGO_BIN_EXE_tstamp");
 
 fn cmd(args: &[&str], tz: &str, now: Option<&str>) -> Command {
@@ -18,20 +21,7 @@ fn cmd(args: &[&str], tz: &str, now: Option<&str>) -> Command {
 }
 
 fn run(args: &[&str], tz: &str, now: Option<&str>, input: &[u8]) -> Output {
-    let mut child = cmd(args, tz, now)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let data = input.to_vec();
-    let w = std::thread::spawn(move || {
-        let _ = stdin.write_all(&data);
-    });
-    let out = child.wait_with_output().unwrap();
-    w.join().unwrap();
-    out
+    common::run_with_input(&mut cmd(args, tz, now), input)
 }
 
 fn stamped(args: &[&str], tz: &str, now: &str, input: &[u8]) -> String {
@@ -89,12 +79,6 @@ fn edge_inputs() {
     let all: Vec<u8> = (0..=255u8).cycle().take(256 * 300).collect();
     let o = run(&["-d", "\t", "--ms"], "UTC", Some("1764000000.5"), &all);
     assert_eq!(o.stdout, expect(&all, b"1764000000500\t"));
-}
-
-fn vm_hwm_kib(pid: u32) -> u64 {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let l = s.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    l.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[test]
