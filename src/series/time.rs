@@ -10,6 +10,7 @@
 use super::TimeUnit;
 use crate::timefmt::{Directive, Format, Item};
 use crate::tz::{self, Zone};
+use std::cell::Cell;
 
 /// Times further than this from 1970 (about 31,000 years) are refused: they
 /// are not times, and the calendar code downstream works on i64 seconds.
@@ -53,6 +54,10 @@ pub struct TimeParser {
     format: Option<Vec<Item>>,
     zone: Zone,
     now: Option<i64>,
+    /// The local day whose offset is known to hold all day, and the offset.
+    day_cache: Cell<Option<(i64, i64)>>,
+    /// The minute of "now" and the zone's offset then.
+    offset_cache: Cell<Option<(i64, i64)>>,
 }
 
 impl TimeParser {
@@ -72,6 +77,8 @@ impl TimeParser {
             format,
             zone,
             now: None,
+            day_cache: Cell::new(None),
+            offset_cache: Cell::new(None),
         })
     }
 
@@ -80,6 +87,7 @@ impl TimeParser {
     pub fn set_now(&mut self, now: i64) {
         let max = MAX_ABS_SECS as i64;
         self.now = Some(now.clamp(-max, max));
+        self.offset_cache.set(None);
     }
 
     fn now(&self) -> i64 {
@@ -238,7 +246,7 @@ impl TimeParser {
         let local = local_secs(year, month, day, hms.0, hms.1, hms.2)?;
         let t = match offset {
             Some(o) => local - o as i64,
-            None => self.zone.to_epoch(local),
+            None => self.local_to_epoch(local),
         };
         Some((t as f64 + frac, c.i))
     }
@@ -269,20 +277,62 @@ impl TimeParser {
     /// year, or last year if that is more than a day ahead of now (a log
     /// read in January holds December's lines).
     fn with_inferred_year(&self, month: u32, day: u32, hms: (u32, u32, u32)) -> Option<i64> {
-        let now = self.now();
-        let this_year = tz::civil(now + self.zone.offset_at(now).secs as i64).year;
-        let at = |y| local_secs(y, month, day, hms.0, hms.1, hms.2).map(|l| self.zone.to_epoch(l));
-        match at(this_year) {
-            Some(t) if t <= now + 86_400 => Some(t),
-            _ => at(this_year - 1),
-        }
+        // Compared on the wall clock, so that only the year chosen is
+        // converted.
+        let now = self.now_local();
+        let this_year = tz::civil(now).year;
+        let at = |y| local_secs(y, month, day, hms.0, hms.1, hms.2);
+        let local = match at(this_year) {
+            Some(l) if l <= now + 86_400 => l,
+            _ => at(this_year - 1)?,
+        };
+        Some(self.local_to_epoch(local))
     }
 
     /// Today's date in the zone, for formats without a date.
     fn today(&self) -> (i64, u32, u32) {
-        let now = self.now();
-        let c = tz::civil(now + self.zone.offset_at(now).secs as i64);
+        let c = tz::civil(self.now_local());
         (c.year, c.month, c.day)
+    }
+
+    /// Now on the zone's wall clock, its offset looked up once a minute at
+    /// most: a log in the `ts` format asks for every line.
+    fn now_local(&self) -> i64 {
+        let now = self.now();
+        let minute = now.div_euclid(60);
+        let off = match self.offset_cache.get() {
+            Some((m, off)) if m == minute => off,
+            _ => {
+                let off = self.zone.offset_at(now).secs as i64;
+                self.offset_cache.set(Some((minute, off)));
+                off
+            }
+        };
+        now + off
+    }
+
+    /// [`Zone::to_epoch`], with the offset kept for the local day when it
+    /// is the same two days before and three days after (no change of
+    /// offset can fall in the day then): one `localtime_r` a day instead of
+    /// four a line.
+    fn local_to_epoch(&self, local: i64) -> i64 {
+        if self.zone == Zone::Utc {
+            return local;
+        }
+        let day = local.div_euclid(86_400);
+        if let Some((d, off)) = self.day_cache.get() {
+            if d == day {
+                return local - off;
+            }
+        }
+        let start = day * 86_400;
+        let before = self.zone.offset_at(start - 2 * 86_400).secs as i64;
+        let after = self.zone.offset_at(start + 3 * 86_400).secs as i64;
+        if before == after {
+            self.day_cache.set(Some((day, before)));
+            return local - before;
+        }
+        self.zone.to_epoch(local)
     }
 
     fn formatted(&self, items: &[Item], b: &[u8]) -> Option<(f64, usize)> {
@@ -356,7 +406,7 @@ impl TimeParser {
         };
         let t = match f.offset {
             Some(o) => local - o as i64,
-            None => self.zone.to_epoch(local),
+            None => self.local_to_epoch(local),
         };
         Some(t as f64 + f.frac)
     }
