@@ -72,8 +72,8 @@ Report:
       --min-step N         Ignore rises smaller than N [default: 0]
       --step-noise K       A step must rise K times the noise [default: 4]
 Live:
-      --follow             Redraw the chart in place as lines arrive (stdin,
-                           or FILE like tail -F); Ctrl-C quits
+      --follow             Redraw the chart in place as lines arrive, from
+                           stdin or a growing FILE; Ctrl-C quits
       --window DURATION    With --follow: show only the last DURATION
 Other:
       --completions SHELL  Print a completion script for bash, zsh or fish
