@@ -2,9 +2,11 @@
 //! `--completions SHELL` from the same option table its parser documents, so
 //! they cannot fall out of step with `--help` (tests/completions.rs checks).
 //!
-//!     fdcount --completions bash > ~/.local/share/bash-completion/completions/fdcount
-//!     fdcount --completions zsh  > "${fpath[1]}/_fdcount"
-//!     fdcount --completions fish > ~/.config/fish/completions/fdcount.fish
+//! ```text
+//! fdcount --completions bash > ~/.local/share/bash-completion/completions/fdcount
+//! fdcount --completions zsh  > "${fpath[1]}/_fdcount"
+//! fdcount --completions fish > ~/.config/fish/completions/fdcount.fish
+//! ```
 
 use crate::error::{Error, Result};
 
