@@ -370,9 +370,13 @@ fn html_page(chart: &Chart, zone: Zone) -> String {
 }
 
 /// Writes a whole file: to a temporary name beside it, then renamed, so a
-/// reader (a browser, a web server) never sees half a chart.
+/// reader (a browser, a web server) never sees half a chart. What is not a
+/// regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place.
 fn write_file(path: &Path, text: &str) -> Result<()> {
     let name = path.display().to_string();
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text).map_err(|e| Error::io(name, e));
+    }
     let tmp = {
         let mut t = path.as_os_str().to_owned();
         t.push(".tmp");
