@@ -109,6 +109,7 @@ def main():
                     query(s, "select 1")
                     close(s)
             elif cmd[0] == "quit":
+                print(f"ok {len(leaked)}", flush=True)
                 break
             print(f"ok {len(leaked)}", flush=True)
         return

@@ -537,6 +537,9 @@ fn proto(name: &[u8]) -> Proto {
 const DENTS: usize = 32 * 1024;
 /// Bytes of a /proc/net table read per read call.
 const TABLE: usize = 64 * 1024;
+/// A read of fewer bytes than this is the end of a /proc/net table: a page
+/// less a margin of several rows (a tcp6 row is 178 bytes).
+const SHORT_READ: usize = 4096 - 1024;
 
 /// The reusable state of sampling: scratch buffers allocated once and the
 /// plan of what to compute. One `Scanner` samples any number of processes.
@@ -887,7 +890,12 @@ impl Scanner {
                 return Err(ProcError::from_errno("net/tcp", e));
             }
             let filled = keep + r as usize;
-            let eof = r == 0;
+            // seq_file stops a read short of the buffer only at the end of
+            // the table or when its own buffer (a page or more) is full. So a
+            // read of less than a page minus a row is the end: reading on
+            // would make the kernel walk the whole hash table once more just
+            // to say so, which costs as much as the table itself.
+            let eof = (r as usize) < SHORT_READ;
             let data = &buf[..filled];
             let mut at = 0;
             loop {
@@ -916,10 +924,12 @@ impl Scanner {
             if eof || found >= want {
                 return Ok(());
             }
-            // Carry the partial line to the front; a line longer than the
-            // whole buffer cannot be a table row and is dropped.
+            // Carry the partial line to the front; a line that long cannot
+            // be a table row and is dropped.
             let rest = filled - at;
-            if rest < buf.len() {
+            // (Room for a whole page must stay, or a short read would not
+            // mean the end.)
+            if rest + 2 * 4096 < buf.len() {
                 buf.copy_within(at..filled, 0);
                 keep = rest;
             } else {
