@@ -495,8 +495,6 @@ fn parse_hex(s: &[u8]) -> Option<u8> {
 struct Plan {
     /// Classify every fd (anything beyond `all`).
     scan: bool,
-    /// fstatat targets that are not sockets, pipes or anon inodes.
-    stat: bool,
     /// Read sockets' protocol.
     proto: bool,
     all: bool,
@@ -533,6 +531,213 @@ fn proto(name: &[u8]) -> Proto {
     }
 }
 
+/// What one fd is, as far as the kinds go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    File,
+    Pipe,
+    Anon,
+    Other,
+    /// A socket and its inode number.
+    Socket(u64),
+}
+
+/// The devices of the kernel's internal socket and anonymous-inode file
+/// systems, learnt from a socket and an eventfd of our own: with them one
+/// `fstatat` classifies an fd, without a `readlinkat` as well.
+#[derive(Clone, Copy, Debug)]
+struct Devs {
+    sock: u64,
+    anon: u64,
+}
+
+impl Devs {
+    const UNKNOWN: u64 = u64::MAX;
+
+    fn learn() -> Devs {
+        let dev = |fd: libc::c_int| {
+            if fd < 0 {
+                return Devs::UNKNOWN;
+            }
+            // SAFETY: fstat into a zeroed stat on our own fd, closed after.
+            let mut st: libc::stat = unsafe { std::mem::zeroed() };
+            let ok = unsafe { libc::fstat(fd, &mut st) } == 0;
+            unsafe { libc::close(fd) };
+            if ok {
+                st.st_dev as u64
+            } else {
+                Devs::UNKNOWN
+            }
+        };
+        // SAFETY: plain system calls creating fds we close in `dev`.
+        Devs {
+            sock: dev(unsafe {
+                libc::socket(libc::AF_UNIX, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0)
+            }),
+            anon: dev(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC) }),
+        }
+    }
+}
+
+fn denied_or_gone(p: &Proc, what: &'static str, e: i32) -> ProcError {
+    match e {
+        libc::EACCES | libc::EPERM => ProcError::PermissionDenied { uid: p.owner() },
+        e => ProcError::from_errno(what, e),
+    }
+}
+
+/// Classifies fd `name` of the fd directory `dir`; `None` when it was
+/// closed meanwhile. The rules are those of the link text (`socket:`,
+/// `pipe:`, `anon_inode:`, else the type of what it points to), read from
+/// one `fstatat` where the device and type settle it, which is nearly
+/// always, and from `readlinkat` where they do not.
+fn classify(dir: RawFd, name: &CStr, devs: Devs, p: &Proc) -> Result<Option<Class>, ProcError> {
+    // SAFETY: name is NUL-terminated; st is a zeroed stat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstatat(dir, name.as_ptr(), &mut st, 0) } == 0 {
+        let dev = st.st_dev as u64;
+        let fmt = st.st_mode & libc::S_IFMT;
+        if dev == devs.anon && devs.anon != Devs::UNKNOWN {
+            return Ok(Some(Class::Anon));
+        }
+        match fmt {
+            libc::S_IFSOCK if dev == devs.sock && devs.sock != Devs::UNKNOWN => {
+                return Ok(Some(Class::Socket(st.st_ino as u64)))
+            }
+            libc::S_IFIFO => return Ok(Some(Class::Pipe)),
+            libc::S_IFREG | libc::S_IFDIR => return Ok(Some(Class::File)),
+            libc::S_IFCHR | libc::S_IFBLK => return Ok(Some(Class::Other)),
+            // Anonymous inodes of another file system (pidfds), a socket
+            // file opened with O_PATH, a symbolic link: the link text decides.
+            _ => return by_link(dir, name, fmt, p),
+        }
+    }
+    match errno() {
+        libc::ENOENT => Ok(None),
+        libc::EACCES | libc::EPERM => Err(denied_or_gone(p, "fd", libc::EACCES)),
+        libc::ESRCH => Err(ProcError::Exited),
+        // What it points to cannot be looked at (a dead network file
+        // system): the link text still tells sockets, pipes and anonymous
+        // inodes, and anything else is "other".
+        _ => by_link(dir, name, 0, p),
+    }
+}
+
+/// Classifies by the link text; `fmt` is the file type if known (else 0).
+fn by_link(
+    dir: RawFd,
+    name: &CStr,
+    fmt: libc::mode_t,
+    p: &Proc,
+) -> Result<Option<Class>, ProcError> {
+    let mut link = [0u8; 64];
+    // SAFETY: name is NUL-terminated, link's length is passed.
+    let n = unsafe { libc::readlinkat(dir, name.as_ptr(), link.as_mut_ptr().cast(), link.len()) };
+    if n < 0 {
+        return match errno() {
+            libc::ENOENT => Ok(None),
+            e => Err(denied_or_gone(p, "fd link", e)),
+        };
+    }
+    let link = &link[..n as usize];
+    Ok(Some(if let Some(rest) = link.strip_prefix(b"socket:") {
+        let ino = rest
+            .strip_prefix(b"[")
+            .and_then(|r| r.strip_suffix(b"]"))
+            .and_then(parse_u64)
+            .unwrap_or(0);
+        Class::Socket(ino)
+    } else if link.starts_with(b"pipe:") {
+        Class::Pipe
+    } else if link.starts_with(b"anon_inode:") {
+        Class::Anon
+    } else {
+        match fmt {
+            libc::S_IFREG | libc::S_IFDIR => Class::File,
+            libc::S_IFIFO => Class::Pipe,
+            _ => Class::Other,
+        }
+    }))
+}
+
+/// `getxattrat(2)` (Linux 6.13) as a raw system call: the libc crate has
+/// no wrapper yet. Same number on every architecture.
+const SYS_GETXATTRAT: libc::c_long = 464;
+
+#[repr(C)]
+struct XattrArgs {
+    value: u64,
+    size: u32,
+    flags: u32,
+}
+
+/// The protocol of socket fd `name` from its `system.sockprotoname`
+/// attribute; `None` when the fd was closed meanwhile. Uses getxattrat on
+/// the held fd directory, or before Linux 6.13 getxattr on the path through
+/// /proc/self/fd/N, which goes through the held directory as well.
+fn sock_proto(
+    dir: RawFd,
+    name: &CStr,
+    p: &Proc,
+    xattrat: &mut bool,
+) -> Result<Option<Proto>, ProcError> {
+    let mut pname = [0u8; 32];
+    let attr = c"system.sockprotoname";
+    let mut got = -1;
+    if *xattrat {
+        let args = XattrArgs {
+            value: pname.as_mut_ptr() as u64,
+            size: pname.len() as u32,
+            flags: 0,
+        };
+        // SAFETY: name and attr are NUL-terminated, args points to pname,
+        // whose size it gives.
+        got = unsafe {
+            libc::syscall(
+                SYS_GETXATTRAT,
+                dir,
+                name.as_ptr(),
+                0,
+                attr.as_ptr(),
+                &args as *const XattrArgs,
+                std::mem::size_of::<XattrArgs>(),
+            )
+        } as isize;
+        if got < 0 && matches!(errno(), libc::ENOSYS | libc::EPERM) {
+            // An old kernel, or a seccomp filter that does not know it.
+            *xattrat = false;
+        }
+    }
+    if !*xattrat {
+        let mut xpath = [0u8; 64];
+        let nb = name.to_bytes_with_nul();
+        let end = p.xlen + nb.len();
+        if end > xpath.len() {
+            return Ok(Some(Proto::Other));
+        }
+        xpath[..p.xlen].copy_from_slice(&p.xprefix[..p.xlen]);
+        xpath[p.xlen..end].copy_from_slice(nb);
+        // SAFETY: xpath is NUL-terminated at end-1; pname's length is passed.
+        got = unsafe {
+            libc::getxattr(
+                xpath.as_ptr().cast(),
+                attr.as_ptr(),
+                pname.as_mut_ptr().cast(),
+                pname.len(),
+            )
+        };
+    }
+    if got < 0 {
+        return match errno() {
+            libc::ENOENT => Ok(None),
+            libc::ESRCH => Err(ProcError::Exited),
+            _ => Ok(Some(Proto::Other)),
+        };
+    }
+    let s = &pname[..got as usize];
+    Ok(Some(proto(s.strip_suffix(b"\0").unwrap_or(s))))
+}
+
 /// Bytes of directory entries read per getdents64 call.
 const DENTS: usize = 32 * 1024;
 /// Bytes of a /proc/net table read per read call.
@@ -546,6 +751,9 @@ const SHORT_READ: usize = 4096 - 1024;
 pub struct Scanner {
     plan: Plan,
     states: States,
+    devs: Devs,
+    /// getxattrat(2) works here (cleared on the first ENOSYS).
+    xattrat: bool,
     dents: Box<[u8]>,
     table: Box<[u8]>,
     /// Inodes of the TCP sockets seen this sample (v6 flag): matched against
@@ -560,7 +768,6 @@ impl Scanner {
         let scan = kinds.iter().any(|k| k.is_fd() && *k != Kind::All);
         let plan = Plan {
             scan,
-            stat: any(&[Kind::File, Kind::Pipe, Kind::Other]),
             proto: any(&[
                 Kind::Inet,
                 Kind::Tcp,
@@ -579,6 +786,15 @@ impl Scanner {
         Scanner {
             plan,
             states: if want_tcp { states } else { States::default() },
+            devs: if scan {
+                Devs::learn()
+            } else {
+                Devs {
+                    sock: Devs::UNKNOWN,
+                    anon: Devs::UNKNOWN,
+                }
+            },
+            xattrat: true,
             dents: vec![0u8; DENTS].into_boxed_slice(),
             table: if want_tcp {
                 vec![0u8; TABLE].into_boxed_slice()
@@ -689,131 +905,65 @@ impl Scanner {
     fn scan(&mut self, p: &Proc, out: &mut Counts) -> Result<(), ProcError> {
         let dir = p.fds.as_ref().expect("fd dir held").as_raw_fd();
         let plan = self.plan;
+        let devs = self.devs;
         let want_states = !self.states.is_empty();
+        let mut xattrat = self.xattrat;
         self.tcp.clear();
         let mut tcp = std::mem::take(&mut self.tcp);
-        let mut xpath = [0u8; 64];
-        xpath[..p.xlen].copy_from_slice(&p.xprefix[..p.xlen]);
         let r = self.each_entry(dir, |name| {
-            let mut link = [0u8; 64];
-            // SAFETY: name is NUL-terminated, link is a stack buffer whose
-            // length is passed.
-            let n = unsafe {
-                libc::readlinkat(dir, name.as_ptr(), link.as_mut_ptr().cast(), link.len())
+            let Some(class) = classify(dir, name, devs, p)? else {
+                return Ok(()); // closed since the directory was read
             };
-            if n < 0 {
-                return match errno() {
-                    // Closed since the directory was read.
-                    libc::ENOENT => Ok(()),
-                    libc::EACCES | libc::EPERM => {
-                        Err(ProcError::PermissionDenied { uid: p.owner() })
-                    }
-                    e => Err(ProcError::from_errno("fd link", e)),
-                };
-            }
-            let link = &link[..n as usize];
-            if let Some(rest) = link.strip_prefix(b"socket:") {
-                if !plan.proto {
+            let ino = match class {
+                Class::Socket(ino) => ino,
+                other => {
                     out.add(Kind::All, 1);
-                    out.add(Kind::Socket, 1);
+                    out.add(
+                        match other {
+                            Class::File => Kind::File,
+                            Class::Pipe => Kind::Pipe,
+                            Class::Anon => Kind::Anon,
+                            _ => Kind::Other,
+                        },
+                        1,
+                    );
                     return Ok(());
                 }
-                let nb = name.to_bytes_with_nul();
-                let end = p.xlen + nb.len();
-                if end > xpath.len() {
-                    return Err(ProcError::Io {
-                        what: "fd link",
-                        errno: libc::ENAMETOOLONG,
-                    });
+            };
+            let pr = if plan.proto {
+                match sock_proto(dir, name, p, &mut xattrat)? {
+                    Some(pr) => pr,
+                    None => return Ok(()),
                 }
-                xpath[p.xlen..end].copy_from_slice(nb);
-                let mut pname = [0u8; 32];
-                // SAFETY: xpath is NUL-terminated at end-1; pname's length is passed.
-                let got = unsafe {
-                    libc::getxattr(
-                        xpath.as_ptr().cast(),
-                        c"system.sockprotoname".as_ptr(),
-                        pname.as_mut_ptr().cast(),
-                        pname.len(),
-                    )
-                };
-                let pr = if got < 0 {
-                    match errno() {
-                        libc::ENOENT => return Ok(()),
-                        _ => Proto::Other,
-                    }
-                } else {
-                    let s = &pname[..got as usize];
-                    let s = s.strip_suffix(b"\0").unwrap_or(s);
-                    proto(s)
-                };
-                out.add(Kind::All, 1);
-                out.add(Kind::Socket, 1);
-                let (fam, v4) = match pr {
-                    Proto::Tcp4 | Proto::Tcp6 => {
-                        if want_states {
-                            let ino = rest
-                                .strip_prefix(b"[")
-                                .and_then(|r| r.strip_suffix(b"]"))
-                                .and_then(parse_u64)
-                                .unwrap_or(0);
-                            tcp.push((ino, pr == Proto::Tcp6));
-                        }
-                        (Some(Kind::Tcp), pr == Proto::Tcp4)
-                    }
-                    Proto::Udp4 | Proto::Udp6 => (Some(Kind::Udp), pr == Proto::Udp4),
-                    Proto::OtherInet => {
-                        out.add(Kind::Inet, 1);
-                        (None, false)
-                    }
-                    Proto::Unix => {
-                        out.add(Kind::Unix, 1);
-                        (None, false)
-                    }
-                    Proto::Other => (None, false),
-                };
-                if let Some(f) = fam {
-                    out.add(Kind::Inet, 1);
-                    out.add(f, 1);
-                    let k = match (f, v4) {
-                        (Kind::Tcp, true) => Kind::Tcp4,
-                        (Kind::Tcp, false) => Kind::Tcp6,
-                        (_, true) => Kind::Udp4,
-                        (_, false) => Kind::Udp6,
-                    };
-                    out.add(k, 1);
-                }
-            } else if link.starts_with(b"pipe:") {
-                out.add(Kind::All, 1);
-                out.add(Kind::Pipe, 1);
-            } else if link.starts_with(b"anon_inode:") {
-                out.add(Kind::All, 1);
-                out.add(Kind::Anon, 1);
-            } else if plan.stat {
-                // SAFETY: name is NUL-terminated; st is a zeroed stat.
-                let mut st: libc::stat = unsafe { std::mem::zeroed() };
-                let mode = if unsafe { libc::fstatat(dir, name.as_ptr(), &mut st, 0) } == 0 {
-                    st.st_mode & libc::S_IFMT
-                } else if errno() == libc::ENOENT {
-                    return Ok(());
-                } else {
-                    0
-                };
-                out.add(Kind::All, 1);
-                out.add(
-                    match mode {
-                        libc::S_IFREG | libc::S_IFDIR => Kind::File,
-                        libc::S_IFIFO => Kind::Pipe,
-                        _ => Kind::Other,
-                    },
-                    1,
-                );
             } else {
-                out.add(Kind::All, 1);
+                Proto::Other
+            };
+            out.add(Kind::All, 1);
+            out.add(Kind::Socket, 1);
+            let (family, k) = match pr {
+                Proto::Tcp4 => (Kind::Tcp, Kind::Tcp4),
+                Proto::Tcp6 => (Kind::Tcp, Kind::Tcp6),
+                Proto::Udp4 => (Kind::Udp, Kind::Udp4),
+                Proto::Udp6 => (Kind::Udp, Kind::Udp6),
+                Proto::OtherInet => (Kind::Inet, Kind::Inet),
+                Proto::Unix => {
+                    out.add(Kind::Unix, 1);
+                    return Ok(());
+                }
+                Proto::Other => return Ok(()),
+            };
+            out.add(Kind::Inet, 1);
+            if family != Kind::Inet {
+                out.add(family, 1);
+                out.add(k, 1);
+            }
+            if want_states && family == Kind::Tcp {
+                tcp.push((ino, pr == Proto::Tcp6));
             }
             Ok(())
         });
         self.tcp = tcp;
+        self.xattrat = xattrat;
         r?;
         if want_states {
             self.count_states(p, out)?;
@@ -1096,6 +1246,40 @@ mod tests {
         assert_eq!(proto(b"UNIX-STREAM"), Proto::Unix);
         assert_eq!(proto(b"PINGv6"), Proto::OtherInet);
         assert_eq!(proto(b"NETLINK"), Proto::Other);
+    }
+
+    #[test]
+    fn socket_protocol_with_and_without_getxattrat() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let u = std::net::UdpSocket::bind("[::1]:0").unwrap();
+        let p = Proc::open(std::process::id(), Needs::of(&[Kind::Tcp])).unwrap();
+        let dir = p.fds.as_ref().unwrap().as_raw_fd();
+        for (fd, want) in [(l.as_raw_fd(), Proto::Tcp4), (u.as_raw_fd(), Proto::Udp6)] {
+            let name = std::ffi::CString::new(fd.to_string()).unwrap();
+            for mut xattrat in [true, false] {
+                let got = sock_proto(dir, &name, &p, &mut xattrat).unwrap();
+                assert_eq!(got, Some(want), "getxattrat {xattrat}");
+            }
+        }
+        let gone = std::ffi::CString::new("999999").unwrap();
+        assert_eq!(sock_proto(dir, &gone, &p, &mut false).unwrap(), None);
+        let devs = Devs::learn();
+        assert_ne!(devs.sock, Devs::UNKNOWN);
+        assert_ne!(devs.anon, Devs::UNKNOWN);
+        let name = std::ffi::CString::new(l.as_raw_fd().to_string()).unwrap();
+        assert!(matches!(
+            classify(dir, &name, devs, &p),
+            Ok(Some(Class::Socket(_)))
+        ));
+        // Without the devices, the link text decides, with the same answer.
+        let blind = Devs {
+            sock: Devs::UNKNOWN,
+            anon: Devs::UNKNOWN,
+        };
+        assert_eq!(
+            classify(dir, &name, blind, &p).unwrap(),
+            classify(dir, &name, devs, &p).unwrap()
+        );
     }
 
     #[test]
