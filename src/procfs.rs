@@ -246,7 +246,8 @@ fn open_at(dir: RawFd, path: &CStr, flags: libc::c_int) -> Result<OwnedFd, i32> 
 
 /// `pread(fd, buf, 0)` until the buffer is full or the file ends; /proc files
 /// regenerate their text on a read at offset 0, so a held fd is re-read
-/// without reopening it.
+/// without reopening it. The small /proc files read here hand over all
+/// their text in one read, so a short read is the end.
 fn pread_all(fd: RawFd, buf: &mut [u8]) -> Result<usize, i32> {
     let mut n = 0;
     while n < buf.len() {
@@ -266,10 +267,10 @@ fn pread_all(fd: RawFd, buf: &mut [u8]) -> Result<usize, i32> {
             }
             return Err(e);
         }
-        if r == 0 {
+        n += r as usize;
+        if r == 0 || n < buf.len() {
             break;
         }
-        n += r as usize;
     }
     Ok(n)
 }
@@ -362,16 +363,14 @@ impl Proc {
             };
             p.xlen = n;
         }
-        if needs.stat || needs.fds || needs.statm {
-            // Always held: the zombie check reads it too.
+        if needs.stat {
             p.stat = Some(open_at(d, c"stat", libc::O_RDONLY).map_err(gone)?);
         }
         if needs.statm {
             p.statm = Some(open_at(d, c"statm", libc::O_RDONLY).map_err(gone)?);
         }
-        if p.is_zombie()? {
-            return Err(ProcError::Exited);
-        }
+        // A zombie shows as no fds and no memory: the first sample finds
+        // out, so that a count of one stat stays one stat.
         Ok(p)
     }
 
@@ -403,8 +402,12 @@ impl Proc {
     }
 
     fn read_stat<'a>(&self, buf: &'a mut [u8]) -> Result<&'a [u8], ProcError> {
-        let fd = self.stat.as_ref().expect("stat held").as_raw_fd();
-        let n = pread_all(fd, buf).map_err(|e| ProcError::from_errno("stat", e))?;
+        let n = match &self.stat {
+            Some(fd) => pread_all(fd.as_raw_fd(), buf),
+            None => open_at(self.dir.as_raw_fd(), c"stat", libc::O_RDONLY)
+                .and_then(|fd| pread_all(fd.as_raw_fd(), buf)),
+        }
+        .map_err(|e| ProcError::from_errno("stat", e))?;
         // The fields after the command name, which may itself hold spaces
         // and parentheses: everything after the last ')'.
         let s = &buf[..n];
@@ -418,22 +421,24 @@ impl Proc {
     /// Whether the process has exited but not been reaped: its fd
     /// directory is then empty, and that must read as "exited", not 0.
     fn is_zombie(&self) -> Result<bool, ProcError> {
-        if self.stat.is_none() {
-            return Ok(false);
-        }
-        let mut buf = [0u8; 512];
-        let rest = self.read_stat(&mut buf)?;
-        Ok(matches!(field(rest, 0), Some(b"Z") | Some(b"X")))
+        let mut buf = [0u8; 1024];
+        Ok(self.threads_or_zombie(&mut buf)?.is_none())
     }
 
-    fn threads(&self) -> Result<u64, ProcError> {
-        let mut buf = [0u8; 1024];
-        let rest = self.read_stat(&mut buf)?;
+    /// The number of threads, or `None` for a zombie.
+    fn threads_or_zombie(&self, buf: &mut [u8]) -> Result<Option<u64>, ProcError> {
+        let rest = self.read_stat(buf)?;
+        if matches!(field(rest, 0), Some(b"Z") | Some(b"X")) {
+            return Ok(None);
+        }
         // Field 20 of stat, num_threads; `rest` starts at field 3.
-        field(rest, 17).and_then(parse_u64).ok_or(ProcError::Io {
-            what: "stat",
-            errno: libc::EINVAL,
-        })
+        field(rest, 17)
+            .and_then(parse_u64)
+            .map(Some)
+            .ok_or(ProcError::Io {
+                what: "stat",
+                errno: libc::EINVAL,
+            })
     }
 
     fn rss_kib(&self) -> Result<u64, ProcError> {
@@ -823,7 +828,11 @@ impl Scanner {
             maybe_gone |= kib == 0;
         }
         if self.plan.threads {
-            out.set(Kind::Threads, p.threads()?);
+            let mut buf = [0u8; 1024];
+            match p.threads_or_zombie(&mut buf)? {
+                Some(n) => out.set(Kind::Threads, n),
+                None => return Err(ProcError::Exited),
+            }
         }
         // A live process with no fds and no memory is rare (kernel threads);
         // a zombie always looks like that, so only then is it worth a look.
