@@ -853,6 +853,10 @@ impl Scanner {
             return Ok(st.st_size as u64);
         }
         // Before Linux 6.2 the size is always 0: count the entries.
+        self.count_listed(fd)
+    }
+
+    fn count_listed(&mut self, fd: RawFd) -> Result<u64, ProcError> {
         let mut n = 0;
         self.each_entry(fd, |_| {
             n += 1;
@@ -1289,6 +1293,26 @@ mod tests {
             classify(dir, &name, blind, &p).unwrap(),
             classify(dir, &name, devs, &p).unwrap()
         );
+    }
+
+    #[test]
+    fn listing_counts_what_the_size_says() {
+        // The getdents64 fallback for kernels before 6.2 agrees with the
+        // directory size where both exist. A child holding still keeps the
+        // two readings apart from our own test threads' fds.
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
+        let p = Proc::open(child.id(), Needs::of(&[Kind::All])).unwrap();
+        let mut s = Scanner::new(&[Kind::All], States::default());
+        let fd = p.fds.as_ref().unwrap().as_raw_fd();
+        let listed = s.count_listed(fd).unwrap();
+        let counted = s.count_all(&p).unwrap();
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(listed >= 3);
+        assert_eq!(listed, counted);
     }
 
     #[test]
