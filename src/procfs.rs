@@ -11,12 +11,19 @@
 //!   report the number of open fds as its size. Older kernels report 0, and
 //!   then the directory is counted with `getdents64`.
 //! - Other kinds read the fd directory once per sample with `getdents64` into
-//!   a buffer allocated once, `readlinkat` every entry into a stack buffer,
-//!   and look further only where the link does not tell: sockets by their
-//!   `system.sockprotoname` xattr (so unbound sockets count too), other
-//!   targets by `fstatat`.
+//!   a buffer allocated once and `fstatat` every entry: the device and type
+//!   of what it points to tell files, pipes, sockets and anonymous inodes
+//!   apart (the link text, by `readlinkat`, only settles the rare rest).
+//!   Sockets are then asked their protocol, the `system.sockprotoname`
+//!   xattr, so unbound sockets count too. The classes are those of the fd's
+//!   link text in /proc: `socket:`, `pipe:`, `anon_inode:`, else the type
+//!   of the target (so FIFOs opened by path count as pipes).
 //! - TCP states come from the target's own /proc/PID/net/tcp and tcp6 (its
 //!   network namespace), read in fixed-size chunks and split with memchr.
+//!
+//! A lookup in /proc/PID/fd costs a couple of microseconds whatever does
+//! it, so one system call per fd (two per socket) is the floor that
+//! bench/fdcount.sh compares against.
 
 use std::ffi::CStr;
 use std::io;
@@ -743,6 +750,42 @@ fn sock_proto(
     Ok(Some(proto(s.strip_suffix(b"\0").unwrap_or(s))))
 }
 
+const NETLINK_SOCK_DIAG: libc::c_int = 4;
+const SOCK_DIAG_BY_FAMILY: u16 = 20;
+const NLMSG_ERROR: u16 = 2;
+const NLMSG_DONE: u16 = 3;
+
+/// The inode of a network namespace: `/proc/PID/ns/net` or ours.
+fn netns_of(dir: RawFd, path: &CStr) -> u64 {
+    // SAFETY: path is NUL-terminated; st is a zeroed stat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    if unsafe { libc::fstatat(dir, path.as_ptr(), &mut st, 0) } == 0 {
+        st.st_ino as u64
+    } else {
+        0
+    }
+}
+
+/// Whether `p` is in the network namespace `ours` (0: unknown, so no).
+/// Asked at every sample: a process may move (setns).
+fn same_netns(p: &Proc, ours: u64) -> bool {
+    ours != 0 && netns_of(p.dir.as_raw_fd(), c"ns/net") == ours
+}
+
+/// A NETLINK_SOCK_DIAG socket, or None where it may not be made.
+fn diag_socket() -> Option<OwnedFd> {
+    // SAFETY: a plain socket(2); the fd is owned below.
+    let fd = unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            NETLINK_SOCK_DIAG,
+        )
+    };
+    // SAFETY: a fresh fd nobody else owns.
+    (fd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
 /// Bytes of directory entries read per getdents64 call.
 const DENTS: usize = 32 * 1024;
 /// Bytes of a /proc/net table read per read call.
@@ -759,6 +802,10 @@ pub struct Scanner {
     devs: Devs,
     /// getxattrat(2) works here (cleared on the first ENOSYS).
     xattrat: bool,
+    /// For TCP states in our own network namespace; None: use the tables.
+    diag: Option<OwnedFd>,
+    /// The inode of our network namespace.
+    netns: u64,
     dents: Box<[u8]>,
     table: Box<[u8]>,
     /// Inodes of the TCP sockets seen this sample (v6 flag): matched against
@@ -800,6 +847,12 @@ impl Scanner {
                 }
             },
             xattrat: true,
+            diag: if want_tcp { diag_socket() } else { None },
+            netns: if want_tcp {
+                netns_of(libc::AT_FDCWD, c"/proc/self/ns/net")
+            } else {
+                0
+            },
             dents: vec![0u8; DENTS].into_boxed_slice(),
             table: if want_tcp {
                 vec![0u8; TABLE].into_boxed_slice()
@@ -992,11 +1045,34 @@ impl Scanner {
         let n4 = self.tcp.len() as u64 - n6;
         let mut in4 = [0u64; 16];
         let mut in6 = [0u64; 16];
-        if n4 > 0 {
-            self.read_table(p, c"net/tcp", false, n4, &mut in4)?;
+        // sock_diag answers for our own network namespace only, and in a
+        // fraction of the time the /proc tables take (they walk the whole
+        // connection hash table on every read).
+        let diag = self.diag.is_some() && same_netns(p, self.netns);
+        if diag {
+            let r = (|| {
+                if n4 > 0 {
+                    self.dump_diag(libc::AF_INET as u8, false, &mut in4)?;
+                }
+                if n6 > 0 {
+                    self.dump_diag(libc::AF_INET6 as u8, true, &mut in6)?;
+                }
+                Ok::<(), i32>(())
+            })();
+            if r.is_err() {
+                // Refused here (a sandbox): the tables from now on.
+                self.diag = None;
+                in4 = [0; 16];
+                in6 = [0; 16];
+            }
         }
-        if n6 > 0 {
-            self.read_table(p, c"net/tcp6", true, n6, &mut in6)?;
+        if self.diag.is_none() || !diag {
+            if n4 > 0 {
+                self.read_table(p, c"net/tcp", false, n4, &mut in4)?;
+            }
+            if n6 > 0 {
+                self.read_table(p, c"net/tcp6", true, n6, &mut in6)?;
+            }
         }
         // Sockets in no table were never bound or connected, or are closed:
         // their state is CLOSE.
@@ -1013,6 +1089,76 @@ impl Scanner {
         out.set(Kind::Tcp6, t6);
         out.set(Kind::Tcp, t4 + t6);
         Ok(())
+    }
+
+    /// Counts, per state, the fds in `self.tcp` of family `v6` among the
+    /// sockets of our network namespace, asking sock_diag (NETLINK_SOCK_DIAG,
+    /// as ss(8) does) for every state a socket can hold with an inode.
+    fn dump_diag(&mut self, family: u8, v6: bool, by_state: &mut [u64; 16]) -> Result<(), i32> {
+        let fd = self.diag.as_ref().ok_or(libc::ENOTSOCK)?.as_raw_fd();
+        // struct nlmsghdr + struct inet_diag_req_v2 (the socket id left 0).
+        let mut req = [0u8; 16 + 56];
+        let total = req.len() as u32;
+        req[0..4].copy_from_slice(&total.to_ne_bytes());
+        req[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+        let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
+        req[6..8].copy_from_slice(&flags.to_ne_bytes());
+        req[16] = family;
+        req[17] = libc::IPPROTO_TCP as u8;
+        // Every state but TIME_WAIT and NEW_SYN_RECV, which have no inode.
+        let states: u32 = 0xffe & !(1 << 6);
+        req[20..24].copy_from_slice(&states.to_ne_bytes());
+        // SAFETY: sending our stack buffer on our socket.
+        let sent = unsafe { libc::send(fd, req.as_ptr().cast(), req.len(), 0) };
+        if sent != req.len() as isize {
+            return Err(errno());
+        }
+        let tcp = &self.tcp;
+        let buf = &mut self.table;
+        loop {
+            // SAFETY: receiving into our buffer, whose length is passed.
+            let n = unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), 0) };
+            if n < 0 {
+                let e = errno();
+                if e == libc::EINTR {
+                    continue;
+                }
+                return Err(e);
+            }
+            let data = &buf[..n as usize];
+            let mut at = 0;
+            while at + 16 <= data.len() {
+                let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+                let kind = u16::from_ne_bytes(data[at + 4..at + 6].try_into().unwrap());
+                if len < 16 || at + len > data.len() {
+                    return Err(libc::EPROTO);
+                }
+                match kind {
+                    NLMSG_DONE => return Ok(()),
+                    NLMSG_ERROR => {
+                        let e = data
+                            .get(at + 16..at + 20)
+                            .map_or(libc::EPROTO, |b| -i32::from_ne_bytes(b.try_into().unwrap()));
+                        return Err(e);
+                    }
+                    SOCK_DIAG_BY_FAMILY if len >= 16 + 72 => {
+                        // struct inet_diag_msg: family, state, timer, retrans,
+                        // the 48-byte id, expires, rqueue, wqueue, uid, inode.
+                        let m = &data[at + 16..at + len];
+                        let st = m[1];
+                        let ino = u32::from_ne_bytes(m[68..72].try_into().unwrap()) as u64;
+                        if ino != 0 {
+                            let lo = tcp.partition_point(|t| t.0 < ino);
+                            let hi = tcp.partition_point(|t| t.0 <= ino);
+                            let n = tcp[lo..hi].iter().filter(|t| t.1 == v6).count() as u64;
+                            by_state[(st & 15) as usize] += n;
+                        }
+                    }
+                    _ => {}
+                }
+                at += (len + 3) & !3;
+            }
+        }
     }
 
     /// Counts, per state, the fds in `self.tcp` of family `v6` found in the
@@ -1313,6 +1459,45 @@ mod tests {
         let _ = child.wait();
         assert!(listed >= 3);
         assert_eq!(listed, counted);
+    }
+
+    #[test]
+    fn sock_diag_and_tables_agree() {
+        // A fixture holding TCP v4 and v6 listeners and connections, still
+        // while we look (our own test threads' sockets would not be).
+        use std::io::BufRead;
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fd_fixture.py");
+        let mut child = std::process::Command::new("python3")
+            .args([script, "full", "lhdiag"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let pid: u32 = line.trim().parse().unwrap();
+        let kinds = [Kind::Tcp, Kind::Tcp4, Kind::Tcp6];
+        let p = Proc::open(pid, Needs::of(&kinds)).unwrap();
+        let mut got = Vec::new();
+        for name in ["established", "listen", "close", "syn-sent"] {
+            let mut st = States::default();
+            st.insert(States::parse_one(name).unwrap());
+            let mut diag = Scanner::new(&kinds, st);
+            assert!(diag.diag.is_some(), "no sock_diag socket here");
+            let mut tables = Scanner::new(&kinds, st);
+            tables.diag = None;
+            let (mut a, mut b) = (Counts::default(), Counts::default());
+            diag.sample(&p, &mut a).unwrap();
+            tables.sample(&p, &mut b).unwrap();
+            assert!(diag.diag.is_some(), "sock_diag failed");
+            assert_eq!(a, b, "{name}");
+            got.push(kinds.map(|k| a.get(k)));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert_eq!(got, [[8, 6, 2], [2, 1, 1], [2, 1, 1], [0, 0, 0]]);
     }
 
     #[test]
