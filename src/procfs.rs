@@ -18,8 +18,10 @@
 //!   xattr, so unbound sockets count too. The classes are those of the fd's
 //!   link text in /proc: `socket:`, `pipe:`, `anon_inode:`, else the type
 //!   of the target (so FIFOs opened by path count as pipes).
-//! - TCP states come from the target's own /proc/PID/net/tcp and tcp6 (its
-//!   network namespace), read in fixed-size chunks and split with memchr.
+//! - TCP states (`-s`) come from sock_diag netlink when the target shares
+//!   our network namespace, else from the target's own /proc/PID/net/tcp
+//!   and tcp6 (its namespace), read in fixed-size chunks and split with
+//!   memchr. Socket inodes are matched against either.
 //!
 //! A lookup in /proc/PID/fd costs a couple of microseconds whatever does
 //! it, so one system call per fd (two per socket) is the floor that
