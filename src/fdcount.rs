@@ -440,7 +440,9 @@ impl Serialize for JsonRow<'_> {
 
 /// Where samples go.
 enum Sink {
-    Stdout(output::Stdout),
+    /// Unbuffered: a sample is rendered whole into a buffer first, then
+    /// written with one write(2).
+    Stdout(output::RawStdout),
     /// `-o FILE`: written to FILE.tmp, synced, renamed over FILE.
     File {
         path: CString,
@@ -452,7 +454,7 @@ enum Sink {
 impl Sink {
     fn new(path: Option<&PathBuf>) -> Result<Sink> {
         let Some(path) = path else {
-            return Ok(Sink::Stdout(output::stdout()));
+            return Ok(Sink::Stdout(output::RawStdout));
         };
         let mut tmp = path.as_os_str().as_bytes().to_vec();
         tmp.extend_from_slice(b".tmp");
@@ -468,7 +470,6 @@ impl Sink {
         match self {
             Sink::Stdout(out) => out
                 .write_all(data)
-                .and_then(|()| out.flush())
                 .map_err(|e| Error::io("writing to stdout", e)),
             Sink::File { path, tmp, shown } => replace_file(path, tmp, data)
                 .map_err(|e| Error::io(format_args!("writing {shown}"), e)),

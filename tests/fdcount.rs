@@ -13,9 +13,9 @@ const FDCOUNT: &str = env!("CARGO_BIN_EXE_fdcount");
 /// What the "full" fixture holds. fd 0 and 1 are pipes to the test, fd 2
 /// is /dev/null.
 const FULL: &[(&str, u64)] = &[
-    ("all", 33),
+    ("all", 36),
     ("file", 4),    // 3 regular files, 1 directory
-    ("socket", 18), // 12 tcp + 4 udp + 2 unix
+    ("socket", 19), // 12 tcp + 4 udp + 3 unix
     ("inet", 16),
     ("tcp", 12),
     ("tcp4", 8), // listener, 3 connections (both ends), 1 unbound
@@ -23,10 +23,10 @@ const FULL: &[(&str, u64)] = &[
     ("udp", 4),
     ("udp4", 3),  // 2 bound, 1 unbound
     ("udp6", 1),  // bound
-    ("unix", 2),  // a socketpair
+    ("unix", 3),  // a socketpair, a bound socket
     ("pipe", 7),  // 2 pipes (4 ends), stdin, stdout, a FIFO opened by path
-    ("anon", 2),  // eventfd, epoll
-    ("other", 2), // /dev/null twice
+    ("anon", 3),  // eventfd, epoll, pidfd
+    ("other", 3), // /dev/null twice, a socket file opened with O_PATH
     ("threads", 4),
 ];
 
@@ -108,7 +108,7 @@ fn every_kind_is_exact() {
     for (k, n) in FULL {
         assert_eq!(ok(&["-p", &pid, "-k", k]), format!("{n}\n"), "-k {k}");
     }
-    assert_eq!(ok(&["-p", &pid]), "33\n");
+    assert_eq!(ok(&["-p", &pid]), "36\n");
     // The parts add up to all.
     let parts = ok(&["-p", &pid, "-k", "file,socket,pipe,anon,other"]);
     let sum: u64 = parts
@@ -116,12 +116,12 @@ fn every_kind_is_exact() {
         .split(',')
         .map(|v| v.parse::<u64>().unwrap())
         .sum();
-    assert_eq!(sum, 33);
+    assert_eq!(sum, 36);
     // And all agrees with the directory listing.
     let listed = std::fs::read_dir(format!("/proc/{pid}/fd"))
         .unwrap()
         .count();
-    assert_eq!(listed, 33);
+    assert_eq!(listed, 36);
 }
 
 #[test]
@@ -159,7 +159,7 @@ fn tcp_states() {
     // -s leaves the other kinds alone.
     assert_eq!(
         ok(&["-p", &pid, "-k", "udp,tcp,all", "-s", "listen"]),
-        "4,2,33\n"
+        "4,2,36\n"
     );
 }
 
@@ -210,12 +210,12 @@ fn several_processes_and_names() {
     let out = ok(&["-p", &format!("{pa},{pb}"), "-k", "all,tcp", "--header"]);
     assert_eq!(
         out,
-        format!("{pa}:all,{pa}:tcp,{pb}:all,{pb}:tcp\n33,12,16,10\n")
+        format!("{pa}:all,{pa}:tcp,{pb}:all,{pb}:tcp\n36,12,16,10\n")
     );
     // -p repeated is the same as a list.
     assert_eq!(ok(&["-p", &pb, "-p", &pa, "-k", "udp"]), "3,4\n");
     // -C sums every process with the name.
-    assert_eq!(ok(&["-C", &name, "-k", "all,udp,threads"]), "49,7,5\n");
+    assert_eq!(ok(&["-C", &name, "-k", "all,udp,threads"]), "52,7,5\n");
     let out = ok(&["-C", &name, "-p", &pa, "-k", "tcp", "--header"]);
     assert_eq!(out, format!("{name}:tcp,{pa}:tcp\n22,12\n"));
 }
@@ -255,7 +255,7 @@ fn name_is_followed_across_restarts() {
             assert!(t.elapsed() < Duration::from_secs(10), "never saw {want:?}");
         }
     };
-    wait_for(&mut next, "33");
+    wait_for(&mut next, "36");
     drop(f);
     wait_for(&mut next, "");
     let g = Fixture::start("bound", &name);
@@ -309,7 +309,7 @@ fn json_lines() {
         last = t;
         assert_eq!(r["pid"].as_u64(), Some(f.pid as u64));
         assert_eq!(r["comm"].as_str(), Some(unique("j").as_str()));
-        assert_eq!(r["all"].as_u64(), Some(33));
+        assert_eq!(r["all"].as_u64(), Some(36));
         assert_eq!(r["tcp"].as_u64(), Some(12));
         assert_eq!(r["udp6"].as_u64(), Some(1));
         assert!(r["rss"].as_u64().unwrap() > 1000);
@@ -321,7 +321,7 @@ fn json_lines() {
     let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert!(r["pid"].is_null());
     assert_eq!(r["pids"], serde_json::json!([f.pid]));
-    assert_eq!(r["all"], 33);
+    assert_eq!(r["all"], 36);
     let (_, out, _) = fdcount(&["-C", &unique("jnone"), "-f", "json"]);
     let r: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert!(r["all"].is_null(), "{r}");
@@ -421,13 +421,13 @@ fn prometheus_exposition() {
             .unwrap_or_else(|| panic!("no {name} {kind:?} in\n{out}"))
     };
     let (_, labels, v) = get("fdcount_open_fds", Some("all"));
-    assert_eq!(*v, 33.0);
+    assert_eq!(*v, 36.0);
     assert_eq!(labels[0], ("pid".to_string(), pid.clone()));
     assert_eq!(labels[1], ("comm".to_string(), comm.to_string()));
     let (_, labels, v) = get("fdcount_open_fds", Some("tcp"));
     assert_eq!(*v, 8.0);
     assert!(labels.contains(&("state".into(), "established".into())));
-    assert_eq!(get("fdcount_open_fds", Some("unix")).2, 2.0);
+    assert_eq!(get("fdcount_open_fds", Some("unix")).2, 3.0);
     assert_eq!(get("fdcount_threads", None).2, 4.0);
     assert!(get("fdcount_resident_memory_bytes", None).2 > 1e6);
     assert_eq!(samples.len(), 5);

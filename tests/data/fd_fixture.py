@@ -62,6 +62,11 @@ if mode == "full":
     keep.append(os.eventfd(0))                  # anon
     keep.append(select.epoll())                 # anon
     keep.append(os.open("/dev/null", os.O_RDONLY))                      # other
+    keep.append(os.pidfd_open(os.getpid()))     # anon (pidfs, not anon_inodefs)
+    us = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    us.bind(os.path.join(d, "sock"))            # unix: a bound one
+    keep.append(us)
+    keep.append(os.open(os.path.join(d, "sock"), os.O_PATH))            # other: a socket file by path
     # 3 threads besides the main one, blocked until exit.
     stop = threading.Event()
     for _ in range(3):
