@@ -298,3 +298,54 @@ fn follow_a_growing_file_like_tail() {
     tmux.wait_for("exit 0", |s| s.contains("EXIT=0"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Ctrl-C at a random moment in `fdcount | tstamp | tee | tsplot --follow`:
+/// every tool ends with status 0, the terminal is restored, and the log
+/// holds only whole stamped lines (tstamp wrote every line it read).
+#[test]
+fn ctrl_c_anywhere_in_the_whole_pipeline() {
+    if !have("tmux") {
+        eprintln!("\n*** tmux is not installed: the pipeline signal test is SKIPPED (apt-get install tmux) ***\n");
+        return;
+    }
+    let fdcount = env!("CARGO_BIN_EXE_fdcount");
+    let tstamp = env!("CARGO_BIN_EXE_tstamp");
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    for round in 0..3u32 {
+        let dir = scratch(&format!("pipeline-{round}"));
+        let log = dir.join("log");
+        // tee -i ignores SIGINT and -p keeps writing the file after the
+        // chart has gone, so the log shows all tstamp wrote.
+        let script = format!(
+            "echo BEFORE; {fdcount} -p $$ -k all,pipe -i 0.01 | {tstamp} --ms | tee -i -p {} | {TSPLOT} --follow; echo EXIT=${{PIPESTATUS[*]}}; sleep 60",
+            log.display()
+        );
+        let tmux = Tmux::start(&format!("pipeline-{round}"), &format!("bash -c '{script}'"));
+        tmux.wait_for("a live chart", |s| braille(s) > 0);
+        let pause = (seed.wrapping_mul(round + 7) % 700) as u64;
+        std::thread::sleep(Duration::from_millis(pause));
+        tmux.run(&["send-keys", "C-c"]);
+        let s = tmux.wait_for("the pipeline's exit", |s| s.contains("EXIT="));
+        assert!(s.contains("EXIT=0 0 0 0"), "statuses (seed {seed}):\n{s}");
+        assert!(
+            s.contains("BEFORE") && braille(&s) == 0,
+            "screen not restored:\n{s}"
+        );
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.ends_with('\n'), "partial last line in {text:?}");
+        let mut n = 0;
+        for line in text.lines() {
+            let f: Vec<&str> = line.split(',').collect();
+            assert!(
+                f.len() == 3 && f[0].len() == 13 && f.iter().all(|x| x.parse::<u64>().is_ok()),
+                "bad line {line:?} (seed {seed})"
+            );
+            n += 1;
+        }
+        assert!(n > 0, "nothing logged");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
