@@ -9,6 +9,7 @@
 #![cfg_attr(not(test), no_main)]
 
 use leakhunt::cli;
+use leakhunt::completions::{self, opt, Opt, Value};
 use leakhunt::error::{main_with, Error, Result, Status};
 use leakhunt::fdcount::{self, Format, Options, Target};
 use leakhunt::output;
@@ -30,10 +31,11 @@ that tsplot draws.
 Options:
   -p, --pid PID[,PID...]     Process to count; repeat or give a list for
                              several (one group of columns each, in order)
-  -C, --command NAME         Every process whose command name is NAME (as
-                             pgrep -x NAME), summed; looked up again at every
-                             sample, so a watch follows restarts. When none
-                             runs, the sample's field is empty
+  -C, --command NAME         Every process whose command name is exactly
+                             NAME (as pgrep matches it), summed; looked up
+                             again at every sample, so a watch follows
+                             restarts. When none runs, the sample's field
+                             is empty
   -k, --kind KIND[,KIND...]  What to count, one column each [default: all]:
                              all, file (regular files and directories),
                              socket, inet (any IPv4/IPv6 socket), tcp, tcp4,
@@ -57,12 +59,88 @@ Options:
   -o, --output FILE          Replace FILE atomically with each sample instead
                              of writing to stdout (for node_exporter's
                              textfile collector)
+      --completions SHELL    Print a completion script for bash, zsh or fish
   -h, --help                 Print this help
   -V, --version              Print the version
 
 Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 1 the process does not exist, exited or may not be read, 2 usage error.
 ";
+
+const KINDS: &[&str] = &[
+    "all", "file", "socket", "inet", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "pipe",
+    "anon", "other", "rss", "threads",
+];
+const STATES: &[&str] = &[
+    "established",
+    "syn-sent",
+    "syn-recv",
+    "fin-wait1",
+    "fin-wait2",
+    "time-wait",
+    "close",
+    "close-wait",
+    "last-ack",
+    "listen",
+    "closing",
+];
+
+/// The options, for shell completions (tests/manpages.rs keeps this in step
+/// with HELP).
+const OPTS: &[Opt] = &[
+    opt(Some('p'), "pid", Value::Pid, "process to count"),
+    opt(
+        Some('C'),
+        "command",
+        Value::Command,
+        "every process with this command name",
+    ),
+    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count"),
+    opt(
+        Some('s'),
+        "state",
+        Value::ListOf(STATES),
+        "only TCP sockets in these states",
+    ),
+    opt(
+        Some('i'),
+        "interval",
+        Value::Text("seconds"),
+        "sample every SECS seconds",
+    ),
+    opt(
+        Some('c'),
+        "count",
+        Value::Text("samples"),
+        "stop after N samples",
+    ),
+    opt(
+        None,
+        "header",
+        Value::Flag,
+        "print a line naming the columns",
+    ),
+    opt(
+        Some('f'),
+        "format",
+        Value::OneOf(&["csv", "json", "prom"]),
+        "output format",
+    ),
+    opt(
+        Some('o'),
+        "output",
+        Value::File,
+        "replace FILE atomically with each sample",
+    ),
+    opt(
+        None,
+        "completions",
+        Value::OneOf(&["bash", "zsh", "fish"]),
+        "print a completion script",
+    ),
+    opt(Some('h'), "help", Value::Flag, "print help"),
+    opt(Some('V'), "version", Value::Flag, "print the version"),
+];
 
 #[derive(Debug, Default, PartialEq)]
 struct Config {
@@ -74,6 +152,7 @@ struct Config {
     header: bool,
     format: Option<String>,
     output: Option<PathBuf>,
+    completions: Option<String>,
     help: bool,
     version: bool,
 }
@@ -118,6 +197,7 @@ fn parse(mut p: lexopt::Parser) -> Result<Config> {
             Long("header") => c.header = true,
             Short('f') | Long("format") => c.format = Some(cli::string("--format", p.value()?)?),
             Short('o') | Long("output") => c.output = Some(p.value()?.into()),
+            Long("completions") => c.completions = Some(cli::string("--completions", p.value()?)?),
             Short('h') | Long("help") => c.help = true,
             Short('V') | Long("version") => c.version = true,
             Value(v) => {
@@ -273,6 +353,10 @@ fn run() -> ExitCode {
         }
         if c.version {
             output::print(&cli::version_text("fdcount"))?;
+            return Ok(Status::Success);
+        }
+        if let Some(shell) = &c.completions {
+            output::print(&completions::script("fdcount", shell, OPTS, Value::Flag)?)?;
             return Ok(Status::Success);
         }
         fdcount::run(&options(c)?)
