@@ -72,3 +72,9 @@ pub fn tsplot_input(data: &[u8]) {
     }
     let _ = parser.finish(&mut sink);
 }
+
+/// fdcount's /proc table parsers (TCP table rows, socket protocol names,
+/// stat and statm lines) on arbitrary bytes.
+pub fn proc_tables(data: &[u8]) {
+    std::hint::black_box(crate::procfs::parse_all(data));
+}

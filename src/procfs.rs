@@ -417,14 +417,10 @@ impl Proc {
                 .and_then(|fd| pread_all(fd.as_raw_fd(), buf)),
         }
         .map_err(|e| ProcError::from_errno("stat", e))?;
-        // The fields after the command name, which may itself hold spaces
-        // and parentheses: everything after the last ')'.
-        let s = &buf[..n];
-        let at = memchr::memrchr(b')', s).ok_or(ProcError::Io {
+        stat_fields(&buf[..n]).ok_or(ProcError::Io {
             what: "stat",
             errno: libc::EINVAL,
-        })?;
-        Ok(&s[at + 1..])
+        })
     }
 
     /// Whether the process has exited but not been reaped: its fd
@@ -1248,6 +1244,30 @@ impl Scanner {
             }
         }
     }
+}
+
+/// The fields of /proc/PID/stat after the command name, which may itself
+/// hold spaces and parentheses: everything after the last ')'.
+fn stat_fields(s: &[u8]) -> Option<&[u8]> {
+    memchr::memrchr(b')', s).map(|at| &s[at + 1..])
+}
+
+/// Every parser of /proc text on arbitrary bytes, for the fuzz target
+/// (`leakhunt::fuzzing::proc_tables`): each line as a TCP table row, a
+/// socket protocol name, a stat line and a statm line.
+#[doc(hidden)]
+pub fn parse_all(data: &[u8]) -> u64 {
+    let mut seen = 0u64;
+    for line in data.split(|&b| b == b'\n') {
+        if let Some((st, ino)) = tcp_row(line) {
+            seen = seen.wrapping_add(u64::from(st)).wrapping_add(ino);
+        }
+        seen = seen.wrapping_add(proto(line) as u64);
+    }
+    if let Some(rest) = stat_fields(data) {
+        seen = seen.wrapping_add(field(rest, 17).and_then(parse_u64).unwrap_or(0));
+    }
+    seen.wrapping_add(field(data, 1).and_then(parse_u64).unwrap_or(0))
 }
 
 /// `(state, inode)` of a /proc/net/tcp row: fields 4 and 10.

@@ -28,3 +28,8 @@ fn tstamp_format_inputs() {
 fn tsplot_input_inputs() {
     assert!(replay("tsplot_input", leakhunt::fuzzing::tsplot_input) > 0);
 }
+
+#[test]
+fn proc_tables_inputs() {
+    assert!(replay("proc_tables", leakhunt::fuzzing::proc_tables) > 0);
+}
