@@ -156,10 +156,12 @@ pub fn render(chart: &Chart, o: &Options) -> String {
         r##"<g class="xticks" fill="#444" text-anchor="middle">"##
     );
     for (t, l) in &xt {
+        // A label that would run off the picture is pulled inside it.
+        let half = 3.5 * l.chars().count() as f64;
+        let x = f.x(*t).clamp(half + 2.0, w - half - 2.0);
         let _ = writeln!(
             s,
-            r#"<text x="{:.1}" y="{:.1}">{}</text>"#,
-            f.x(*t),
+            r#"<text x="{x:.1}" y="{:.1}">{}</text>"#,
             f.bottom + 17.0,
             escape(l)
         );
@@ -213,6 +215,7 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     // Steps from --report.
     if !chart.marks.is_empty() {
         let _ = writeln!(s, r#"<g class="steps" font-size="10">"#);
+        let mut label_end = f64::NEG_INFINITY;
         for m in &chart.marks {
             if m.time < view.t0 || m.time > view.t1 {
                 continue;
@@ -226,14 +229,33 @@ pub fn render(chart: &Chart, o: &Options) -> String {
             };
             let _ = writeln!(
                 s,
-                r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{color}" stroke-dasharray="4 3" stroke-width="1"/><circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{color}"/><text x="{:.1}" y="{:.1}" fill="{color}">{} → {} at {}</text>"#,
-                f.top,
-                f.bottom,
-                x + 4.0,
+                r#"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" stroke="{color}" stroke-dasharray="4 3" stroke-width="1"/><circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{color}"/>"#,
+                f.top, f.bottom,
+            );
+            // A label that would overlap the previous one is left out: the
+            // dashed line and the dot still mark the step, and the report
+            // lists them all.
+            let label = format!(
+                "{} → {} at {}",
+                ticks::value_label(m.before),
+                ticks::value_label(m.after),
+                when
+            );
+            let width = 5.5 * label.chars().count() as f64;
+            let (lx, anchor, from, to) = if x + 4.0 + width > f.right {
+                (x - 4.0, "end", x - 4.0 - width, x - 4.0)
+            } else {
+                (x + 4.0, "start", x + 4.0, x + 4.0 + width)
+            };
+            if from < label_end {
+                continue;
+            }
+            label_end = to + 6.0;
+            let _ = writeln!(
+                s,
+                r#"<text x="{lx:.1}" y="{:.1}" fill="{color}" text-anchor="{anchor}">{}</text>"#,
                 (y - 6.0).max(f.top + 10.0),
-                escape(&ticks::value_label(m.before)),
-                escape(&ticks::value_label(m.after)),
-                escape(&when)
+                escape(&label)
             );
         }
         let _ = writeln!(s, "</g>");
