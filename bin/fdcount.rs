@@ -9,10 +9,9 @@
 #![cfg_attr(not(test), no_main)]
 
 use leakhunt::cli;
-use leakhunt::completions::{self, opt, Opt, Value};
-use leakhunt::error::{main_with, Error, Result, Status};
+use leakhunt::completions::{opt, Opt, Value};
+use leakhunt::error::{main_with, Error, Result};
 use leakhunt::fdcount::{self, Format, Options, Target};
-use leakhunt::output;
 use leakhunt::procfs::{Kind, States, COMM_LEN};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -347,17 +346,14 @@ extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> lib
 fn run() -> ExitCode {
     main_with("fdcount", || {
         let c = parse(lexopt::Parser::from_env())?;
-        if c.help {
-            output::print(HELP)?;
-            return Ok(Status::Success);
-        }
-        if c.version {
-            output::print(&cli::version_text("fdcount"))?;
-            return Ok(Status::Success);
-        }
-        if let Some(shell) = &c.completions {
-            output::print(&completions::script("fdcount", shell, OPTS, Value::Flag)?)?;
-            return Ok(Status::Success);
+        let about = cli::About {
+            tool: "fdcount",
+            help: HELP,
+            opts: OPTS,
+            positional: Value::Flag,
+        };
+        if let Some(done) = cli::answer(&about, c.help, c.version, c.completions.as_deref())? {
+            return Ok(done);
         }
         fdcount::run(&options(c)?)
     })

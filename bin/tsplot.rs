@@ -2,8 +2,8 @@
 //! or as an HTML page, and report what grew and when.
 
 use leakhunt::cli;
-use leakhunt::completions::{self, opt, Opt, Value};
-use leakhunt::error::{main_with, Error, Result, Status};
+use leakhunt::completions::{opt, Opt, Value};
+use leakhunt::error::{main_with, Error, Result};
 use leakhunt::output;
 use leakhunt::report;
 use leakhunt::series::{self, Column, InputFormat, TimeUnit};
@@ -507,17 +507,14 @@ fn main() -> ExitCode {
     tz::init();
     main_with("tsplot", || {
         let c = parse(lexopt::Parser::from_env())?;
-        if c.help {
-            output::print(HELP)?;
-            return Ok(Status::Success);
-        }
-        if c.version {
-            output::print(&cli::version_text("tsplot"))?;
-            return Ok(Status::Success);
-        }
-        if let Some(shell) = &c.completions {
-            output::print(&completions::script("tsplot", shell, OPTS, Value::File)?)?;
-            return Ok(Status::Success);
+        let about = cli::About {
+            tool: "tsplot",
+            help: HELP,
+            opts: OPTS,
+            positional: Value::File,
+        };
+        if let Some(done) = cli::answer(&about, c.help, c.version, c.completions.as_deref())? {
+            return Ok(done);
         }
         tsplot::run(settings(c)?)
     })

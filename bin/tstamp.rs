@@ -1,9 +1,9 @@
 //! tstamp: prefix every line of stdin with the time it arrived.
 
 use leakhunt::cli;
-use leakhunt::completions::{self, opt, Opt, Value};
+use leakhunt::completions::{opt, Opt, Value};
 use leakhunt::error::{main_with, Error, Result, Status};
-use leakhunt::output::{self, RawStdout};
+use leakhunt::output::RawStdout;
 use leakhunt::signals::{self, Signals};
 use leakhunt::stamp::{self, Clock, Options, Since, Style, Unit};
 use leakhunt::timefmt::Format;
@@ -186,17 +186,14 @@ fn main() -> ExitCode {
     tz::init();
     main_with("tstamp", || {
         let c = parse(lexopt::Parser::from_env())?;
-        if c.help {
-            output::print(HELP)?;
-            return Ok(Status::Success);
-        }
-        if c.version {
-            output::print(&cli::version_text("tstamp"))?;
-            return Ok(Status::Success);
-        }
-        if let Some(shell) = &c.completions {
-            output::print(&completions::script("tstamp", shell, OPTS, Value::Flag)?)?;
-            return Ok(Status::Success);
+        let about = cli::About {
+            tool: "tstamp",
+            help: HELP,
+            opts: OPTS,
+            positional: Value::Flag,
+        };
+        if let Some(done) = cli::answer(&about, c.help, c.version, c.completions.as_deref())? {
+            return Ok(done);
         }
         let opts = options(c)?;
         // For tests only: a pinned clock (see the man page).

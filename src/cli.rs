@@ -18,6 +18,36 @@ pub fn version_text(tool: &str) -> String {
     format!("{tool} (leakhunt) {VERSION}\n")
 }
 
+/// What a tool says about itself, for [`answer`].
+pub struct About<'a> {
+    pub tool: &'a str,
+    pub help: &'a str,
+    pub opts: &'a [crate::completions::Opt],
+    /// What the free arguments are, for completions.
+    pub positional: crate::completions::Value,
+}
+
+/// Answers `--help`, `--version` and `--completions SHELL`, which every tool
+/// handles alike before doing its work: `Some(status)` when one was asked.
+pub fn answer(
+    about: &About,
+    help: bool,
+    version: bool,
+    completions: Option<&str>,
+) -> Result<Option<crate::error::Status>> {
+    let text = if help {
+        about.help.to_string()
+    } else if version {
+        version_text(about.tool)
+    } else if let Some(shell) = completions {
+        crate::completions::script(about.tool, shell, about.opts, about.positional)?
+    } else {
+        return Ok(None);
+    };
+    crate::output::print(&text)?;
+    Ok(Some(crate::error::Status::Success))
+}
+
 /// An option value as UTF-8 text.
 pub fn string(opt: &str, value: OsString) -> Result<String> {
     value
