@@ -31,13 +31,14 @@ trap cleanup EXIT
 cc -O2 -o "$work/stat1" bench/stat1.c
 kinds=tcp,udp,unix,pipe,file
 
-# Starts a holder; prints its pid once every fd is open.
+# Starts a holder and sets $pid once every fd is open. (Not in a command
+# substitution: the holder must be recorded in this shell for the cleanup.)
 holder() {
   local mode=$1 n=$2 ready=$work/$1-$2.json
   python3 bench/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
   holders+=($!)
   for _ in $(seq 600); do
-    [[ -f $ready ]] && { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["pid"])' "$ready"; return; }
+    [[ -f $ready ]] && { pid=$!; return; }
     kill -0 "$!" 2>/dev/null || { echo "bench/fdcount.sh: holder $mode $n failed" >&2; exit 1; }
     sleep 0.1
   done
@@ -48,7 +49,7 @@ holder() {
 sets=(plain:100 plain:1000 plain:10000 plain:19900 mix:10000)
 for set in "${sets[@]}"; do
   mode=${set%:*} n=${set#*:}
-  pid=$(holder "$mode" "$n")
+  holder "$mode" "$n"
   echo "== $mode $n: pid $pid, $("$bin" -p "$pid") fds"
   # Single programs without a shell in between; the pipelines through
   # one (hyperfine subtracts the shell's own start-up).

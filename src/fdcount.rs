@@ -521,6 +521,23 @@ fn replace_file(path: &CString, tmp: &CString, data: &[u8]) -> io::Result<()> {
     check(unsafe { libc::rename(tmp.as_ptr(), path.as_ptr()) }).map(drop)
 }
 
+fn stdout_is_pipe() -> bool {
+    // SAFETY: fstat into a zeroed stat.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    unsafe { libc::fstat(1, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFIFO }
+}
+
+/// Whether the reader of the stdout pipe has gone (POLLERR on fd 1).
+fn reader_gone() -> bool {
+    let mut p = libc::pollfd {
+        fd: 1,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd on the stack.
+    unsafe { libc::poll(&mut p, 1, 0) > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0 }
+}
+
 /// `start + k * interval`, exact in nanoseconds.
 fn tick(start: Instant, interval: Duration, k: u64) -> Option<Instant> {
     let ns = interval.as_nanos().checked_mul(u128::from(k))?;
@@ -550,6 +567,11 @@ pub fn run(opts: &Options) -> Result<Status> {
     };
     let mut sink = Sink::new(opts.output.as_ref())?;
     let to_file = matches!(sink, Sink::File { .. });
+    // When stdout is a pipe, its reader going away (`| head -1`) shows as
+    // POLLERR on fd 1 while we wait, so a long interval ends at once rather
+    // than at the next sample's EPIPE. Other outputs are not watched: a file
+    // or a terminal would always poll ready.
+    let watch_stdout = !to_file && stdout_is_pipe();
     let mut buf = Vec::with_capacity(4096);
     if opts.header && !to_file {
         watch.header(&mut buf);
@@ -588,8 +610,9 @@ pub fn run(opts: &Options) -> Result<Status> {
             if now >= due {
                 break;
             }
-            match signals.wait(None, Some(due - now)) {
+            match signals.wait(watch_stdout.then_some(1), Some(due - now)) {
                 Ok(Wake::Signal(_)) => return Ok(Status::Success),
+                Ok(Wake::Ready) if reader_gone() => return Ok(Status::Success),
                 Ok(_) => {}
                 Err(e) => return Err(Error::io("waiting for the next sample", e)),
             }
