@@ -16,20 +16,26 @@
 //! with its settings in [`Config`]:
 //!
 //! - Noise is the median absolute difference between successive samples.
-//!   The step threshold is `max(min_rise, noise_factor * noise)`.
+//!   The step threshold is `max(min_rise, noise_factor * noise)`. The
+//!   *climb* is the series' least-squares slope when positive, else 0.
 //! - A *jump* is a rise of the floor between two successive samples of at
 //!   least half the threshold (with a zero threshold, any rise). Smaller
 //!   rises are the creep of noise or of a smooth leak: a slope, not steps.
-//! - A jump has held when no other jump follows for `min_hold_samples` more
-//!   samples and `min_hold_secs` seconds. Jumps that follow each other
-//!   sooner are one group, so a burst, or noise around one real step, gives
-//!   one step. A group whose last jump has not held by the end of the data
-//!   is no step: the last samples never make one.
-//! - A group is a step when the level its last jump reached exceeds the
-//!   level it rose from by more than zero and at least the threshold. The
-//!   level it rose from is the higher of the floor before its first jump
-//!   and the median of the `window` samples before that jump, so coming
-//!   back after a dip to where the series already sat is no step.
+//! - A jump's hold window ends at the first sample `min_hold_samples`
+//!   samples and `min_hold_secs` seconds after it. Another jump within it
+//!   joins it in one group (and then its own window decides), so a burst,
+//!   or noise around one real step, gives one step. Otherwise the jump has
+//!   held if the window ends before the data does (the last samples never
+//!   make a step) and the floor crept up within it by at most half the
+//!   threshold more than the climb explains; if not, the group is part of
+//!   a climb.
+//! - A group that held is a step when the level its last jump reached
+//!   exceeds the level it rose from, plus what the climb adds over the
+//!   group's span, by more than zero and at least the threshold. The level
+//!   it rose from is the higher of the floor before the first jump and the
+//!   median of the `window` samples before it carried forward along the
+//!   climb; so coming back after a dip to where the series already sat, or
+//!   a noisy leak's floor catching up with its trend, is no step.
 //! - It is reported at the time its biggest jump reached the new level:
 //!   the first sample at that floor level. `before` is the floor before the
 //!   group, `after` the level its last jump reached.
@@ -68,7 +74,7 @@ pub struct Config {
     /// A step must rise this many times the noise (`--step-noise`, default 4).
     pub noise_factor: f64,
     /// Samples before a rise whose median is the level it rose from
-    /// (default 8).
+    /// (default 32).
     pub window: usize,
     /// The values are rates made by [`Rate`] (`--rate`): only changes how
     /// the text report labels them.
@@ -82,7 +88,7 @@ impl Default for Config {
             min_hold_secs: 0.0,
             min_rise: 0.0,
             noise_factor: 4.0,
-            window: 8,
+            window: 32,
             rate: false,
         }
     }
@@ -307,7 +313,7 @@ impl State {
             noise: floor.noise(),
             step_threshold: floor.threshold(),
             steps_exact: sorted && floor.folded() == 0,
-            steps: floor.steps(cfg),
+            steps: floor.steps(cfg, slope.map_or(0.0, |m| m / 3600.0)),
         }
     }
 }

@@ -598,51 +598,80 @@ fn rates_of_counters_with_resets_feed_the_report() {
 /// for a gap-free series and a threshold that is `min_rise` alone
 /// (`noise_factor` 0):
 ///
-/// - floor(i) = min(v[i..]);
+/// - floor(i) = min(v[i..]); climb = the least-squares slope per second if
+///   positive, else 0;
 /// - a jump is an i >= 1 with floor(i) - floor(i - 1) > 0 and >= min_rise / 2;
-/// - jump i has held when, with e the sample before the next jump (or the
-///   last sample), e - i >= min_hold_samples and t[e] - t[i] >= min_hold_secs;
-/// - jumps are grouped: each jump that has not held is grouped with the
-///   next one; a group ending in a jump that has not held (at the end of the
-///   data) is dropped;
-/// - a group is a step when, with base = max(floor before its first jump,
-///   lower median of the `window` values before that jump) and after =
-///   floor at its last jump, after - base > 0 and >= min_rise;
+/// - jump i's hold window ends at e, the first sample with e - i >=
+///   min_hold_samples and t[e] - t[i] >= min_hold_secs (none: the data ended
+///   first). If the next jump is at or before e, the two are grouped and the
+///   next one's window decides. Otherwise the group held if e exists and
+///   floor(e) - floor(i) - climb * (r - t[i]) <= min_rise / 2, with r the
+///   time floor(e) was reached; a group that did not hold is dropped;
+/// - with `first` and `last` the group's first and last jump, before =
+///   floor(first - 1), pre = the lower median of the `window` values before
+///   `first` plus climb times the time from the middle of those values'
+///   span to t[first], base = max(before, pre), drift = climb * (t[last] -
+///   t[first]), and after = floor(last): the group is a step when after -
+///   base - drift > 0 and >= min_rise;
 /// - the step's time is t at the group's largest jump (the latest of
-///   equals), before = floor before its first jump.
+///   equals).
 fn reference(t: &[f64], v: &[f64], cfg: &Config) -> Vec<(f64, f64, f64)> {
     let n = v.len();
     let floor: Vec<f64> = (0..n)
         .map(|i| v[i..].iter().cloned().fold(f64::INFINITY, f64::min))
         .collect();
-    let jumps: Vec<usize> = (1..n)
-        .filter(|&i| floor[i] > floor[i - 1] && floor[i] - floor[i - 1] >= cfg.min_rise / 2.0)
-        .collect();
-    let held = |k: usize| {
-        let i = jumps[k];
-        let e = jumps.get(k + 1).map_or(n - 1, |&next| next - 1);
-        (e - i) as u64 >= cfg.min_hold_samples && t[e] - t[i] >= cfg.min_hold_secs
+    let (mt, mv) = (
+        t.iter().sum::<f64>() / n as f64,
+        v.iter().sum::<f64>() / n as f64,
+    );
+    let sxx: f64 = t.iter().map(|x| (x - mt) * (x - mt)).sum();
+    let sxy: f64 = t.iter().zip(v).map(|(x, y)| (x - mt) * (y - mv)).sum();
+    let climb = if n >= 2 && sxx > 0.0 {
+        (sxy / sxx).max(0.0)
+    } else {
+        0.0
     };
+    let thr = cfg.min_rise;
+    let jumps: Vec<usize> = (1..n)
+        .filter(|&i| floor[i] > floor[i - 1] && floor[i] - floor[i - 1] >= thr / 2.0)
+        .collect();
     let mut out = Vec::new();
     let mut group: Vec<usize> = Vec::new();
     for k in 0..jumps.len() {
-        group.push(jumps[k]);
-        if !held(k) {
+        let i = jumps[k];
+        group.push(i);
+        let e = (i..n)
+            .find(|&e| (e - i) as u64 >= cfg.min_hold_samples && t[e] - t[i] >= cfg.min_hold_secs);
+        if jumps
+            .get(k + 1)
+            .is_some_and(|&next| e.map_or(true, |e| next <= e))
+        {
             continue;
         }
-        let first = group[0];
-        let mut window: Vec<f64> = v[first.saturating_sub(cfg.window)..first].to_vec();
-        let base = floor[first - 1].max(lower_median(&mut window));
-        let after = floor[jumps[k]];
-        let rise = |i: usize| floor[i] - floor[i - 1];
-        let mut best = first;
-        for &i in &group {
-            if rise(i) >= rise(best) {
-                best = i;
+        let held = e.is_some_and(|e| {
+            let r = (i..=e).find(|&r| floor[r] == floor[e]).unwrap();
+            floor[e] - floor[i] - climb * (t[r] - t[i]) <= thr / 2.0
+        });
+        if held {
+            let first = group[0];
+            let lo = first.saturating_sub(cfg.window);
+            let mut window: Vec<f64> = v[lo..first].to_vec();
+            let pre_t = (t[lo] + t[first - 1]) / 2.0;
+            let pre = lower_median(&mut window) + climb * (t[first] - pre_t);
+            let base = floor[first - 1].max(pre);
+            let drift = climb * (t[i] - t[first]);
+            let after = floor[i];
+            let rise = |j: usize| floor[j] - floor[j - 1];
+            let mut best = first;
+            for &j in &group {
+                if rise(j) >= rise(best) {
+                    best = j;
+                }
             }
-        }
-        if after - base > 0.0 && after - base >= cfg.min_rise {
-            out.push((t[best], floor[first - 1], after));
+            let r = after - base - drift;
+            if r > 0.0 && r >= thr {
+                out.push((t[best], floor[first - 1], after));
+            }
         }
         group.clear();
     }
@@ -673,7 +702,7 @@ proptest! {
         hold in 0u64..5,
         hold_secs in prop::sample::select(vec![0.0, 2.0, 7.0]),
         min_rise in prop::sample::select(vec![0.0, 1.0, 2.5, 4.0]),
-        window in 1usize..7,
+        window in 1usize..40,
     ) {
         let cfg = Config {
             min_hold_samples: hold,

@@ -43,8 +43,10 @@ struct Level {
     level: f64,
     /// The floor just before this level was reached (NaN for the bottom).
     before: f64,
-    /// Median of the `window` samples before the rise.
+    /// Median of the `window` samples before the rise, and the time
+    /// halfway through them.
     pre: f64,
+    pre_t: f64,
     /// The first sample at this floor level.
     reached_t: f64,
     reached_i: u64,
@@ -56,6 +58,7 @@ struct Level {
     next_t: f64,
     next_i: u64,
     next_pre: f64,
+    next_pre_t: f64,
 }
 
 impl Level {
@@ -68,11 +71,13 @@ impl Level {
 pub struct Floor {
     stack: Vec<Level>,
     cap: usize,
-    /// The last `window` values, oldest first from `ring_at`.
+    /// The last `window` values, oldest first from `ring_at`, and the same
+    /// values kept sorted so the median is one index away.
     ring: Vec<f64>,
+    ring_t: Vec<f64>,
     ring_at: usize,
+    sorted: Vec<f64>,
     window: usize,
-    scratch: Vec<f64>,
     n: u64,
     first_t: f64,
     last_t: f64,
@@ -90,9 +95,10 @@ impl Floor {
             stack: Vec::new(),
             cap: MIN_CAP,
             ring: Vec::new(),
+            ring_t: Vec::new(),
             ring_at: 0,
+            sorted: Vec::new(),
             window: cfg.window.max(1),
-            scratch: Vec::new(),
             n: 0,
             first_t: f64::NAN,
             last_t: f64::NAN,
@@ -151,6 +157,7 @@ impl Floor {
         if i == 0 {
             self.first_t = t;
         }
+        let prev_t = self.last_t;
         self.last_t = t;
         if real {
             if let Some(p) = self.prev {
@@ -161,14 +168,17 @@ impl Floor {
             self.prev = None;
         }
         // The top entry is always the previous sample.
-        let mut pre = f64::NAN;
+        let (mut pre, mut pre_t) = (f64::NAN, f64::NAN);
         if self.stack.last().is_some_and(|top| v > top.level) {
             pre = self.window_median();
+            // ring_at is the oldest once the ring is full, 0 before.
+            pre_t = (self.ring_t[self.ring_at] + prev_t) / 2.0;
         }
         if let Some(top) = self.stack.last_mut() {
             top.next_t = t;
             top.next_i = i;
             top.next_pre = pre;
+            top.next_pre_t = pre_t;
         }
         while self.stack.last().is_some_and(|top| top.level >= v) {
             self.stack.pop();
@@ -178,6 +188,7 @@ impl Floor {
                 level: v,
                 before: below.level,
                 pre: below.next_pre,
+                pre_t: below.next_pre_t,
                 reached_t: below.next_t,
                 reached_i: below.next_i,
                 pos_t: t,
@@ -185,12 +196,14 @@ impl Floor {
                 next_t: f64::NAN,
                 next_i: 0,
                 next_pre: f64::NAN,
+                next_pre_t: f64::NAN,
             },
             // A new lowest value: the floor sits at it from the very start.
             None => Level {
                 level: v,
                 before: f64::NAN,
                 pre: f64::NAN,
+                pre_t: f64::NAN,
                 reached_t: self.first_t,
                 reached_i: 0,
                 pos_t: t,
@@ -198,24 +211,44 @@ impl Floor {
                 next_t: f64::NAN,
                 next_i: 0,
                 next_pre: f64::NAN,
+                next_pre_t: f64::NAN,
             },
         };
         self.stack.push(entry);
+        // Positions in the sorted window are found by counting (a loop the
+        // compiler vectorises; a binary search's dependent loads cost more
+        // at these sizes) and the values between old and new slot shift by
+        // one.
+        let below = |s: &[f64], x: f64| s.iter().filter(|&&y| y < x).count();
         if self.ring.len() < self.window {
             self.ring.push(v);
+            self.ring_t.push(t);
+            let at = below(&self.sorted, v);
+            self.sorted.insert(at, v);
         } else {
-            self.ring[self.ring_at] = v;
+            let old = std::mem::replace(&mut self.ring[self.ring_at], v);
+            self.ring_t[self.ring_at] = t;
             self.ring_at = (self.ring_at + 1) % self.window;
+            let r = below(&self.sorted, old);
+            let p = below(&self.sorted, v);
+            if p <= r {
+                self.sorted.copy_within(p..r, p + 1);
+                self.sorted[p] = v;
+            } else {
+                self.sorted.copy_within(r + 1..p, r);
+                self.sorted[p - 1] = v;
+            }
         }
         if self.stack.len() > self.cap {
             self.fold();
         }
     }
 
-    fn window_median(&mut self) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend_from_slice(&self.ring);
-        lower_median(&mut self.scratch)
+    fn window_median(&self) -> f64 {
+        match self.sorted.len() {
+            0 => f64::NAN,
+            n => self.sorted[(n - 1) / 2],
+        }
     }
 
     /// Folds the rises below half the threshold into the level below them
@@ -235,6 +268,7 @@ impl Floor {
                     below.next_t = e.next_t;
                     below.next_i = e.next_i;
                     below.next_pre = e.next_pre;
+                    below.next_pre_t = e.next_pre_t;
                     self.folded += 1;
                 } else {
                     self.stack[w] = e;
@@ -261,49 +295,51 @@ impl Floor {
         out
     }
 
-    /// The steps, by the rule documented in the [`report`](super) module:
-    ///
-    /// 1. A *jump* is a rise of the floor of at least half the threshold
-    ///    (with a zero threshold, every rise); smaller rises are the creep
-    ///    of noise or of a smooth leak and never make a step on their own.
-    /// 2. A jump has held when the floor then rises by no other jump for
-    ///    `min_hold_samples` more samples and `min_hold_secs` seconds.
-    ///    Jumps that come before the previous one has held are one group;
-    ///    a group whose last jump has not held by the end of the data is
-    ///    no step (the last samples never make one).
-    /// 3. A group is a step when the level of its last jump exceeds the
-    ///    level it rose from (the higher of the floor before its first jump
-    ///    and the median of the `window` samples before that jump) by more
-    ///    than zero and at least the threshold.
-    /// 4. The step's time is when its biggest jump reached its level (the
-    ///    latest of equal ones); `before` is the floor before the group,
-    ///    `after` the level its last jump reached.
-    pub fn steps(&self, cfg: &Config) -> Vec<Step> {
+    /// The steps, by the rule documented in the [`report`](super) module,
+    /// for a series whose least-squares slope is `slope_per_sec`.
+    pub fn steps(&self, cfg: &Config, slope_per_sec: f64) -> Vec<Step> {
+        let climb = if slope_per_sec > 0.0 {
+            slope_per_sec
+        } else {
+            0.0
+        };
         let threshold = self.threshold();
         let s = &self.stack;
         let jumps: Vec<usize> = (1..s.len())
             .filter(|&k| s[k].own_rise() >= threshold / 2.0)
             .collect();
-        // Whether jump `j` held until the sample before the next jump (or
-        // the end of the data).
-        let held = |j: usize| {
-            let e = &s[jumps[j]];
-            let (end_t, end_i) = match jumps.get(j + 1) {
-                Some(&next) => (s[next - 1].pos_t, s[next - 1].pos_i),
-                None => (self.last_t, self.n - 1),
-            };
-            end_i - e.reached_i >= cfg.min_hold_samples && end_t - e.reached_t >= cfg.min_hold_secs
+        // The entry holding the sample that ends jump k's hold window (the
+        // regions of the entries partition the samples in order), or None
+        // when the data ends first.
+        let hold_end = |k: usize| {
+            let by_count = s.partition_point(|e| e.pos_i < s[k].reached_i + cfg.min_hold_samples);
+            let by_time = s.partition_point(|e| e.pos_t < s[k].reached_t + cfg.min_hold_secs);
+            Some(by_count.max(by_time)).filter(|&m| m < s.len())
         };
         let mut out = Vec::new();
         let mut j = 0;
         while j < jumps.len() {
             let g0 = j;
-            while j + 1 < jumps.len() && !held(j) {
-                j += 1;
-            }
+            let held = loop {
+                let end = hold_end(jumps[j]);
+                let next_within = jumps
+                    .get(j + 1)
+                    .is_some_and(|&next| end.map_or(true, |m| next <= m));
+                if next_within {
+                    j += 1;
+                    continue;
+                }
+                // Creep beyond the series' general climb breaks the hold.
+                break end.is_some_and(|m| {
+                    let k = jumps[j];
+                    let creep = s[m].level - s[k].level;
+                    creep - climb * (s[m].reached_t.max(s[k].reached_t) - s[k].reached_t)
+                        <= threshold / 2.0
+                });
+            };
             let g1 = j;
             j += 1;
-            if !held(g1) {
+            if !held {
                 continue;
             }
             let mut best = jumps[g0];
@@ -315,12 +351,14 @@ impl Floor {
             let first = &s[jumps[g0]];
             let before = first.before;
             let after = s[jumps[g1]].level;
-            let base = if first.pre > before {
-                first.pre
-            } else {
-                before
-            };
-            let rise = after - base;
+            // The level it rose from: the floor just before, or the median
+            // of the samples before carried forward along the series'
+            // general climb, if higher; and what that climb adds over the
+            // group's own span.
+            let pre = first.pre + climb * (first.reached_t - first.pre_t);
+            let base = if pre > before { pre } else { before };
+            let drift = climb * (s[jumps[g1]].reached_t - first.reached_t);
+            let rise = after - base - drift;
             if rise > 0.0 && rise >= threshold {
                 let time = s[best].reached_t;
                 out.push(Step {
