@@ -17,7 +17,9 @@
 //!
 //! - Noise is the median absolute difference between successive samples.
 //!   The step threshold is `max(min_rise, noise_factor * noise)`. The
-//!   *climb* is the series' least-squares slope when positive, else 0.
+//!   *climb* is the median rate of change between successive samples when
+//!   positive, else 0: a steady leak's rate, which steps and spikes do not
+//!   move.
 //! - A *jump* is a rise of the floor between two successive samples of at
 //!   least half the threshold (with a zero threshold, any rise). Smaller
 //!   rises are the creep of noise or of a smooth leak: a slope, not steps.
@@ -133,6 +135,9 @@ pub struct SeriesReport {
     pub noise: f64,
     /// The rise a step needed: `max(min_rise, noise_factor * noise)`.
     pub step_threshold: f64,
+    /// Median rate of change between successive samples, per hour, if
+    /// positive (else 0): the steady climb the step rule discounts.
+    pub climb_per_hour: f64,
     /// False when memory bounding folded small floor rises together or
     /// samples came out of time order: the steps are then approximate.
     pub steps_exact: bool,
@@ -313,7 +318,8 @@ impl State {
             noise: floor.noise(),
             step_threshold: floor.threshold(),
             steps_exact: sorted && floor.folded() == 0,
-            steps: floor.steps(cfg, slope.map_or(0.0, |m| m / 3600.0)),
+            climb_per_hour: floor.climb() * 3600.0,
+            steps: floor.steps(cfg),
         }
     }
 }
@@ -338,8 +344,8 @@ fn replay(floor: &Floor, mut late: Vec<(f64, f64)>, cfg: &Config) -> Floor {
     for (t, v, _) in all {
         out.push(t, v, false);
     }
-    out.noise_mut().merge(floor.noise_hist());
-    out.noise_mut().merge(late_noise.noise_hist());
+    out.merge_medians(floor);
+    out.merge_medians(&late_noise);
     out
 }
 

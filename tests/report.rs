@@ -522,7 +522,7 @@ fn text_report_in_wall_clock_time() {
     );
     assert!(text.contains("  slope   +45.3642/h (R² 0.75)\n"), "{text}");
     assert!(
-        text.contains("  noise   0.1  (a step must rise 0.4)\n"),
+        text.contains("  noise   0.1  climb +6/h  (a step must rise 0.4)\n"),
         "{text}"
     );
     assert!(text.contains("steps   1 "), "{text}");
@@ -592,14 +592,63 @@ fn rates_of_counters_with_resets_feed_the_report() {
     assert!(render_text(&r, Zone::Utc).starts_with("bytes (per-second rate): 299 samples"));
 }
 
+#[test]
+fn a_fast_noisy_climb_is_a_slope_not_steps() {
+    // Half the noise per sample: the floor rises in jumps as big as real
+    // steps in flat data, but they are the climb.
+    for seed in 1..=20 {
+        let mut rng = Rng(seed);
+        let values: Vec<f64> = (0..3000)
+            .map(|i| 100.0 + 0.5 * i as f64 + rng.normal())
+            .collect();
+        let s = analyze(regular(&values, 1.0));
+        assert!(s.steps.is_empty(), "seed {seed}: {:?}", s.steps);
+        assert!((s.climb_per_hour / 3600.0 - 0.5).abs() < 0.05);
+        // Real steps on top of it are still found.
+        let stepped: Vec<f64> = values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v + if i >= 1500 { 20.0 } else { 0.0 })
+            .collect();
+        let s = analyze(regular(&stepped, 1.0));
+        assert_eq!(s.steps.len(), 1, "seed {seed}: {:?}", s.steps);
+        assert_eq!(s.steps[0].time, T0 + 1500.0);
+    }
+}
+
+#[test]
+fn small_steps_next_to_a_big_one_are_found() {
+    // One big step makes the least-squares slope steep; the unit steps
+    // around it are still steps (the climb is a median, which it does not
+    // move), and requests in flight on a quarter of the samples do not hide
+    // them.
+    let mut rng = Rng(21);
+    let unit = [100, 140, 300, 340];
+    let values: Vec<f64> = (0..400)
+        .map(|i| {
+            let level = unit.iter().filter(|&&at| i >= at).count() as f64
+                + if i >= 200 { 500.0 } else { 0.0 };
+            level + if rng.uniform() < 0.25 { 1.0 } else { 0.0 }
+        })
+        .collect();
+    let s = analyze(regular(&values, 1.0));
+    let times: Vec<f64> = s.steps.iter().map(|st| st.time - T0).collect();
+    assert_eq!(times.len(), 5, "{:?}", s.steps);
+    for (t, want) in times.iter().zip([100.0, 140.0, 200.0, 300.0, 340.0]) {
+        // A request in flight just before a step raises the floor one
+        // sample early: the floor's first sample at the new level.
+        assert!(*t <= want && *t >= want - 1.0, "{times:?}");
+    }
+}
+
 // ---- The step finder against a brute-force reference ----
 
 /// What the step rule computes, written the slow and obvious way (O(n²)),
 /// for a gap-free series and a threshold that is `min_rise` alone
 /// (`noise_factor` 0):
 ///
-/// - floor(i) = min(v[i..]); climb = the least-squares slope per second if
-///   positive, else 0;
+/// - floor(i) = min(v[i..]); climb = the lower median of the rates
+///   (v[i] - v[i - 1]) / (t[i] - t[i - 1]) if positive, else 0;
 /// - a jump is an i >= 1 with floor(i) - floor(i - 1) > 0 and >= min_rise / 2;
 /// - jump i's hold window ends at e, the first sample with e - i >=
 ///   min_hold_samples and t[e] - t[i] >= min_hold_secs (none: the data ended
@@ -620,16 +669,14 @@ fn reference(t: &[f64], v: &[f64], cfg: &Config) -> Vec<(f64, f64, f64)> {
     let floor: Vec<f64> = (0..n)
         .map(|i| v[i..].iter().cloned().fold(f64::INFINITY, f64::min))
         .collect();
-    let (mt, mv) = (
-        t.iter().sum::<f64>() / n as f64,
-        v.iter().sum::<f64>() / n as f64,
-    );
-    let sxx: f64 = t.iter().map(|x| (x - mt) * (x - mt)).sum();
-    let sxy: f64 = t.iter().zip(v).map(|(x, y)| (x - mt) * (y - mv)).sum();
-    let climb = if n >= 2 && sxx > 0.0 {
-        (sxy / sxx).max(0.0)
-    } else {
+    let mut rates: Vec<f64> = (1..n)
+        .filter(|&i| t[i] > t[i - 1])
+        .map(|i| (v[i] - v[i - 1]) / (t[i] - t[i - 1]))
+        .collect();
+    let climb = if rates.is_empty() {
         0.0
+    } else {
+        lower_median(&mut rates).max(0.0)
     };
     let thr = cfg.min_rise;
     let jumps: Vec<usize> = (1..n)

@@ -31,7 +31,7 @@
 //! (a few dozen on a million samples of Gaussian noise), and the work stays
 //! amortised O(1) per sample.
 
-use super::noise::Noise;
+use super::noise::Median;
 use super::{Config, Step};
 
 /// Capacity of the stack before the first fold.
@@ -81,8 +81,11 @@ pub struct Floor {
     n: u64,
     first_t: f64,
     last_t: f64,
-    prev: Option<f64>,
-    noise: Noise,
+    /// The previous real sample, for the differences.
+    prev: Option<(f64, f64)>,
+    /// Absolute differences of successive samples, and their rates.
+    noise: Median,
+    rates: Median,
     min_rise: f64,
     noise_factor: f64,
     /// Rises folded away to bound memory.
@@ -103,7 +106,8 @@ impl Floor {
             first_t: f64::NAN,
             last_t: f64::NAN,
             prev: None,
-            noise: Noise::default(),
+            noise: Median::default(),
+            rates: Median::default(),
             min_rise: cfg.min_rise,
             noise_factor: cfg.noise_factor,
             folded: 0,
@@ -114,12 +118,18 @@ impl Floor {
         self.noise.median()
     }
 
-    pub fn noise_hist(&self) -> &Noise {
-        &self.noise
+    /// The series' typical climb per second: the median rate of change
+    /// between successive samples if positive, else 0. Unlike the
+    /// least-squares slope, steps and spikes do not move it.
+    pub fn climb(&self) -> f64 {
+        self.rates.median().max(0.0)
     }
 
-    pub fn noise_mut(&mut self) -> &mut Noise {
-        &mut self.noise
+    /// Adds another floor's noise and rate counts (the out-of-order samples
+    /// replayed at the end).
+    pub fn merge_medians(&mut self, other: &Floor) {
+        self.noise.merge(&other.noise);
+        self.rates.merge(&other.rates);
     }
 
     /// The rise a group of floor rises must reach to be a step:
@@ -160,10 +170,13 @@ impl Floor {
         let prev_t = self.last_t;
         self.last_t = t;
         if real {
-            if let Some(p) = self.prev {
-                self.noise.add(v - p);
+            if let Some((pt, pv)) = self.prev {
+                self.noise.add((v - pv).abs());
+                if t > pt {
+                    self.rates.add((v - pv) / (t - pt));
+                }
             }
-            self.prev = Some(v);
+            self.prev = Some((t, v));
         } else {
             self.prev = None;
         }
@@ -295,14 +308,9 @@ impl Floor {
         out
     }
 
-    /// The steps, by the rule documented in the [`report`](super) module,
-    /// for a series whose least-squares slope is `slope_per_sec`.
-    pub fn steps(&self, cfg: &Config, slope_per_sec: f64) -> Vec<Step> {
-        let climb = if slope_per_sec > 0.0 {
-            slope_per_sec
-        } else {
-            0.0
-        };
+    /// The steps, by the rule documented in the [`report`](super) module.
+    pub fn steps(&self, cfg: &Config) -> Vec<Step> {
+        let climb = self.climb();
         let threshold = self.threshold();
         let s = &self.stack;
         let jumps: Vec<usize> = (1..s.len())

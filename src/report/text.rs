@@ -77,8 +77,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     }
     let _ = writeln!(
         out,
-        "  noise   {}  (a step must rise {}){}",
+        "  noise   {}  climb {}/h  (a step must rise {}){}",
         format_number(s.noise),
+        signed(s.climb_per_hour),
         format_number(s.step_threshold),
         if s.steps_exact {
             ""
