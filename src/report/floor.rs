@@ -320,8 +320,12 @@ impl Floor {
         // regions of the entries partition the samples in order), or None
         // when the data ends first.
         let hold_end = |k: usize| {
-            let by_count = s.partition_point(|e| e.pos_i < s[k].reached_i + cfg.min_hold_samples);
-            let by_time = s.partition_point(|e| e.pos_t < s[k].reached_t + cfg.min_hold_secs);
+            let (end_i, end_t) = (
+                s[k].reached_i.saturating_add(cfg.min_hold_samples),
+                s[k].reached_t + cfg.min_hold_secs,
+            );
+            let by_count = s.partition_point(|e| e.pos_i < end_i);
+            let by_time = s.partition_point(|e| e.pos_t < end_t);
             Some(by_count.max(by_time)).filter(|&m| m < s.len())
         };
         let mut out = Vec::new();
