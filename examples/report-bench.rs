@@ -3,7 +3,7 @@
 //! `report::Analyzer`, parsing excluded, and prints time per point, peak RSS
 //! and the floor entries held.
 //!
-//!     cargo run --release --example report-bench -- [N] [noisy|ramp|steady]
+//!     cargo run --release --example report-bench -- [N] [noisy|ramp|steady|climb]
 
 use leakhunt::report::{Analyzer, Config};
 use leakhunt::series::Sink;
@@ -35,6 +35,8 @@ fn value(kind: &str, rng: &mut Rng, i: u64, n: u64) -> f64 {
     match kind {
         "ramp" => i as f64 * 1e-3 + steps,
         "steady" => 100.0 + rng.noise(),
+        // A leak of a twentieth of the noise per sample.
+        "climb" => 100.0 + i as f64 * 0.05 + steps + rng.noise(),
         _ => 100.0 + i as f64 * (50.0 / n as f64) + steps + rng.noise(),
     }
 }

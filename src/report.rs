@@ -2,8 +2,8 @@
 //!
 //! An [`Analyzer`] is a [`Sink`]: it is fed the parser's points and keeps,
 //! per series, streaming statistics (count, span, first, last, min, max,
-//! mean, least-squares slope and R²) and the floor structure of
-//! [`floor`] from which the steps are found. [`Analyzer::finish`] gives a
+//! mean, least-squares slope and R²) and the floor structure (module
+//! `floor`) from which the steps are found. [`Analyzer::finish`] gives a
 //! [`Report`], rendered for people by [`render_text`] or for scripts by
 //! [`render_json`]. [`Rate`] turns cumulative counters into rates first
 //! (`--rate`).
@@ -43,11 +43,10 @@
 //!   group, `after` the level its last jump reached.
 //!
 //! Spikes never move the floor. Memory is bounded for time-sorted input
-//! (see [`floor`]). Out-of-order samples of a series are buffered from the
-//! first one on and merged in at the end with the earlier samples' floor, so
-//! the statistics stay exact but the steps near them are approximate, and
-//! that series' `steps_exact` is false: sort the input (`sort -n`) for
-//! exact steps.
+//! (module `floor` says how). Samples that go back in time are buffered and
+//! merged in at the end with the floor of the others: the statistics stay
+//! exact, but the steps near them are approximate and the series'
+//! `steps_exact` is false; sort the input (`sort -n`) for exact steps.
 
 mod floor;
 mod noise;
@@ -319,7 +318,7 @@ impl State {
             step_threshold: floor.threshold(),
             steps_exact: sorted && floor.folded() == 0,
             climb_per_hour: floor.climb() * 3600.0,
-            steps: floor.steps(cfg),
+            steps: floor.steps(),
         }
     }
 }

@@ -16,20 +16,24 @@
 //!
 //! # Memory bound
 //!
-//! Steady or stepping data keeps the stack small (the steps, plus the
-//! O(log n) records of the noise near the end). A rising series without
-//! pops (a smooth leak pushes every sample) would grow it without limit, so
-//! whenever the stack outgrows its capacity (1024 entries at first) the
-//! rises smaller than half the current step threshold are folded into the
-//! level below them. Such a rise is no jump (see [`Floor::steps`]), which
-//! the step rule ignores, and every jump keeps what it recorded when it was
-//! pushed, so the steps come out the same unless a later sample dips into a
-//! folded range or the noise estimate drifts; the report flags folded series
-//! as approximate. The capacity then becomes twice what is left, so the
-//! stack is bounded by max(1024, 2 x the rises of at least half the
-//! threshold): the steps reported plus the noise records that come close
-//! (a few dozen on a million samples of Gaussian noise), and the work stays
-//! amortised O(1) per sample.
+//! Steady or stepping data keeps the stack small: the steps, plus the
+//! O(log n) records of the noise near the end. A rising series would grow
+//! it without limit (a smooth leak pushes every sample, a noisy one every
+//! new low of its noise), so whenever the stack outgrows its capacity
+//! (1024 entries at first) it is folded: an entry is merged into the level
+//! below it when it is a rise smaller than half the current threshold (no
+//! jump, see [`Floor::steps`]) or belongs to a group of jumps whose hold
+//! window has closed and that is clearly no step (it did not hold, or rose
+//! less than half the threshold). Only levels a threshold below the lowest
+//! of the last `window` samples are folded: above that, the next samples
+//! may still pop and reshape them. The capacity then becomes twice what is
+//! left, so the stack stays within max(1024, 2 x (steps found + groups
+//! still in flux)) entries of 80 bytes, and the work is amortised O(1) per
+//! sample. Every jump keeps what it recorded when it was pushed, so folding
+//! changes the result only when a later sample dips into a folded range, a
+//! hold window ends in one (its creep then reads low), or the noise and
+//! climb estimates move after the fold; the report flags folded series as
+//! approximate (`steps_exact`).
 
 use super::noise::Median;
 use super::{Config, Step};
@@ -88,6 +92,8 @@ pub struct Floor {
     rates: Median,
     min_rise: f64,
     noise_factor: f64,
+    hold_samples: u64,
+    hold_secs: f64,
     /// Rises folded away to bound memory.
     folded: u64,
 }
@@ -110,6 +116,8 @@ impl Floor {
             rates: Median::default(),
             min_rise: cfg.min_rise,
             noise_factor: cfg.noise_factor,
+            hold_samples: cfg.min_hold_samples,
+            hold_secs: cfg.min_hold_secs,
             folded: 0,
         }
     }
@@ -268,29 +276,54 @@ impl Floor {
     /// (see the module documentation). The bottom and the top (the latest
     /// sample, which the next push needs) stay.
     fn fold(&mut self) {
-        let cut = self.threshold() / 2.0;
-        if cut > 0.0 && self.stack.len() > 2 {
-            let top = self.stack.pop().expect("len > 2");
-            let mut w = 1;
-            for r in 1..self.stack.len() {
-                let e = self.stack[r];
-                if e.own_rise() < cut {
-                    let below = &mut self.stack[w - 1];
-                    below.pos_t = e.pos_t;
-                    below.pos_i = e.pos_i;
-                    below.next_t = e.next_t;
-                    below.next_i = e.next_i;
-                    below.next_pre = e.next_pre;
-                    below.next_pre_t = e.next_pre_t;
-                    self.folded += 1;
-                } else {
-                    self.stack[w] = e;
-                    w += 1;
+        let threshold = self.threshold();
+        let cut = threshold / 2.0;
+        let len = self.stack.len();
+        // The top of the stack is still in flux: the next samples, near the
+        // lowest of the recent ones, will pop what lies above them. Only
+        // levels a threshold below that are folded.
+        let settled = self
+            .sorted
+            .first()
+            .map_or(f64::NEG_INFINITY, |low| low - threshold);
+        let mut drop = vec![false; len];
+        if cut > 0.0 {
+            for (r, d) in drop.iter_mut().enumerate().take(len - 1).skip(1) {
+                let e = &self.stack[r];
+                *d = e.own_rise() < cut && e.level < settled;
+            }
+        }
+        // Groups of jumps whose hold window has closed and that are clearly
+        // no step (they did not hold, or rose less than half the threshold)
+        // go too: a noisy climb would otherwise keep one entry per jump.
+        for g in self.groups() {
+            let closed = g.end.is_some_and(|m| self.stack[m].level < settled);
+            if closed && !(g.held && g.rise > 0.0 && g.rise >= cut) {
+                for d in &mut drop[g.first..=g.last] {
+                    *d = true;
                 }
             }
-            self.stack.truncate(w);
-            self.stack.push(top);
         }
+        drop[0] = false;
+        drop[len - 1] = false;
+        let mut w = 1;
+        for (r, &gone) in drop.iter().enumerate().skip(1) {
+            let e = self.stack[r];
+            if gone {
+                let below = &mut self.stack[w - 1];
+                below.pos_t = e.pos_t;
+                below.pos_i = e.pos_i;
+                below.next_t = e.next_t;
+                below.next_i = e.next_i;
+                below.next_pre = e.next_pre;
+                below.next_pre_t = e.next_pre_t;
+                self.folded += 1;
+            } else {
+                self.stack[w] = e;
+                w += 1;
+            }
+        }
+        self.stack.truncate(w);
         self.cap = MIN_CAP.max(2 * self.stack.len());
     }
 
@@ -309,9 +342,30 @@ impl Floor {
     }
 
     /// The steps, by the rule documented in the [`report`](super) module.
-    pub fn steps(&self, cfg: &Config) -> Vec<Step> {
-        let climb = self.climb();
+    pub fn steps(&self) -> Vec<Step> {
         let threshold = self.threshold();
+        self.groups()
+            .into_iter()
+            .filter(|g| g.held && g.rise > 0.0 && g.rise >= threshold)
+            .map(|g| {
+                let (first, best) = (&self.stack[g.first], &self.stack[g.best]);
+                Step {
+                    time: best.reached_t,
+                    before: first.before,
+                    after: self.stack[g.last].level,
+                    rise: self.stack[g.last].level - first.before,
+                    held_secs: self.last_t - best.reached_t,
+                    held_samples: self.n - 1 - best.reached_i,
+                }
+            })
+            .collect()
+    }
+
+    /// The groups of jumps, judged with the threshold and climb as they
+    /// stand.
+    fn groups(&self) -> Vec<Group> {
+        let threshold = self.threshold();
+        let climb = self.climb();
         let s = &self.stack;
         let jumps: Vec<usize> = (1..s.len())
             .filter(|&k| s[k].own_rise() >= threshold / 2.0)
@@ -321,8 +375,8 @@ impl Floor {
         // when the data ends first.
         let hold_end = |k: usize| {
             let (end_i, end_t) = (
-                s[k].reached_i.saturating_add(cfg.min_hold_samples),
-                s[k].reached_t + cfg.min_hold_secs,
+                s[k].reached_i.saturating_add(self.hold_samples),
+                s[k].reached_t + self.hold_secs,
             );
             let by_count = s.partition_point(|e| e.pos_i < end_i);
             let by_time = s.partition_point(|e| e.pos_t < end_t);
@@ -332,59 +386,64 @@ impl Floor {
         let mut j = 0;
         while j < jumps.len() {
             let g0 = j;
-            let held = loop {
+            let end = loop {
                 let end = hold_end(jumps[j]);
                 let next_within = jumps
                     .get(j + 1)
                     .is_some_and(|&next| end.map_or(true, |m| next <= m));
-                if next_within {
-                    j += 1;
-                    continue;
+                if !next_within {
+                    break end;
                 }
-                // Creep beyond the series' general climb breaks the hold.
-                break end.is_some_and(|m| {
-                    let k = jumps[j];
-                    let creep = s[m].level - s[k].level;
-                    creep - climb * (s[m].reached_t.max(s[k].reached_t) - s[k].reached_t)
-                        <= threshold / 2.0
-                });
+                j += 1;
             };
-            let g1 = j;
+            let (first, last) = (jumps[g0], jumps[j]);
             j += 1;
-            if !held {
-                continue;
-            }
-            let mut best = jumps[g0];
-            for &k in &jumps[g0..=g1] {
+            // Creep beyond the series' climb within the window breaks the
+            // hold.
+            let held = end.is_some_and(|m| {
+                let creep = s[m].level - s[last].level;
+                creep - climb * (s[m].reached_t.max(s[last].reached_t) - s[last].reached_t)
+                    <= threshold / 2.0
+            });
+            let mut best = first;
+            for &k in &jumps[g0..j] {
                 if s[k].own_rise() >= s[best].own_rise() {
                     best = k;
                 }
             }
-            let first = &s[jumps[g0]];
-            let before = first.before;
-            let after = s[jumps[g1]].level;
             // The level it rose from: the floor just before, or the median
-            // of the samples before carried forward along the series'
-            // general climb, if higher; and what that climb adds over the
-            // group's own span.
-            let pre = first.pre + climb * (first.reached_t - first.pre_t);
-            let base = if pre > before { pre } else { before };
-            let drift = climb * (s[jumps[g1]].reached_t - first.reached_t);
-            let rise = after - base - drift;
-            if rise > 0.0 && rise >= threshold {
-                let time = s[best].reached_t;
-                out.push(Step {
-                    time,
-                    before,
-                    after,
-                    rise: after - before,
-                    held_secs: self.last_t - time,
-                    held_samples: self.n - 1 - s[best].reached_i,
-                });
-            }
+            // of the samples before carried forward along the climb, if
+            // higher; less what the climb adds over the group's own span.
+            let f = &s[first];
+            let pre = f.pre + climb * (f.reached_t - f.pre_t);
+            let base = if pre > f.before { pre } else { f.before };
+            let drift = climb * (s[last].reached_t - f.reached_t);
+            out.push(Group {
+                first,
+                last,
+                best,
+                end,
+                held,
+                rise: s[last].level - base - drift,
+            });
         }
         out
     }
+}
+
+/// A group of jumps of the floor (stack indices) and how it is judged.
+struct Group {
+    first: usize,
+    last: usize,
+    /// The biggest jump, whose time the step takes.
+    best: usize,
+    /// The entry where the last jump's hold window ends, if the data
+    /// reaches it.
+    end: Option<usize>,
+    held: bool,
+    /// How far the new level is above the level it rose from, beyond the
+    /// climb.
+    rise: f64,
 }
 
 /// The lower median (rank (n - 1) / 2) of a non-empty slice; NaN if empty.
