@@ -327,24 +327,22 @@ impl State {
 /// the earlier floor is replayed as stand-in samples at its levels, so the
 /// floor is right but sample counts and medians near them are not.
 fn replay(floor: &Floor, mut late: Vec<(f64, f64)>, cfg: &Config) -> Floor {
-    let mut all: Vec<(f64, f64, bool)> = floor
-        .replay_points()
-        .into_iter()
-        .map(|(t, v)| (t, v, false))
-        .collect();
+    let mut all: Vec<(f64, f64)> = floor.replay_points();
     late.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut late_noise = Floor::new(cfg);
+    let mut late_medians = Floor::new(cfg);
     for &(t, v) in &late {
-        late_noise.push(t, v, true);
+        late_medians.push(t, v, true);
     }
-    all.extend(late.into_iter().map(|(t, v)| (t, v, true)));
+    all.extend(late);
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The noise and climb first, so that folding while replaying judges
+    // with them.
     let mut out = Floor::new(cfg);
-    for (t, v, _) in all {
+    out.merge_medians(floor);
+    out.merge_medians(&late_medians);
+    for (t, v) in all {
         out.push(t, v, false);
     }
-    out.merge_medians(floor);
-    out.merge_medians(&late_noise);
     out
 }
 

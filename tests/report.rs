@@ -536,10 +536,11 @@ fn text_report_in_wall_clock_time() {
     // Sub-second times get milliseconds.
     let fine = analyze_with(
         Config::default(),
-        &[("x", vec![(t0 + 0.25, Some(1.0)), (t0 + 0.5, Some(2.0))])],
+        &[("x", vec![(t0 + 0.25, Some(1.0)), (t0 + 12.6, Some(2.0))])],
     );
     let text = render_text(&fine, Zone::Utc);
     assert!(text.contains("2025-11-24 16:16:40.250 +0000"), "{text}");
+    assert!(text.contains("2025-11-24 16:16:52.600 +0000"), "{text}");
     assert!(text.contains("steps   none"), "{text}");
 }
 
