@@ -249,7 +249,10 @@ impl Floor {
         } else {
             let old = std::mem::replace(&mut self.ring[self.ring_at], v);
             self.ring_t[self.ring_at] = t;
-            self.ring_at = (self.ring_at + 1) % self.window;
+            self.ring_at += 1;
+            if self.ring_at == self.window {
+                self.ring_at = 0;
+            }
             let r = below(&self.sorted, old);
             let p = below(&self.sorted, v);
             if p <= r {
