@@ -364,6 +364,23 @@ fn statistics_and_gaps() {
 }
 
 #[test]
+fn gaps_do_not_break_steps() {
+    let mut points = regular(&[10.0; 40], 1.0);
+    points.extend(
+        regular(&[20.0; 40], 1.0)
+            .into_iter()
+            .map(|(t, v)| (t + 40.0, v)),
+    );
+    for i in (5..80).step_by(9) {
+        points[i].1 = None;
+    }
+    let s = analyze(points);
+    assert_eq!(s.gaps, 9);
+    assert_eq!(s.steps.len(), 1, "{:?}", s.steps);
+    assert_eq!((s.steps[0].time, s.steps[0].after), (T0 + 40.0, 20.0));
+}
+
+#[test]
 fn slope_survives_epoch_times_and_large_offsets() {
     // Nanosecond epochs and a value offset of 1e9: plain sums of squares
     // would cancel every digit.
