@@ -2,8 +2,8 @@
 //!
 //! An [`Analyzer`] is a [`Sink`]: it is fed the parser's points and keeps,
 //! per series, streaming statistics (count, span, first, last, min, max,
-//! mean, least-squares slope and R²) and the floor structure of
-//! [`floor`] from which the steps are found. [`Analyzer::finish`] gives a
+//! mean, least-squares slope and R²) and the floor structure (module
+//! `floor`) from which the steps are found. [`Analyzer::finish`] gives a
 //! [`Report`], rendered for people by [`render_text`] or for scripts by
 //! [`render_json`]. [`Rate`] turns cumulative counters into rates first
 //! (`--rate`).
@@ -16,30 +16,37 @@
 //! with its settings in [`Config`]:
 //!
 //! - Noise is the median absolute difference between successive samples.
-//!   The step threshold is `max(min_rise, noise_factor * noise)`.
+//!   The step threshold is `max(min_rise, noise_factor * noise)`. The
+//!   *climb* is the median rate of change between successive samples when
+//!   positive, else 0: a steady leak's rate, which steps and spikes do not
+//!   move.
 //! - A *jump* is a rise of the floor between two successive samples of at
 //!   least half the threshold (with a zero threshold, any rise). Smaller
 //!   rises are the creep of noise or of a smooth leak: a slope, not steps.
-//! - A jump has held when no other jump follows for `min_hold_samples` more
-//!   samples and `min_hold_secs` seconds. Jumps that follow each other
-//!   sooner are one group, so a burst, or noise around one real step, gives
-//!   one step. A group whose last jump has not held by the end of the data
-//!   is no step: the last samples never make one.
-//! - A group is a step when the level its last jump reached exceeds the
-//!   level it rose from by more than zero and at least the threshold. The
-//!   level it rose from is the higher of the floor before its first jump
-//!   and the median of the `window` samples before that jump, so coming
-//!   back after a dip to where the series already sat is no step.
+//! - A jump's hold window ends at the first sample `min_hold_samples`
+//!   samples and `min_hold_secs` seconds after it. Another jump within it
+//!   joins it in one group (and then its own window decides), so a burst,
+//!   or noise around one real step, gives one step. Otherwise the jump has
+//!   held if the window ends before the data does (the last samples never
+//!   make a step) and the floor crept up within it by at most half the
+//!   threshold more than the climb explains; if not, the group is part of
+//!   a climb.
+//! - A group that held is a step when the level its last jump reached
+//!   exceeds the level it rose from, plus what the climb adds over the
+//!   group's span, by more than zero and at least the threshold. The level
+//!   it rose from is the higher of the floor before the first jump and the
+//!   median of the `window` samples before it carried forward along the
+//!   climb; so coming back after a dip to where the series already sat, or
+//!   a noisy leak's floor catching up with its trend, is no step.
 //! - It is reported at the time its biggest jump reached the new level:
 //!   the first sample at that floor level. `before` is the floor before the
 //!   group, `after` the level its last jump reached.
 //!
 //! Spikes never move the floor. Memory is bounded for time-sorted input
-//! (see [`floor`]). Out-of-order samples of a series are buffered from the
-//! first one on and merged in at the end with the earlier samples' floor, so
-//! the statistics stay exact but the steps near them are approximate, and
-//! that series' `steps_exact` is false: sort the input (`sort -n`) for
-//! exact steps.
+//! (module `floor` says how). Samples that go back in time are buffered and
+//! merged in at the end with the floor of the others: the statistics stay
+//! exact, but the steps near them are approximate and the series'
+//! `steps_exact` is false; sort the input (`sort -n`) for exact steps.
 
 mod floor;
 mod noise;
@@ -68,7 +75,7 @@ pub struct Config {
     /// A step must rise this many times the noise (`--step-noise`, default 4).
     pub noise_factor: f64,
     /// Samples before a rise whose median is the level it rose from
-    /// (default 8).
+    /// (default 32).
     pub window: usize,
     /// The values are rates made by [`Rate`] (`--rate`): only changes how
     /// the text report labels them.
@@ -82,7 +89,7 @@ impl Default for Config {
             min_hold_secs: 0.0,
             min_rise: 0.0,
             noise_factor: 4.0,
-            window: 8,
+            window: 32,
             rate: false,
         }
     }
@@ -127,6 +134,9 @@ pub struct SeriesReport {
     pub noise: f64,
     /// The rise a step needed: `max(min_rise, noise_factor * noise)`.
     pub step_threshold: f64,
+    /// Median rate of change between successive samples, per hour, if
+    /// positive (else 0): the steady climb the step rule discounts.
+    pub climb_per_hour: f64,
     /// False when memory bounding folded small floor rises together or
     /// samples came out of time order: the steps are then approximate.
     pub steps_exact: bool,
@@ -307,7 +317,8 @@ impl State {
             noise: floor.noise(),
             step_threshold: floor.threshold(),
             steps_exact: sorted && floor.folded() == 0,
-            steps: floor.steps(cfg),
+            climb_per_hour: floor.climb() * 3600.0,
+            steps: floor.steps(),
         }
     }
 }
@@ -316,24 +327,22 @@ impl State {
 /// the earlier floor is replayed as stand-in samples at its levels, so the
 /// floor is right but sample counts and medians near them are not.
 fn replay(floor: &Floor, mut late: Vec<(f64, f64)>, cfg: &Config) -> Floor {
-    let mut all: Vec<(f64, f64, bool)> = floor
-        .replay_points()
-        .into_iter()
-        .map(|(t, v)| (t, v, false))
-        .collect();
+    let mut all: Vec<(f64, f64)> = floor.replay_points();
     late.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut late_noise = Floor::new(cfg);
+    let mut late_medians = Floor::new(cfg);
     for &(t, v) in &late {
-        late_noise.push(t, v, true);
+        late_medians.push(t, v, true);
     }
-    all.extend(late.into_iter().map(|(t, v)| (t, v, true)));
+    all.extend(late);
     all.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The noise and climb first, so that folding while replaying judges
+    // with them.
     let mut out = Floor::new(cfg);
-    for (t, v, _) in all {
+    out.merge_medians(floor);
+    out.merge_medians(&late_medians);
+    for (t, v) in all {
         out.push(t, v, false);
     }
-    out.noise_mut().merge(floor.noise_hist());
-    out.noise_mut().merge(late_noise.noise_hist());
     out
 }
 

@@ -1,45 +1,30 @@
-//! A streaming estimate of a series' noise: the median absolute difference
-//! between successive samples.
+//! Streaming medians for the step rule: of the absolute differences between
+//! successive samples (the noise) and of their signed rates of change (the
+//! climb).
 //!
-//! The median is robust (spikes and the few big jumps of real steps barely
-//! move it) but needs every difference to compute exactly, so the
-//! differences are counted in a histogram of their float bit patterns: the
-//! exponent and the top 7 bits of the mantissa, which puts every value within
-//! 0.8% of its bucket's lower bound. The histogram grows only over the
-//! magnitudes actually seen: a few thousand buckets for real data, 2 MiB at
-//! the very worst (differences spanning 1e-308 to 1e308).
+//! Medians are robust (spikes and the few big jumps of real steps barely
+//! move them) but need every value to compute exactly, so values are
+//! counted in a histogram of their float bit patterns: the exponent and the
+//! top 7 bits of the mantissa, which puts every value within 0.8% of its
+//! bucket's lower bound, and the median is the mean of its bucket (exact
+//! when the bucket holds one value, as with counts). A histogram grows only
+//! over the magnitudes actually seen: a few thousand buckets for real data,
+//! 4 MiB at the very worst (values spanning 1e-308 to 1e308).
 
 /// Bits of a positive f64 kept for the bucket: 11 exponent + 7 mantissa.
 const SHIFT: u32 = 45;
 
+/// Counts and sums of positive values by bucket.
 #[derive(Clone, Debug, Default)]
-pub struct Noise {
-    zeros: u64,
+struct Buckets {
     /// Bucket key of `counts[0]`.
     lo: u64,
     counts: Vec<u64>,
-    /// Sum of the values in each bucket: the median is reported as the
-    /// mean of its bucket, exact when the bucket holds one value (counts).
     sums: Vec<f64>,
-    total: u64,
 }
 
-impl Noise {
-    /// Counts one absolute difference between successive samples.
-    pub fn add(&mut self, d: f64) {
-        let d = d.abs();
-        if !d.is_finite() {
-            return;
-        }
-        self.total += 1;
-        if d == 0.0 {
-            self.zeros += 1;
-            return;
-        }
-        self.bump(d.to_bits() >> SHIFT, 1, d);
-    }
-
-    fn bump(&mut self, key: u64, c: u64, sum: f64) {
+impl Buckets {
+    fn add(&mut self, key: u64, c: u64, sum: f64) {
         if self.counts.is_empty() {
             self.lo = key;
         } else if key < self.lo {
@@ -57,35 +42,88 @@ impl Noise {
         self.sums[i] += sum;
     }
 
-    /// The lower median of the differences counted, to within 0.8% (the mean
-    /// of the bucket it falls in); 0 when there are none.
+    fn merge(&mut self, other: &Buckets) {
+        for (i, &c) in other.counts.iter().enumerate() {
+            if c > 0 {
+                self.add(other.lo + i as u64, c, other.sums[i]);
+            }
+        }
+    }
+
+    /// The mean of the bucket holding the value of rank `rank` (0-based,
+    /// ascending), if there are that many values.
+    fn at_rank(&self, mut rank: u64) -> Option<f64> {
+        for (i, &c) in self.counts.iter().enumerate() {
+            if rank < c {
+                return Some(self.sums[i] / c as f64);
+            }
+            rank -= c;
+        }
+        None
+    }
+
+    /// The same, counting from the largest value down.
+    fn at_rank_desc(&self, mut rank: u64) -> Option<f64> {
+        for (i, &c) in self.counts.iter().enumerate().rev() {
+            if rank < c {
+                return Some(self.sums[i] / c as f64);
+            }
+            rank -= c;
+        }
+        None
+    }
+}
+
+/// A histogram of finite values with their sign.
+#[derive(Clone, Debug, Default)]
+pub struct Median {
+    neg: Buckets,
+    negs: u64,
+    zeros: u64,
+    pos: Buckets,
+    total: u64,
+}
+
+impl Median {
+    pub fn add(&mut self, x: f64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.total += 1;
+        if x == 0.0 {
+            self.zeros += 1;
+        } else if x < 0.0 {
+            self.negs += 1;
+            self.neg.add((-x).to_bits() >> SHIFT, 1, -x);
+        } else {
+            self.pos.add(x.to_bits() >> SHIFT, 1, x);
+        }
+    }
+
+    /// The lower median (the value of rank (n - 1) / 2 counting from 0,
+    /// within 0.8%); 0 when nothing was added.
     pub fn median(&self) -> f64 {
         if self.total == 0 {
             return 0.0;
         }
-        // Lower median: the element of rank (total - 1) / 2, counting from 0.
         let rank = (self.total - 1) / 2;
+        if rank < self.negs {
+            // Ascending order starts with the most negative value.
+            return -self.neg.at_rank_desc(rank).unwrap_or(0.0);
+        }
+        let rank = rank - self.negs;
         if rank < self.zeros {
             return 0.0;
         }
-        let mut seen = self.zeros;
-        for (i, &c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen > rank {
-                return self.sums[i] / c as f64;
-            }
-        }
-        0.0
+        self.pos.at_rank(rank - self.zeros).unwrap_or(0.0)
     }
 
-    pub fn merge(&mut self, other: &Noise) {
+    pub fn merge(&mut self, other: &Median) {
+        self.neg.merge(&other.neg);
+        self.pos.merge(&other.pos);
+        self.negs += other.negs;
         self.zeros += other.zeros;
         self.total += other.total;
-        for (i, &c) in other.counts.iter().enumerate() {
-            if c > 0 {
-                self.bump(other.lo + i as u64, c, other.sums[i]);
-            }
-        }
     }
 }
 
@@ -94,21 +132,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn median_of_known_differences() {
-        let mut n = Noise::default();
+    fn median_of_known_values() {
+        let mut n = Median::default();
         assert_eq!(n.median(), 0.0);
         for d in [3.0, 1.0, 2.0, 100.0, 0.5] {
             n.add(d);
         }
         assert_eq!(n.median(), 2.0);
-        n.add(-7.0);
+        n.add(7.0);
         // Lower median of 0.5 1 2 3 7 100.
         assert_eq!(n.median(), 2.0);
     }
 
     #[test]
-    fn mostly_zero_differences_have_zero_noise() {
-        let mut n = Noise::default();
+    fn signed_values() {
+        let mut n = Median::default();
+        for d in [-5.0, -1.0, -3.0, 0.0, 2.0] {
+            n.add(d);
+        }
+        assert_eq!(n.median(), -1.0);
+        let mut n = Median::default();
+        for d in [-5.0, -4.0, -3.0, -2.0, 2.0] {
+            n.add(d);
+        }
+        assert_eq!(n.median(), -3.0);
+        n.add(f64::NAN);
+        assert_eq!(n.median(), -3.0);
+    }
+
+    #[test]
+    fn mostly_zero_values_have_a_zero_median() {
+        let mut n = Median::default();
         for i in 0..100 {
             n.add(if i % 10 == 0 { 1.0 } else { 0.0 });
         }
@@ -117,7 +171,7 @@ mod tests {
 
     #[test]
     fn median_within_one_percent() {
-        let mut n = Noise::default();
+        let mut n = Median::default();
         for i in 1..=1001 {
             n.add(i as f64 * 0.0137);
         }
@@ -128,8 +182,8 @@ mod tests {
 
     #[test]
     fn merge_equals_adding_everything() {
-        let (mut a, mut b, mut all) = (Noise::default(), Noise::default(), Noise::default());
-        for i in 0..50 {
+        let (mut a, mut b, mut all) = (Median::default(), Median::default(), Median::default());
+        for i in 0..51 {
             let d = (i as f64 * 0.37).sin() * 10.0;
             if i % 3 == 0 {
                 a.add(d);

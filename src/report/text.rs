@@ -77,8 +77,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     }
     let _ = writeln!(
         out,
-        "  noise   {}  (a step must rise {}){}",
+        "  noise   {}  climb {}/h  (a step must rise {}){}",
         format_number(s.noise),
+        signed(s.climb_per_hour),
         format_number(s.step_threshold),
         if s.steps_exact {
             ""
@@ -138,9 +139,13 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
 }
 
 fn time(f: &Format, t: f64, zone: Zone) -> String {
-    let secs = t.floor();
-    let nanos = (((t - secs) * 1e9).round() as u32).min(999_999_999);
-    let secs = secs as i64;
+    // To the millisecond shown: 1764001012.6 is 1764001012.5999999 in
+    // binary, which truncated would read .599.
+    let ms = (t * 1000.0).round() as i64;
+    let (secs, nanos) = (
+        ms.div_euclid(1000),
+        (ms.rem_euclid(1000) * 1_000_000) as u32,
+    );
     let mut b = Vec::with_capacity(32);
     f.render(&mut b, secs, nanos, &zone.offset_at(secs));
     String::from_utf8_lossy(&b).into_owned()
