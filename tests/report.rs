@@ -539,7 +539,7 @@ fn text_report_in_wall_clock_time() {
     );
     assert!(text.contains("  slope   +45.3642/h (R² 0.75)\n"), "{text}");
     assert!(
-        text.contains("  noise   0.1  climb +6/h  (a step must rise 0.4)\n"),
+        text.contains("  noise   0.1  climb +6/h  (a step must rise at least 0.4)\n"),
         "{text}"
     );
     assert!(text.contains("steps   1 "), "{text}");

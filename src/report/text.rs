@@ -77,10 +77,17 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     }
     let _ = writeln!(
         out,
-        "  noise   {}  climb {}/h  (a step must rise {}){}",
+        "  noise   {}  climb {}/h  ({}){}",
         format_number(s.noise),
         signed(s.climb_per_hour),
-        format_number(s.step_threshold),
+        if s.step_threshold > 0.0 {
+            format!(
+                "a step must rise at least {}",
+                format_number(s.step_threshold)
+            )
+        } else {
+            "no noise: any rise that holds is a step".to_string()
+        },
         if s.steps_exact {
             ""
         } else {
