@@ -30,9 +30,14 @@ pub fn run_with_input(cmd: &mut Command, input: &[u8]) -> Output {
 
 /// A process's peak resident memory so far, in KiB.
 pub fn vm_hwm_kib(pid: u32) -> u64 {
-    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let l = s.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
-    l.split_whitespace().nth(1).unwrap().parse().unwrap()
+    peak_kib(pid).unwrap_or_else(|| panic!("process {pid} has no VmHWM: it has exited"))
+}
+
+/// The same, or `None` once the process has exited (a zombie has none).
+pub fn peak_kib(pid: u32) -> Option<u64> {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Whether `cmd` is on PATH.
