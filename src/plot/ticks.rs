@@ -73,17 +73,23 @@ pub fn times(t0: f64, t1: f64, max: usize, zone: Zone) -> Vec<(f64, String)> {
         return vec![(t0, time_label(t0, 1, t1 - t0, zone))];
     }
     let raw = (t1 - t0) / max.max(1) as f64;
-    let step = match TIME_STEPS.iter().find(|&&s| s as f64 >= raw) {
+    let step = match TIME_STEPS.iter().find(|&&s| s as f64 >= raw.max(1.0)) {
         Some(&s) => s,
         // Beyond a year per tick: whole years.
         None => ((raw / 31_536_000.0).ceil() as i64) * 31_536_000,
     };
-    if raw < 1.0 {
-        // Sub-second spans: plain second offsets on a 1-2-5 step.
+    if raw < 1.0 && t1 - t0 < 2.0 {
+        // Sub-second spans: wall-clock times with as many decimals as the
+        // 1-2-5 step needs (16:00:00.25).
         let s = nice_step(raw);
+        let decimals = (-s.log10().floor()).max(1.0) as usize;
         return values(t0, t1, max)
             .into_iter()
-            .map(|t| (t, format!("{}s", value_label(t - (t0 / s).floor() * s))))
+            .map(|t| {
+                let whole = time_label(t, 1, t1 - t0, zone);
+                let frac = format!("{:.*}", decimals, t - t.floor());
+                (t, format!("{whole}{}", &frac[1..]))
+            })
             .collect();
     }
     let span = t1 - t0;
@@ -175,5 +181,9 @@ mod tests {
         let long = times(t0, t0 + 2.0 * 86400.0, 6, Zone::Utc);
         assert_eq!(long[0].1, "Nov 25 00:00");
         assert_eq!(full_time(t0, Zone::Utc), "2025-11-24 16:00:00");
+        let sub = times(t0 + 0.1, t0 + 0.9, 4, Zone::Utc);
+        assert_eq!(sub[0].1, "16:00:00.2");
+        let two = times(t0, t0 + 2.0, 4, Zone::Utc);
+        assert_eq!(two.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["16:00:00", "16:00:01", "16:00:02"]);
     }
 }
