@@ -84,8 +84,8 @@ const STATES: &[&str] = &[
     "closing",
 ];
 
-/// The options, for shell completions (tests/manpages.rs keeps this in step
-/// with HELP).
+/// The options, for shell completions (with completions::COMMON;
+/// tests/manpages.rs keeps them in step with HELP).
 const OPTS: &[Opt] = &[
     opt(Some('p'), "pid", Value::Pid, "process to count"),
     opt(
@@ -131,14 +131,6 @@ const OPTS: &[Opt] = &[
         Value::File,
         "replace FILE atomically with each sample",
     ),
-    opt(
-        None,
-        "completions",
-        Value::OneOf(&["bash", "zsh", "fish"]),
-        "print a completion script",
-    ),
-    opt(Some('h'), "help", Value::Flag, "print help"),
-    opt(Some('V'), "version", Value::Flag, "print the version"),
 ];
 
 #[derive(Debug, Default, PartialEq)]

@@ -86,8 +86,8 @@ Exit status: 0 success, 1 no data, unreadable input or a malformed line under
 
 const FORMATS: &[&str] = &["ascii", "svg", "html"];
 
-/// The options, for shell completions (tests/manpages.rs keeps this in step
-/// with HELP).
+/// The options, for shell completions (with completions::COMMON;
+/// tests/manpages.rs keeps them in step with HELP).
 const OPTS: &[Opt] = &[
     opt(
         Some('d'),
@@ -190,14 +190,6 @@ const OPTS: &[Opt] = &[
         Value::Text("duration"),
         "with --follow: the last duration",
     ),
-    opt(
-        None,
-        "completions",
-        Value::OneOf(&["bash", "zsh", "fish"]),
-        "print a completion script",
-    ),
-    opt(Some('h'), "help", Value::Flag, "print help"),
-    opt(Some('V'), "version", Value::Flag, "print the version"),
 ];
 
 #[derive(Debug, Default)]

@@ -47,8 +47,8 @@ Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 1 read or write error, 2 usage error.
 ";
 
-/// The options, for shell completions (tests/completions.rs keeps this in
-/// step with HELP).
+/// The options, for shell completions (with completions::COMMON;
+/// tests/manpages.rs keeps them in step with HELP).
 const OPTS: &[Opt] = &[
     opt(
         Some('d'),
@@ -79,14 +79,6 @@ const OPTS: &[Opt] = &[
         Value::Flag,
         "use the monotonic clock",
     ),
-    opt(
-        None,
-        "completions",
-        Value::OneOf(&["bash", "zsh", "fish"]),
-        "print a completion script",
-    ),
-    opt(Some('h'), "help", Value::Flag, "print help"),
-    opt(Some('V'), "version", Value::Flag, "print the version"),
 ];
 
 #[derive(Debug, Default, PartialEq)]

@@ -48,12 +48,26 @@ pub const fn opt(short: Option<char>, long: &'static str, value: Value, help: &'
     }
 }
 
+/// The options every tool has, completed after its own.
+pub const COMMON: &[Opt] = &[
+    opt(
+        None,
+        "completions",
+        Value::OneOf(&["bash", "zsh", "fish"]),
+        "print a completion script",
+    ),
+    opt(Some('h'), "help", Value::Flag, "print help"),
+    opt(Some('V'), "version", Value::Flag, "print the version"),
+];
+
 /// The shells supported, for the usage message.
 pub const SHELLS: &str = "bash, zsh or fish";
 
-/// The completion script for `shell`. `positional` completes the free
-/// arguments: files (tsplot) or nothing.
+/// The completion script for `shell`: the tool's `opts` and [`COMMON`].
+/// `positional` completes the free arguments: files (tsplot) or nothing.
 pub fn script(tool: &str, shell: &str, opts: &[Opt], positional: Value) -> Result<String> {
+    let all: Vec<Opt> = opts.iter().chain(COMMON).copied().collect();
+    let opts = &all[..];
     match shell {
         "bash" => Ok(bash(tool, opts, positional)),
         "zsh" => Ok(zsh(tool, opts, positional)),

@@ -184,6 +184,9 @@ mod tests {
         let sub = times(t0 + 0.1, t0 + 0.9, 4, Zone::Utc);
         assert_eq!(sub[0].1, "16:00:00.2");
         let two = times(t0, t0 + 2.0, 4, Zone::Utc);
-        assert_eq!(two.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(), ["16:00:00", "16:00:01", "16:00:02"]);
+        assert_eq!(
+            two.iter().map(|t| t.1.as_str()).collect::<Vec<_>>(),
+            ["16:00:00", "16:00:01", "16:00:02"]
+        );
     }
 }
