@@ -18,14 +18,8 @@ use common::vm_hwm_kib;
 /// an 11-byte stamp per line, and tstamp's peak memory stays small.
 #[test]
 fn tstamp_streams_10_gib_in_constant_memory() {
-    let mut child = Command::new(TSTAMP)
-        .env("TSTAMP_NOW", "1764000000")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
+    let (mut child, mut stdin, mut stdout) =
+        common::spawn_piped(Command::new(TSTAMP).env("TSTAMP_NOW", "1764000000"));
     let reader = std::thread::spawn(move || {
         let mut buf = vec![0u8; 1 << 20];
         let (mut bytes, mut lines, mut prefixes_ok) = (0u64, 0u64, true);
@@ -87,14 +81,8 @@ fn tstamp_streams_10_gib_in_constant_memory() {
 /// nothing: tstamp waits, then carries on.
 #[test]
 fn tstamp_waits_for_a_stalled_reader() {
-    let mut child = Command::new(TSTAMP)
-        .env("TSTAMP_NOW", "1764000000")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let mut stdout = child.stdout.take().unwrap();
+    let (mut child, mut stdin, mut stdout) =
+        common::spawn_piped(Command::new(TSTAMP).env("TSTAMP_NOW", "1764000000"));
     let input: Vec<u8> = (0..200_000)
         .flat_map(|i| format!("line {i:07}\n").into_bytes())
         .collect();

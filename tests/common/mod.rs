@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
 
 /// Runs `cmd` with `input` on stdin (written from a thread, so a child that
 /// writes a lot before reading all its input cannot deadlock) and collects
@@ -55,4 +55,17 @@ pub fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// Starts `cmd` with piped stdin and stdout (stderr inherited), handing both
+/// pipes back for a test that writes and reads at its own pace.
+pub fn spawn_piped(cmd: &mut Command) -> (Child, ChildStdin, ChildStdout) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    (child, stdin, stdout)
 }
