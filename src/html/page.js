@@ -105,7 +105,9 @@
     var o = D.time ? offsetAt(view[0]) : 0;
     for (var t = Math.ceil((view[0] + o) / ts) * ts - o; t <= view[1]; t += ts) {
       ctx.beginPath(); ctx.moveTo(X(t), M.t); ctx.lineTo(X(t), H - M.b); ctx.stroke();
-      ctx.fillText(D.time ? fmtTime(t, ts) : fmtNum(t), X(t), H - M.b + 6);
+      var label = D.time ? fmtTime(t, ts) : fmtNum(t), half = ctx.measureText(label).width / 2;
+      // Labels near the edges are pulled inside the canvas.
+      ctx.fillText(label, Math.min(Math.max(X(t), half + 2), W - half - 2), H - M.b + 6);
     }
     ctx.strokeStyle = "#888";
     ctx.strokeRect(M.l, M.t, W - M.l - M.r, H - M.t - M.b);
