@@ -182,7 +182,6 @@ pub fn run(s: Settings) -> Result<Status> {
         return follow_run(s, parser, pipe);
     }
 
-    let mut lines = Lines::new(MAX_LINE);
     let inputs: Vec<PathBuf> = if s.inputs.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -198,29 +197,28 @@ pub fn run(s: Settings) -> Result<Status> {
         if several {
             parser.set_source(&name);
         }
-        let mut lines_in_file = Lines::new(MAX_LINE);
+        let mut lines = Lines::new(MAX_LINE);
         {
             let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
             if path.as_os_str() == "-" {
                 input::each_line(
                     &mut std::io::stdin().lock(),
                     &name,
-                    &mut lines_in_file,
+                    &mut lines,
                     &mut feed,
                 )?;
             } else {
                 let mut f = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
-                input::each_line(&mut f, &name, &mut lines_in_file, &mut feed)?;
+                input::each_line(&mut f, &name, &mut lines, &mut feed)?;
             }
         }
-        if lines_in_file.overlong > 0 {
+        if lines.overlong > 0 {
             warn(format!(
                 "{name}: {} lines longer than {} MiB skipped",
-                lines_in_file.overlong,
+                lines.overlong,
                 MAX_LINE >> 20
             ));
         }
-        lines.count += lines_in_file.count;
     }
     parser.finish(&mut pipe)?;
     if parser.names().len() > series::MAX_SERIES {
