@@ -201,12 +201,7 @@ pub fn run(s: Settings) -> Result<Status> {
         {
             let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
             if path.as_os_str() == "-" {
-                input::each_line(
-                    &mut std::io::stdin().lock(),
-                    &name,
-                    &mut lines,
-                    &mut feed,
-                )?;
+                input::each_line(&mut std::io::stdin().lock(), &name, &mut lines, &mut feed)?;
             } else {
                 let mut f = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
                 input::each_line(&mut f, &name, &mut lines, &mut feed)?;
