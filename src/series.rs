@@ -381,6 +381,16 @@ enum Kind {
 }
 
 fn number(s: &str, decimal_comma: bool) -> Option<f64> {
+    // Counts are mostly small integers: read those digit by digit (15
+    // digits are exact in an f64), the rest with the full float parser.
+    let b = s.as_bytes();
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    if !digits.is_empty() && digits.len() <= 15 && digits.iter().all(u8::is_ascii_digit) {
+        let v = digits
+            .iter()
+            .fold(0u64, |v, d| v * 10 + u64::from(d - b'0')) as f64;
+        return Some(if digits.len() < b.len() { -v } else { v });
+    }
     match s.parse::<f64>() {
         Ok(v) => Some(v),
         Err(_) if decimal_comma && s.bytes().filter(|&b| b == b',').count() == 1 => {

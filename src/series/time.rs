@@ -156,6 +156,16 @@ impl TimeParser {
         };
         let int_start = i;
         let mut int: u64 = 0;
+        // 19 digits always fit in a u64: no overflow check until then.
+        while i - int_start < 19 {
+            match b.get(i) {
+                Some(d) if d.is_ascii_digit() => {
+                    int = int * 10 + u64::from(d - b'0');
+                    i += 1;
+                }
+                _ => break,
+            }
+        }
         let mut exact = true;
         while let Some(d) = b.get(i).filter(|c| c.is_ascii_digit()) {
             match int
@@ -194,7 +204,11 @@ impl TimeParser {
         }
         let u = self.unit.unwrap_or_else(|| unit_of(int as f64));
         let per = per_second(u);
-        let secs = (int / per) as f64 + ((int % per) as f64 + frac) / per as f64;
+        let secs = if per == 1 {
+            int as f64 + frac
+        } else {
+            (int / per) as f64 + ((int % per) as f64 + frac) / per as f64
+        };
         Some((if neg { -secs } else { secs }, i))
     }
 
