@@ -77,9 +77,8 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     }
     let _ = writeln!(
         out,
-        "  noise   {}  climb {}/h  ({}){}",
+        "  noise   {}  ({}){}",
         format_number(s.noise),
-        signed(s.climb_per_hour),
         if s.step_threshold > 0.0 {
             format!(
                 "a step must rise at least {}",

@@ -1,0 +1,726 @@
+//! The step finder: one pass over a series' samples in time order, keeping
+//! only the last few windows of samples, that cuts the series into runs
+//! (at restarts) and reports the rises of its level that held.
+//!
+//! The rule is documented for users in the [`report`](super) module; this
+//! is how it is carried out.
+//!
+//! - The *reference* is a summary ([`Summary`]) of the last `window`
+//!   samples of the current segment (since the last change), refreshed
+//!   every 16 samples while nothing is happening.
+//! - A sample above the reference level by half the threshold opens a rise
+//!   *candidate* (below: a fall candidate). The candidate counts its
+//!   samples that land on the old side of the reference's quantiles; two
+//!   at or below the old level close it (it was noise). When the counts
+//!   are improbable under "no change" (binomial tail below [`LN_ALPHA`]),
+//!   or the series is noise-free, the candidate is examined exactly: the
+//!   best split between the two levels (check loss of [`LEVEL_Q`]), the
+//!   levels of the windows either side of it, the local climb, the
+//!   threshold and the same test on the exact windows.
+//! - A confirmed rise is a *tentative* step until it has held
+//!   [`EXCURSION`] samples; a fall that takes the level back below its
+//!   midpoint before that (no gap in between) undoes it: an excursion (a
+//!   burst of busy connections, a batch job), whose length is remembered.
+//!   At the end of the data a younger rise counts if it held more than
+//!   twice the longest excursion seen.
+//! - A confirmed fall across a gap (empty fields or a hole in time), or a
+//!   fall to the run's starting level after steps that held, starts a new
+//!   run.
+//!
+//! Samples leave the window buffer in order and feed their run's
+//! statistics and floor slope ([`Trace`]), so memory is the buffer, the
+//! steps and the runs.
+
+use std::collections::VecDeque;
+
+use super::levels::{check_loss, cutoffs, ln_binom_cdf, Summary};
+use super::noise::Median;
+use super::slope::Trace;
+use super::{Config, Run, Step};
+
+fn dbg_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("TSPLOT_DEBUG").is_some())
+}
+macro_rules! dbg_log {
+    ($($a:tt)*) => { if dbg_on() { eprintln!($($a)*); } };
+}
+
+/// Samples within which a fall back undoes a rise.
+pub const EXCURSION: u64 = 100;
+/// Samples a fall must hold to count.
+const FALL_HOLD: u64 = 10;
+/// ln of the chance of the candidate's counts under "no change" below
+/// which it is examined and confirmed (1e-7, over three comparisons).
+const LN_ALPHA: f64 = -16.118;
+/// Samples between refreshes of the reference.
+const REFRESH: u64 = 16;
+/// A time step this many times the typical interval is a hole (a gap).
+const HOLE: f64 = 5.0;
+
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    t: f64,
+    v: f64,
+    i: u64,
+    /// An empty field or a hole in time comes just before it.
+    gap: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    /// The first sample of the candidate.
+    k: u64,
+    na: u64,
+    /// Samples on the old side of each cut-off, and the chance of that.
+    cuts: [(f64, f64); 3],
+    counts: [u64; 3],
+    /// Sample count at which to examine it next.
+    next: u64,
+}
+
+impl Cand {
+    fn new(k: u64, cuts: [(f64, f64); 3], first: u64) -> Cand {
+        Cand {
+            k,
+            na: 0,
+            cuts,
+            counts: [0; 3],
+            next: first,
+        }
+    }
+
+    fn add(&mut self, v: f64, up: bool) {
+        self.na += 1;
+        for (c, &(x, _)) in self.counts.iter_mut().zip(&self.cuts) {
+            if (up && v <= x) || (!up && v >= x) {
+                *c += 1;
+            }
+        }
+    }
+
+    fn ln_p(&self) -> f64 {
+        ln_p(&self.cuts, &self.counts, self.na)
+    }
+}
+
+fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
+    let mut best = 0.0f64;
+    for (&(_, p), &c) in cuts.iter().zip(counts) {
+        // Even none on the old side would not be surprising enough, or no
+        // fewer than expected are.
+        if n as f64 * (1.0 - p).ln() + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * p {
+            continue;
+        }
+        best = best.min(ln_binom_cdf(c, n, p));
+    }
+    best + 3f64.ln()
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tentative {
+    i: u64,
+    t: f64,
+    before: f64,
+    after: f64,
+    run: usize,
+    /// The last [`FALL_HOLD`] samples since it was confirmed, a bit set for
+    /// each that lay below its midpoint.
+    below: u32,
+    /// A gap came after it: a fall now would be a restart, which keeps it.
+    kept: bool,
+}
+
+#[derive(Clone, Debug)]
+struct RunState {
+    start_i: u64,
+    start_t: f64,
+    /// The level the run started at.
+    level: f64,
+    end_t: f64,
+    samples: u64,
+    trace: Trace,
+}
+
+impl RunState {
+    fn new(i: u64, t: f64) -> RunState {
+        RunState {
+            start_i: i,
+            start_t: t,
+            level: f64::NAN,
+            end_t: t,
+            samples: 0,
+            trace: Trace::default(),
+        }
+    }
+}
+
+enum Outcome {
+    Confirmed {
+        pos: usize,
+        before: f64,
+        after: f64,
+        thr: f64,
+    },
+    NotYet,
+    Reject,
+}
+
+/// The step finder of one series.
+#[derive(Clone, Debug)]
+pub struct Tracker {
+    w: usize,
+    m_up: u64,
+    hold_secs: f64,
+    min_rise: f64,
+    kappa: f64,
+    buf: VecDeque<Sample>,
+    cap: usize,
+    scratch: Vec<f64>,
+    n: u64,
+    last_t: Option<f64>,
+    pending_gap: bool,
+    /// First sample of the current segment.
+    seg: u64,
+    reference: Option<Summary>,
+    thr: f64,
+    ref_at: u64,
+    up: Option<Cand>,
+    down: Option<Cand>,
+    /// Spreads of full reference windows: the series' noise.
+    spreads: Median,
+    /// q90 - q10 of every reference window: zero when noise-free.
+    wides: Median,
+    wides_n: u64,
+    intervals: Median,
+    intervals_n: u64,
+    tentative: Vec<Tentative>,
+    steps: Vec<Step>,
+    longest_excursion: u64,
+    runs: Vec<RunState>,
+    /// The run the next settled sample may belong to.
+    settled_run: usize,
+    /// Samples that went back in time, left out of the steps.
+    unordered: u64,
+}
+
+impl Tracker {
+    pub fn new(cfg: &Config) -> Tracker {
+        let w = cfg.window.max(4);
+        let cap = (3 * w + 8).max(EXCURSION as usize + 8);
+        Tracker {
+            w,
+            m_up: cfg.min_hold_samples.max(1),
+            hold_secs: cfg.min_hold_secs,
+            min_rise: cfg.min_rise,
+            kappa: cfg.noise_factor,
+            buf: VecDeque::with_capacity(cap + 1),
+            cap,
+            scratch: Vec::with_capacity(cap),
+            n: 0,
+            last_t: None,
+            pending_gap: false,
+            seg: 0,
+            reference: None,
+            thr: 0.0,
+            ref_at: 0,
+            up: None,
+            down: None,
+            spreads: Median::default(),
+            wides: Median::default(),
+            wides_n: 0,
+            intervals: Median::default(),
+            intervals_n: 0,
+            tentative: Vec::new(),
+            steps: Vec::new(),
+            longest_excursion: 0,
+            runs: Vec::new(),
+            settled_run: 0,
+            unordered: 0,
+        }
+    }
+
+    /// The series' noise: the median spread of its windows' lower half.
+    pub fn noise(&self) -> f64 {
+        self.spreads.median()
+    }
+
+    /// The rise a step needs on a typical window.
+    pub fn threshold(&self) -> f64 {
+        self.min_rise.max(self.kappa * self.noise())
+    }
+
+    /// Values held now: the buffer, the steps and the runs.
+    pub fn held(&self) -> usize {
+        self.buf.len() + self.tentative.len() + self.steps.len() + self.runs.len()
+    }
+
+    pub fn unordered(&self) -> u64 {
+        self.unordered
+    }
+
+    /// An empty field: the next sample comes after a gap.
+    pub fn gap(&mut self) {
+        self.pending_gap = true;
+    }
+
+    fn exact(&self) -> bool {
+        self.wides_n > 0 && self.wides.median() == 0.0
+    }
+
+    pub fn push(&mut self, t: f64, v: f64) {
+        let mut gap = std::mem::take(&mut self.pending_gap);
+        if let Some(pt) = self.last_t {
+            if t < pt {
+                self.unordered += 1;
+                return;
+            }
+            let dt = t - pt;
+            if dt > 0.0 {
+                if self.intervals_n >= 8 && dt > HOLE * self.intervals.median() {
+                    gap = true;
+                }
+                self.intervals.add(dt);
+                self.intervals_n += 1;
+            }
+        }
+        self.last_t = Some(t);
+        let i = self.n;
+        self.n += 1;
+        if self.runs.is_empty() {
+            self.runs.push(RunState::new(i, t));
+        }
+        self.buf.push_back(Sample { t, v, i, gap });
+        if self.buf.len() > self.cap {
+            let s = self.buf.pop_front().expect("buffer is not empty");
+            self.settle(s);
+        }
+        self.undo(v, gap);
+        self.observe(i, v);
+        while self
+            .tentative
+            .first()
+            .is_some_and(|s| i - s.i >= EXCURSION)
+        {
+            let s = self.tentative.remove(0);
+            self.keep(s);
+        }
+    }
+
+    /// Undoes the tentative steps of the current run that the level fell
+    /// back from: most of the last [`FALL_HOLD`] samples below the step's
+    /// midpoint, with no gap since (a gap and a fall is a restart, which
+    /// keeps them).
+    fn undo(&mut self, v: f64, gap: bool) {
+        let run = self.runs.len() - 1;
+        let mask = (1u32 << FALL_HOLD) - 1;
+        let mut back = None;
+        for st in &mut self.tentative {
+            if gap {
+                st.kept = true;
+            }
+            if st.run != run || st.kept {
+                continue;
+            }
+            st.below = ((st.below << 1) | u32::from(v < (st.before + st.after) / 2.0)) & mask;
+            if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
+                back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
+            }
+        }
+        let Some(first) = back else {
+            return;
+        };
+        let now = self.n - 1;
+        let longest = &mut self.longest_excursion;
+        self.tentative.retain(|st| {
+            let undone = st.run == run && !st.kept && st.i >= first;
+            if undone {
+                *longest = (*longest).max(now - st.i);
+            }
+            !undone
+        });
+        self.seg = self.seg.max((now + 1).saturating_sub(FALL_HOLD));
+        self.up = None;
+        self.down = None;
+        self.refresh();
+    }
+
+    fn observe(&mut self, i: u64, v: f64) {
+        let idle = self.up.is_none() && self.down.is_none();
+        let seg_len = i + 1 - self.seg;
+        if idle && (self.reference.is_none() || i - self.ref_at >= REFRESH.min(seg_len / 2)) {
+            self.refresh();
+        }
+        let Some(r) = self.reference else {
+            return;
+        };
+        let half = self.thr / 2.0;
+        if self.up.is_none() && i > self.seg && v > r.level + half {
+            self.up = Some(Cand::new(i, cutoffs(&r, true), self.m_up));
+        }
+        if self.down.is_none() && i > self.seg && v < r.level - half {
+            self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
+        }
+        for up in [true, false] {
+            let slot = if up { &mut self.up } else { &mut self.down };
+            let Some(c) = slot else { continue };
+            c.add(v, up);
+            if c.counts[0] >= 2 || c.na > 2 * self.w as u64 {
+                *slot = None;
+                continue;
+            }
+            if c.na < c.next {
+                continue;
+            }
+            let c = *c;
+            if !self.exact() && c.ln_p() > LN_ALPHA {
+                continue;
+            }
+            match self.evaluate(up, c.k, false) {
+                Outcome::Confirmed {
+                    pos,
+                    before,
+                    after,
+                    thr,
+                } => {
+                    self.change(up, pos, before, after, thr);
+                    return;
+                }
+                Outcome::Reject => {
+                    let slot = if up { &mut self.up } else { &mut self.down };
+                    *slot = None;
+                }
+                Outcome::NotYet => {
+                    let slot = if up { &mut self.up } else { &mut self.down };
+                    if let Some(c) = slot {
+                        c.next = c.na + (c.na / 4).max(1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Position in the buffer of global sample index `i` (clamped).
+    fn pos(&self, i: u64) -> usize {
+        let base = self.buf.front().map_or(0, |s| s.i);
+        (i.saturating_sub(base) as usize).min(self.buf.len())
+    }
+
+    fn summary(&mut self, from: usize, to: usize) -> Summary {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        self.scratch.sort_unstable_by(f64::total_cmp);
+        Summary::of_sorted(&self.scratch)
+    }
+
+    /// Summarises the current segment's last `window` samples before the
+    /// newest one, which is then judged against it.
+    fn refresh(&mut self) {
+        let len = self.buf.len().saturating_sub(1);
+        let from = self.pos(self.seg).max(len.saturating_sub(self.w));
+        if from >= len {
+            return;
+        }
+        let s = self.summary(from, len);
+        if s.n >= 16 {
+            self.spreads.add(s.spread());
+        }
+        if s.n >= 3 {
+            self.wides.add(s.q90 - s.q10);
+            self.wides_n += 1;
+        }
+        self.thr = self.threshold_for(&s);
+        let run = self.runs.last_mut().expect("a run exists once a sample has");
+        if run.level.is_nan() && s.n >= 5 {
+            run.level = s.level;
+        }
+        self.reference = Some(s);
+        self.ref_at = self.n - 1;
+    }
+
+    fn threshold_for(&self, s: &Summary) -> f64 {
+        let spread = if s.n >= 16 {
+            s.spread()
+        } else {
+            self.noise()
+        };
+        self.min_rise.max(self.kappa * spread)
+    }
+
+    /// The level of positions `from..to` and their mean time.
+    fn level_at(&mut self, from: usize, to: usize) -> (f64, f64) {
+        let s = self.summary(from, to);
+        let tm = self.buf.range(from..to).map(|s| s.t).sum::<f64>() / (to - from) as f64;
+        (s.level, tm)
+    }
+
+    /// The climb per second within positions `from..to`: the level of its
+    /// second half against its first.
+    fn climb_in(&mut self, from: usize, to: usize) -> Option<f64> {
+        if to - from < 8 {
+            return None;
+        }
+        let mid = from + (to - from) / 2;
+        let (l1, t1) = self.level_at(from, mid);
+        let (l2, t2) = self.level_at(mid, to);
+        (t2 > t1).then(|| (l2 - l1) / (t2 - t1))
+    }
+
+    /// The split between levels `a` (before) and `b` (after) in
+    /// `lo..len` with the lowest check loss, searched over `p_lo..=p_hi`;
+    /// ties: the middle one.
+    fn best_split(&self, lo: usize, p_lo: usize, p_hi: usize, a: f64, b: f64) -> usize {
+        let len = self.buf.len();
+        let mut d = 0.0;
+        let mut best = f64::INFINITY;
+        let mut ties: Vec<usize> = Vec::new();
+        for p in (lo..len).rev() {
+            let x = self.buf[p].v;
+            d += check_loss(x, b) - check_loss(x, a);
+            if p < p_lo || p > p_hi {
+                continue;
+            }
+            let eps = 1e-9 * (1.0 + d.abs());
+            if d < best - eps {
+                best = d;
+                ties.clear();
+                ties.push(p);
+            } else if (d - best).abs() <= eps {
+                ties.push(p);
+            }
+        }
+        // Collected from the right: the middle is the same either way.
+        ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
+    }
+
+    /// Examines the candidate that started at `k0`. `last`: the data has
+    /// ended, so what is there is all there will be.
+    fn evaluate(&mut self, up: bool, k0: u64, last: bool) -> Outcome {
+        let len = self.buf.len();
+        let seg = self.pos(self.seg);
+        let k0p = self.pos(k0);
+        let exact = self.exact();
+        let m = if up { self.m_up } else { FALL_HOLD } as usize;
+        if k0p <= seg || len < k0p + 1 || len - seg < m + 1 {
+            return Outcome::Reject;
+        }
+        let mut p = k0p;
+        for _ in 0..2 {
+            let lo = seg.max(p.saturating_sub(self.w));
+            let (a, _) = self.level_at(lo, p);
+            // The new level from the later part of what follows, which a
+            // few noise samples before the rise cannot pull down.
+            let (b, _) = self.level_at(p + (len - p) / 2, len);
+            let p_lo = (seg + 1).max(k0p.saturating_sub(3));
+            let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
+                return Outcome::NotYet;
+            };
+            p = self.best_split(lo, p_lo, p_hi, a, b);
+        }
+        let lo = seg.max(p.saturating_sub(self.w));
+        let sb = self.summary(lo, p);
+        let sa = self.summary(p, len);
+        let na = (len - p) as u64;
+        if (na as usize) < m || sb.n == 0 {
+            return Outcome::NotYet;
+        }
+        let flat = exact && sb.flat() && sa.flat();
+        // Noisy levels need a window's worth of samples either side, to
+        // be read and to show whether they climb.
+        if !flat && (sb.n < 10 || (!last && na < (self.w / 2) as u64)) {
+            return Outcome::NotYet;
+        }
+        // The climb the rise is judged beyond: what the run as a whole
+        // climbs, or what both sides climb locally (over up to two windows
+        // before, whatever segments they span), whichever is more.
+        let c = if flat {
+            0.0
+        } else {
+            let run_from = self.pos(self.runs.last().map_or(0, |r| r.start_i));
+            let ext = run_from.max(p.saturating_sub(2 * self.w));
+            let trend = if self.settled_run + 1 == self.runs.len() {
+                self.runs[self.settled_run].trace.slope().map_or(0.0, |(m, _)| m)
+            } else {
+                0.0
+            };
+            match (self.climb_in(ext, p), self.climb_in(p, len)) {
+                (Some(x), Some(y)) if up => x.min(y).max(trend).max(0.0),
+                (Some(x), Some(y)) => x.max(y).min(trend).min(0.0),
+                _ if up => trend.max(0.0),
+                _ => trend.min(0.0),
+            }
+        };
+        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
+            r.map(|s| s.t).sum::<f64>() / n as f64
+        };
+        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
+        let d = if up {
+            sa.level - sb.level - c * dist
+        } else {
+            sb.level - sa.level + c * dist
+        };
+        let thr = self.threshold_for(&sb);
+        let big = d > thr && d > 0.0 && d >= self.min_rise;
+        let cuts = cutoffs(&sb, up);
+        let mut counts = [0u64; 3];
+        for s in self.buf.range(p..len) {
+            for (c, &(x, _)) in counts.iter_mut().zip(&cuts) {
+                if (up && s.v <= x) || (!up && s.v >= x) {
+                    *c += 1;
+                }
+            }
+        }
+        let sig = ln_p(&cuts, &counts, na) < LN_ALPHA || flat;
+        let held = self.buf[len - 1].t - self.buf[p].t >= self.hold_secs;
+        dbg_log!(
+            "eval up={up} k0={k0} split={} nb={} na={na} a={} b={} c={c:e} d={d} thr={thr} big={big} sig={sig} lnp={} exact={}",
+            self.buf[p].i, sb.n, sb.level, sa.level, ln_p(&cuts, &counts, na), self.exact()
+        );
+        if big && sig && held {
+            Outcome::Confirmed {
+                pos: p,
+                before: sb.level,
+                after: sa.level,
+                thr,
+            }
+        } else if !big && na >= self.w as u64 {
+            Outcome::Reject
+        } else {
+            Outcome::NotYet
+        }
+    }
+
+    fn change(&mut self, up: bool, pos: usize, before: f64, after: f64, thr: f64) {
+        let s = self.buf[pos];
+        dbg_log!("change up={up} at {} {before} -> {after}", s.i);
+        let run = self.runs.len() - 1;
+        if up {
+            self.tentative.push(Tentative {
+                i: s.i,
+                t: s.t,
+                before,
+                after,
+                run,
+                below: 0,
+                kept: false,
+            });
+        } else {
+            let gap = self
+                .buf
+                .range(pos.saturating_sub(2)..(pos + 3).min(self.buf.len()))
+                .any(|x| x.gap);
+            let level = self.runs[run].level;
+            let held_steps = self.steps.iter().any(|st| st.run == run)
+                || self.tentative.iter().any(|st| st.run == run);
+            let restart = gap || (held_steps && after <= level + thr / 2.0);
+            if restart {
+                let mut r = RunState::new(s.i, s.t);
+                r.level = after;
+                self.runs.push(r);
+            }
+        }
+        self.seg = s.i;
+        self.up = None;
+        self.down = None;
+        self.refresh();
+    }
+
+    fn keep(&mut self, s: Tentative) {
+        self.steps.push(Step {
+            time: s.t,
+            before: s.before,
+            after: s.after,
+            rise: s.after - s.before,
+            held_secs: 0.0,
+            held_samples: 0,
+            run: s.run,
+            index: s.i,
+        });
+    }
+
+    fn settle(&mut self, s: Sample) {
+        while self.settled_run + 1 < self.runs.len()
+            && self.runs[self.settled_run + 1].start_i <= s.i
+        {
+            self.settled_run += 1;
+        }
+        let r = &mut self.runs[self.settled_run];
+        r.samples += 1;
+        r.end_t = s.t;
+        r.trace.push(s.t, s.v);
+    }
+
+    /// The steps that have held long enough to be sure: what a live chart
+    /// marks.
+    pub fn settled_steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Ends the series: examines what is still open and returns the steps,
+    /// the runs and the slope of the last run (per second, with its R²).
+    pub fn finish(mut self) -> Finished {
+        for up in [true, false] {
+            let c = if up { self.up } else { self.down };
+            if let Some(c) = c {
+                if let Outcome::Confirmed {
+                    pos,
+                    before,
+                    after,
+                    thr,
+                } = self.evaluate(up, c.k, true)
+                {
+                    self.change(up, pos, before, after, thr);
+                }
+            }
+        }
+        let need = self.m_up.max(2 * self.longest_excursion + 1);
+        for s in std::mem::take(&mut self.tentative) {
+            let held = self.n - s.i;
+            let from = self.pos(s.i);
+            let len = self.buf.len();
+            let still = from >= len || {
+                let now = self.summary(from, len);
+                now.level >= s.before + (s.after - s.before) / 2.0
+            };
+            if held >= need && still {
+                self.keep(s);
+            }
+        }
+        while let Some(s) = self.buf.pop_front() {
+            self.settle(s);
+        }
+        let last_t = self.last_t.unwrap_or(f64::NAN);
+        let mut steps = std::mem::take(&mut self.steps);
+        for st in &mut steps {
+            st.held_secs = last_t - st.time;
+            st.held_samples = self.n - 1 - st.index;
+        }
+        let runs = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let line = r.trace.slope();
+                Run {
+                    start: r.start_t,
+                    end: r.end_t,
+                    samples: r.samples,
+                    slope_per_hour: line.map(|(m, _)| m * 3600.0),
+                    steps: steps.iter().filter(|s| s.run == k).count(),
+                }
+            })
+            .collect();
+        Finished {
+            steps,
+            runs,
+            slope: self.runs.last().and_then(|r| r.trace.slope()),
+        }
+    }
+}
+
+/// What [`Tracker::finish`] found.
+pub struct Finished {
+    pub steps: Vec<Step>,
+    pub runs: Vec<Run>,
+    pub slope: Option<(f64, Option<f64>)>,
+}
