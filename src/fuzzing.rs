@@ -1,11 +1,11 @@
 //! Entry points shared by the cargo-fuzz targets (fuzz/) and the regression
 //! test that replays the inputs they once crashed on
-//! (tests/fuzz_regressions.rs), so both exercise exactly the same code.
+//! (tests/it/fuzz_regressions.rs), so both exercise exactly the same code.
 //! Each takes arbitrary bytes and must return without panicking.
 
 use crate::series::{InputFormat, Options, Parser, Sink};
-use crate::timefmt::Format;
-use crate::tz::{Offset, Zone};
+use crate::time::format::Format;
+use crate::time::zone::{Offset, Zone};
 
 /// tstamp's FORMAT argument: any string either fails to compile or gives a
 /// format that renders any instant. The first 12 bytes pick the instant.

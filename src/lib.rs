@@ -1,26 +1,26 @@
 //! leakhunt: small Unix filters for catching slow resource leaks.
 //!
-//! The three binaries in `bin/` are thin: they parse arguments and call into
-//! this library, which holds everything they share (exit statuses, error
-//! reporting, buffered output, signal handling, time zones) and one module per
-//! concern.
+//! The three binaries in `bin/` are one-line mains; each tool lives in
+//! [`app`] (its options, flag table, run loop and output formats). Below the
+//! tools, the library is layered:
+//!
+//! - [`sys`]: the operating system: signals, buffered output.
+//! - [`cli`]: argument helpers, the flag tables' help and completions.
+//! - [`error`]: exit statuses and `tool: context: cause` messages.
+//! - [`time`]: time zones, civil dates, strftime formats, parsing times back.
+//! - [`procfs`]: what a process holds open, read from /proc.
+//! - [`series`]: tsplot's input (CSV, JSON Lines, Prometheus) as points.
+//! - [`report`]: what grew, how fast, and when it stepped up.
+//! - [`chart`]: what tsplot draws and its renderers (terminal, SVG, HTML).
 
+pub mod app;
+pub mod chart;
 pub mod cli;
-pub mod completions;
 pub mod error;
-pub mod fdcount;
-pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod html;
-pub mod input;
-pub mod output;
-pub mod plot;
 pub mod procfs;
 pub mod report;
 pub mod series;
-pub mod signals;
-pub mod stamp;
-pub mod timefmt;
-pub mod tsplot;
-pub mod tz;
+pub mod sys;
+pub mod time;

@@ -1,8 +1,8 @@
 //! The report for people: one block per series, times on the wall clock.
 
 use super::{Report, SeriesReport};
-use crate::timefmt::Format;
-use crate::tz::Zone;
+use crate::time::format::Format;
+use crate::time::zone::Zone;
 use std::fmt::Write;
 
 /// The text report: per series its span, statistics, slope and a table of

@@ -2,8 +2,8 @@
 //! writes) and Prometheus HTTP API responses (`/api/v1/query_range` and
 //! `/api/v1/query`), which may be pretty-printed over many lines.
 
-use super::time::{TimeParser, MAX_ABS_SECS};
 use super::{clip, Column, Mode, Options, Out, Sink};
+use crate::time::parse::{TimeParser, MAX_ABS_SECS};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;

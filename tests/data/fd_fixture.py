@@ -2,7 +2,7 @@
 """A process holding a known set of file descriptors, for fdcount's tests.
 
 usage: fd_fixture.py MODE COMM
-  MODE full : every kind (see the table in tests/fdcount.rs), unbound sockets too
+  MODE full : every kind (see the table in tests/it/fdcount.rs), unbound sockets too
   MODE bound: only bound or connected inet sockets (lsof -i lists them all)
 Sets its command name to COMM, prints its pid when everything is open, and
 exits when stdin closes (so a test that dies leaves nothing behind).

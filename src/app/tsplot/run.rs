@@ -1,0 +1,448 @@
+//! tsplot's run: read the inputs into the chart (and the report), then draw
+//! the chart as text, SVG or HTML, or follow a pipe or file live.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::app::tsplot::follow::{self, Follower, Source};
+use crate::chart::html;
+use crate::chart::{ascii, svg, Chart, Mark};
+use crate::error::{warn, Error, Result, Status};
+use crate::report::{self, Analyzer, Rate};
+use crate::series::lines::{self, Lines, MAX_LINE};
+use crate::series::{self, Parser, Sink};
+use crate::sys::output;
+use crate::time::zone::Zone;
+
+/// What to draw.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Ascii,
+    Svg,
+    Html,
+}
+
+impl Format {
+    /// The format a file name asks for: `.svg`, `.html`/`.htm`, or text.
+    pub fn of_path(path: &Path) -> Format {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+        {
+            Some(e) if e == "svg" => Format::Svg,
+            Some(e) if e == "html" || e == "htm" => Format::Html,
+            _ => Format::Ascii,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKind {
+    Text,
+    Json,
+}
+
+/// Everything a run needs, validated.
+#[derive(Debug)]
+pub struct Settings {
+    pub inputs: Vec<PathBuf>,
+    pub parse: series::Options,
+    pub format: Format,
+    /// Where the chart goes; `None`: stdout.
+    pub output: Option<PathBuf>,
+    /// Draw a chart at all (`--report` alone prints only the report).
+    pub chart: bool,
+    pub width: Option<u16>,
+    pub height: Option<u16>,
+    pub color: bool,
+    pub title: Option<String>,
+    pub ylabel: Option<String>,
+    pub ymin: Option<f64>,
+    pub ymax: Option<f64>,
+    /// Limits as given (epoch seconds, RFC 3339...), read like the input.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Seconds before the latest point to keep (`--last`, `--window`).
+    pub window: Option<f64>,
+    pub zone: Zone,
+    /// Analyse the series (for `--report` or `--fail-on-growth`).
+    pub report: Option<ReportKind>,
+    /// Print the report (`--report`); `--fail-on-growth` alone only sets
+    /// the exit status.
+    pub print_report: bool,
+    pub report_config: report::Config,
+    pub rate: bool,
+    pub fail_on_growth: Option<f64>,
+    pub follow: bool,
+}
+
+/// The chart and the analyzer fed together, as one sink.
+struct Both {
+    chart: Chart,
+    report: Option<Analyzer>,
+}
+
+impl Sink for Both {
+    fn names(&mut self, names: &[String]) {
+        self.chart.names(names);
+        if let Some(r) = &mut self.report {
+            r.names(names);
+        }
+    }
+    fn point(&mut self, series: usize, time: f64, value: Option<f64>) {
+        self.chart.point(series, time, value);
+        if let Some(r) = &mut self.report {
+            r.point(series, time, value);
+        }
+    }
+}
+
+/// `Both`, through the counter-to-rate adapter under `--rate`.
+enum Pipeline {
+    Plain(Both),
+    Rate(Rate<Both>),
+}
+
+impl Pipeline {
+    fn both(&self) -> &Both {
+        match self {
+            Pipeline::Plain(b) => b,
+            Pipeline::Rate(r) => r.inner(),
+        }
+    }
+    fn into_both(self) -> Both {
+        match self {
+            Pipeline::Plain(b) => b,
+            Pipeline::Rate(r) => r.into_inner(),
+        }
+    }
+}
+
+impl Sink for Pipeline {
+    fn names(&mut self, names: &[String]) {
+        match self {
+            Pipeline::Plain(b) => b.names(names),
+            Pipeline::Rate(r) => r.names(names),
+        }
+    }
+    fn point(&mut self, series: usize, time: f64, value: Option<f64>) {
+        match self {
+            Pipeline::Plain(b) => b.point(series, time, value),
+            Pipeline::Rate(r) => r.point(series, time, value),
+        }
+    }
+}
+
+fn time_limit(p: &Parser, opt: &str, value: &Option<String>) -> Result<Option<f64>> {
+    let Some(v) = value else {
+        return Ok(None);
+    };
+    p.time_parser()
+        .parse(v.trim())
+        .map(Some)
+        .ok_or_else(|| {
+            Error::usage(format!(
+                "invalid time \"{v}\" for {opt}: expected epoch seconds or a date and time like 2025-11-24T16:00:00"
+            ))
+        })
+}
+
+pub fn run(s: Settings) -> Result<Status> {
+    let mut parser = Parser::new(s.parse.clone())?;
+    let from = time_limit(&parser, "--from", &s.from)?;
+    let to = time_limit(&parser, "--to", &s.to)?;
+    if let (Some(f), Some(t)) = (from, to) {
+        if t <= f {
+            return Err(Error::usage("--to must be later than --from"));
+        }
+    }
+    let mut chart = Chart::new(!s.parse.no_time, s.window);
+    chart.title = s.title.clone();
+    chart.ylabel = s.ylabel.clone();
+    chart.ymin = s.ymin;
+    chart.ymax = s.ymax;
+    if from.is_some() || to.is_some() {
+        chart.clip(from, to);
+    }
+    let both = Both {
+        chart,
+        report: s.report.map(|_| {
+            let mut cfg = s.report_config.clone();
+            cfg.rate = s.rate;
+            Analyzer::new(cfg)
+        }),
+    };
+    let mut pipe = if s.rate {
+        Pipeline::Rate(Rate::new(both))
+    } else {
+        Pipeline::Plain(both)
+    };
+    if s.follow {
+        return follow_run(s, parser, pipe);
+    }
+
+    let inputs: Vec<PathBuf> = if s.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        s.inputs.clone()
+    };
+    let several = inputs.len() > 1;
+    for path in &inputs {
+        let name = if path.as_os_str() == "-" {
+            "stdin".to_string()
+        } else {
+            path.display().to_string()
+        };
+        if several {
+            parser.set_source(&name);
+        }
+        let mut lines = Lines::new(MAX_LINE);
+        {
+            let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
+            if path.as_os_str() == "-" {
+                lines::each_line(&mut std::io::stdin().lock(), &name, &mut lines, &mut feed)?;
+            } else {
+                let mut f = std::fs::File::open(path).map_err(|e| Error::io(&name, e))?;
+                lines::each_line(&mut f, &name, &mut lines, &mut feed)?;
+            }
+        }
+        if lines.overlong > 0 {
+            warn(format!(
+                "{name}: {} lines longer than {} MiB skipped",
+                lines.overlong,
+                MAX_LINE >> 20
+            ));
+        }
+    }
+    parser.finish(&mut pipe)?;
+    if parser.names().len() > series::MAX_SERIES {
+        warn(format!(
+            "{} series: drawing the first {} (pick others with -y)",
+            parser.names().len(),
+            series::MAX_SERIES
+        ));
+    }
+    if pipe.both().chart.points() == 0 {
+        return Err(Error::failure("no data points"));
+    }
+    let both = pipe.into_both();
+    let mut chart = both.chart;
+    let report = both.report.map(Analyzer::finish);
+    let mut status = Status::Success;
+    if let Some(r) = &report {
+        chart.marks = r
+            .steps_for_marks()
+            .into_iter()
+            .map(|(series, st)| Mark {
+                series,
+                time: st.time,
+                before: st.before,
+                after: st.after,
+            })
+            .collect();
+        if let Some(limit) = s.fail_on_growth {
+            let grown = r.growth_over(limit);
+            if !grown.is_empty() {
+                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
+                status = Status::Growth;
+            }
+        }
+    }
+    let mut out = output::stdout();
+    let write_out = |out: &mut output::Stdout, text: &str| -> Result<()> {
+        out.write_all(text.as_bytes())
+            .map_err(|e| Error::io("writing to stdout", e))
+    };
+    if s.chart {
+        let text = draw(&s, &chart);
+        match &s.output {
+            Some(path) => write_file(path, &text)?,
+            None => write_out(&mut out, &text)?,
+        }
+    }
+    if let (Some(kind), Some(r), true) = (s.report, &report, s.print_report) {
+        let text = match kind {
+            ReportKind::Text => report::render_text(r, s.zone),
+            ReportKind::Json => report::render_json(r),
+        };
+        if s.chart && s.output.is_none() {
+            write_out(&mut out, "\n")?;
+        }
+        write_out(&mut out, &text)?;
+    }
+    out.flush().map_err(|e| Error::io("writing to stdout", e))?;
+    Ok(status)
+}
+
+/// The chart in the chosen format, sized for where it goes.
+fn draw(s: &Settings, chart: &Chart) -> String {
+    match s.format {
+        Format::Ascii => {
+            let (tw, th) = if s.output.is_none() && output::stdout_is_terminal() {
+                follow::terminal_size().map_or((100, 30), |(w, h)| (w, h.saturating_sub(1)))
+            } else {
+                (100, 30)
+            };
+            ascii::render(
+                chart,
+                &ascii::Options {
+                    width: s.width.unwrap_or(tw),
+                    height: s.height.unwrap_or(th),
+                    color: s.color && s.output.is_none(),
+                    zone: s.zone,
+                },
+            )
+        }
+        Format::Svg => svg::render(
+            chart,
+            &svg::Options {
+                width: s.width.map_or(1000, u32::from),
+                height: s.height.map_or(500, u32::from),
+                zone: s.zone,
+            },
+        ),
+        Format::Html => html_page(chart, s.zone),
+    }
+}
+
+/// The HTML page: the same buckets as the SVG, at up to 2,000 columns.
+fn html_page(chart: &Chart, zone: Zone) -> String {
+    let Some(view) = chart.view() else {
+        return String::new();
+    };
+    let series: Vec<html::PageSeries> = chart
+        .drawn()
+        .map(|(_, s)| {
+            let mut points = Vec::new();
+            for run in s.store.runs(view.t0, view.t1, 2000) {
+                if !points.is_empty() {
+                    points.push(None);
+                }
+                // Each bucket path is at most 4 points; the page wants one
+                // entry per drawn vertex, as [t, min, max, first, last].
+                points.extend(run.into_iter().map(|(t, v)| Some([t, v, v, v, v])));
+            }
+            html::PageSeries {
+                name: &s.name,
+                points,
+            }
+        })
+        .collect();
+    // Marks refer to the chart's series numbers; the page lists drawn ones.
+    let index: Vec<usize> = chart.drawn().map(|(i, _)| i).collect();
+    let marks = chart
+        .marks
+        .iter()
+        .filter_map(|m| {
+            Some(html::PageMark {
+                series: index.iter().position(|&i| i == m.series)?,
+                time: m.time,
+                before: m.before,
+                after: m.after,
+            })
+        })
+        .collect();
+    let page = html::Page {
+        title: chart.title.as_deref().unwrap_or("tsplot"),
+        ylabel: chart.ylabel.as_deref().unwrap_or(""),
+        time: chart.time,
+        t0: view.t0,
+        t1: view.t1,
+        ymin: chart.ymin,
+        ymax: chart.ymax,
+        offsets: if chart.time {
+            html::offsets(zone, view.t0, view.t1)
+        } else {
+            vec![(view.t0, 0)]
+        },
+        series,
+        marks,
+    };
+    html::render(&page)
+}
+
+/// Writes a whole file: to a temporary name beside it, then renamed, so a
+/// reader (a browser, a web server) never sees half a chart. What is not a
+/// regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place.
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    let name = path.display().to_string();
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return std::fs::write(path, text).map_err(|e| Error::io(name, e));
+    }
+    let tmp = {
+        let mut t = path.as_os_str().to_owned();
+        t.push(".tmp");
+        PathBuf::from(t)
+    };
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(name, e)
+        })
+}
+
+/// `--follow`: the chart redrawn as lines arrive.
+struct Live {
+    parser: Parser,
+    pipe: Pipeline,
+    color: bool,
+    zone: Zone,
+    warnings: std::sync::Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl Follower for Live {
+    fn line(&mut self, line: &[u8]) -> Result<()> {
+        self.parser.line(line, &mut self.pipe)
+    }
+
+    fn frame(&mut self, width: u16, height: u16) -> String {
+        let chart = &self.pipe.both().chart;
+        if chart.points() == 0 {
+            let note = self.warnings.lock().ok().and_then(|w| w.clone());
+            return format!("waiting for data...\n{}", note.unwrap_or_default());
+        }
+        ascii::render(
+            chart,
+            &ascii::Options {
+                width,
+                height,
+                color: self.color,
+                zone: self.zone,
+            },
+        )
+    }
+}
+
+fn follow_run(s: Settings, mut parser: Parser, pipe: Pipeline) -> Result<Status> {
+    if !output::stdout_is_terminal() {
+        return Err(Error::usage(
+            "--follow draws on a terminal: stdout is not one (drop --follow to draw once)",
+        ));
+    }
+    let source = match s.inputs.as_slice() {
+        [] => Source::Stdin,
+        [p] if p.as_os_str() == "-" => Source::Stdin,
+        [p] => Source::File(p.clone()),
+        _ => return Err(Error::usage("--follow takes one FILE (or stdin)")),
+    };
+    // Warnings would scribble over the chart: keep the last one for the
+    // waiting screen instead.
+    let warnings = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let sink = std::sync::Arc::clone(&warnings);
+    parser.on_warning(move |m| {
+        if let Ok(mut w) = sink.lock() {
+            *w = Some(format!("tsplot: {m}"));
+        }
+    });
+    let mut live = Live {
+        parser,
+        pipe,
+        color: s.color,
+        zone: s.zone,
+        warnings,
+    };
+    follow::run(source, &mut live)?;
+    Ok(Status::Success)
+}

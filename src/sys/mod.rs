@@ -1,0 +1,7 @@
+//! The operating system, wrapped once for every tool: signals as events a
+//! loop can wait on, buffered output by destination, and text made safe for
+//! a terminal.
+
+pub mod output;
+pub mod signals;
+pub mod term;
