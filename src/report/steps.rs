@@ -33,7 +33,7 @@
 
 use std::collections::VecDeque;
 
-use super::levels::{check_loss, cutoffs, ln_binom_cdf, Summary};
+use super::levels::{check_loss, cutoffs, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Run, Step};
@@ -48,6 +48,8 @@ macro_rules! dbg_log {
 
 /// Samples within which a fall back undoes a rise.
 pub const EXCURSION: u64 = 100;
+/// Samples per block when the local climb is measured.
+const BLOCK: usize = 10;
 /// Samples a fall must hold to count.
 const FALL_HOLD: u64 = 10;
 /// ln of the chance of the candidate's counts under "no change" below
@@ -182,6 +184,9 @@ pub struct Tracker {
     pending_gap: bool,
     /// First sample of the current segment.
     seg: u64,
+    /// First sample after the last fall (or restart, or undone step):
+    /// climbs are not measured across it.
+    last_fall: u64,
     reference: Option<Summary>,
     thr: f64,
     ref_at: u64,
@@ -221,6 +226,7 @@ impl Tracker {
             last_t: None,
             pending_gap: false,
             seg: 0,
+            last_fall: 0,
             reference: None,
             thr: 0.0,
             ref_at: 0,
@@ -340,6 +346,7 @@ impl Tracker {
             !undone
         });
         self.seg = self.seg.max((now + 1).saturating_sub(FALL_HOLD));
+        self.last_fall = self.seg;
         self.up = None;
         self.down = None;
         self.refresh();
@@ -426,7 +433,11 @@ impl Tracker {
             self.spreads.add(s.spread());
         }
         if s.n >= 3 {
-            self.wides.add(s.q90 - s.q10);
+            // Small windows are judged by their whole range: their q10 and
+            // q90 are next-door samples, often equal however noisy.
+            let lo = if s.n < 10 { self.scratch[0] } else { s.q10 };
+            let hi = if s.n < 10 { self.scratch[s.n - 1] } else { s.q90 };
+            self.wides.add(hi - lo);
             self.wides_n += 1;
         }
         self.thr = self.threshold_for(&s);
@@ -438,13 +449,12 @@ impl Tracker {
         self.ref_at = self.n - 1;
     }
 
+    /// The rise needed over window `s`: its own spread or the series'
+    /// noise, whichever is more (a window that happens to sit flat proves
+    /// nothing about the next).
     fn threshold_for(&self, s: &Summary) -> f64 {
-        let spread = if s.n >= 16 {
-            s.spread()
-        } else {
-            self.noise()
-        };
-        self.min_rise.max(self.kappa * spread)
+        self.min_rise
+            .max(self.kappa * s.spread().max(self.noise()))
     }
 
     /// The level of positions `from..to` and their mean time.
@@ -454,16 +464,44 @@ impl Tracker {
         (s.level, tm)
     }
 
-    /// The climb per second within positions `from..to`: the level of its
-    /// second half against its first.
-    fn climb_in(&mut self, from: usize, to: usize) -> Option<f64> {
-        if to - from < 8 {
-            return None;
+    /// The levels and mean times of blocks of [`BLOCK`] samples covering
+    /// positions `from..to` (the last block takes the remainder). A block's
+    /// level here is the mean of its samples from its 10% to its 50%
+    /// quantile: low like the level, but not stuck on one value when the
+    /// data are counts.
+    fn blocks(&mut self, from: usize, to: usize, out: &mut Vec<(f64, f64)>) {
+        let n = (to - from) / BLOCK;
+        for k in 0..n {
+            let a = from + k * BLOCK;
+            let b = if k + 1 == n { to } else { a + BLOCK };
+            self.summary(a, b);
+            let m = b - a;
+            let (lo, hi) = ((m - 1) / 10, (m - 1) / 2);
+            let l = self.scratch[lo..=hi].iter().sum::<f64>() / (hi - lo + 1) as f64;
+            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / m as f64;
+            out.push((t, l));
         }
-        let mid = from + (to - from) / 2;
-        let (l1, t1) = self.level_at(from, mid);
-        let (l2, t2) = self.level_at(mid, to);
-        (t2 > t1).then(|| (l2 - l1) / (t2 - t1))
+    }
+
+    /// The local climb per second around a split at `p`: the median of the
+    /// slopes between block levels on the same side of it (Theil-Sen), so
+    /// that neither the rise itself nor a spike moves it.
+    fn climb_around(&mut self, ext: usize, p: usize, len: usize) -> Option<f64> {
+        let mut before = Vec::new();
+        let mut after = Vec::new();
+        self.blocks(ext, p, &mut before);
+        self.blocks(p, len, &mut after);
+        let mut slopes = Vec::new();
+        for side in [&before, &after] {
+            for (j, &(t1, l1)) in side.iter().enumerate() {
+                for &(t2, l2) in &side[j + 1..] {
+                    if t2 > t1 {
+                        slopes.push((l2 - l1) / (t2 - t1));
+                    }
+                }
+            }
+        }
+        (!slopes.is_empty()).then(|| lower_median(&mut slopes))
     }
 
     /// The split between levels `a` (before) and `b` (after) in
@@ -511,7 +549,7 @@ impl Tracker {
             // The new level from the later part of what follows, which a
             // few noise samples before the rise cannot pull down.
             let (b, _) = self.level_at(p + (len - p) / 2, len);
-            let p_lo = (seg + 1).max(k0p.saturating_sub(3));
+            let p_lo = seg + 1;
             let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
                 return Outcome::NotYet;
             };
@@ -526,8 +564,10 @@ impl Tracker {
         }
         let flat = exact && sb.flat() && sa.flat();
         // Noisy levels need a window's worth of samples either side, to
-        // be read and to show whether they climb.
-        if !flat && (sb.n < 10 || (!last && na < (self.w / 2) as u64)) {
+        // be read and to show whether they climb (at the end of the data,
+        // as many after as before will do).
+        let wanted = if last { sb.n.min(self.w) } else { self.w };
+        if !flat && (sb.n < 10 || (na as usize) < wanted) {
             return Outcome::NotYet;
         }
         // The climb the rise is judged beyond: what the run as a whole
@@ -536,18 +576,19 @@ impl Tracker {
         let c = if flat {
             0.0
         } else {
-            let run_from = self.pos(self.runs.last().map_or(0, |r| r.start_i));
-            let ext = run_from.max(p.saturating_sub(2 * self.w));
+            let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
             let trend = if self.settled_run + 1 == self.runs.len() {
                 self.runs[self.settled_run].trace.slope().map_or(0.0, |(m, _)| m)
             } else {
                 0.0
             };
-            match (self.climb_in(ext, p), self.climb_in(p, len)) {
-                (Some(x), Some(y)) if up => x.min(y).max(trend).max(0.0),
-                (Some(x), Some(y)) => x.max(y).min(trend).min(0.0),
-                _ if up => trend.max(0.0),
-                _ => trend.min(0.0),
+            let local = self.climb_around(ext, p, len);
+            dbg_log!("climb ext={ext} p={p} len={len} local={local:?} trend={trend}");
+            let local = local.unwrap_or(0.0);
+            if up {
+                local.max(trend).max(0.0)
+            } else {
+                local.min(trend).min(0.0)
             }
         };
         let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
@@ -613,6 +654,7 @@ impl Tracker {
             let held_steps = self.steps.iter().any(|st| st.run == run)
                 || self.tentative.iter().any(|st| st.run == run);
             let restart = gap || (held_steps && after <= level + thr / 2.0);
+            self.last_fall = s.i;
             if restart {
                 let mut r = RunState::new(s.i, s.t);
                 r.level = after;
