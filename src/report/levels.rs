@@ -45,6 +45,9 @@ pub struct Summary {
     pub ge_q10: f64,
     pub ge_level: f64,
     pub ge_q50: f64,
+    /// The mean of the samples from the 10% to the 50% quantile: low like
+    /// the level, but not stuck on one value when the data are counts.
+    pub low_mean: f64,
 }
 
 impl Summary {
@@ -57,6 +60,7 @@ impl Summary {
                 q10: f64::NAN,
                 q50: f64::NAN,
                 q90: f64::NAN,
+                low_mean: f64::NAN,
                 ..Summary::default()
             };
         }
@@ -69,8 +73,11 @@ impl Summary {
             quantile(sorted, 0.5),
             quantile(sorted, 0.9),
         );
+        let (lo, hi) = ((n - 1) / 10, (n - 1) / 2);
+        let low_mean = sorted[lo..=hi].iter().sum::<f64>() / (hi - lo + 1) as f64;
         Summary {
             n,
+            low_mean,
             level,
             q10,
             q50,
@@ -146,18 +153,6 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     (m + s.ln()).min(0.0)
 }
 
-/// The check (pinball) loss of quantile [`LEVEL_Q`]: what a sample costs
-/// when the level is `c`. Samples below the level cost four times as much
-/// as samples above, so the split between two levels follows the floor.
-pub fn check_loss(x: f64, c: f64) -> f64 {
-    let r = x - c;
-    if r >= 0.0 {
-        LEVEL_Q * r
-    } else {
-        (LEVEL_Q - 1.0) * r
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,11 +191,5 @@ mod tests {
         // Bin(10, 0.9): P(X <= 0) = 0.1^10.
         assert!((ln_binom_cdf(0, 10, 0.9) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
         assert_eq!(ln_binom_cdf(0, 3, 1.0), f64::NEG_INFINITY);
-    }
-
-    #[test]
-    fn check_loss_weighs_the_floor() {
-        assert!((check_loss(1.0, 0.0) - 0.2).abs() < 1e-12);
-        assert!((check_loss(-1.0, 0.0) - 0.8).abs() < 1e-12);
     }
 }

@@ -78,7 +78,7 @@ pub struct Config {
     /// (`--min-step`, default 0: any rise above the noise).
     pub min_rise: f64,
     /// A step must rise this many times the noise (`--step-noise`,
-    /// default 1.5).
+    /// default 2).
     pub noise_factor: f64,
     /// Samples on each side of a rise that its two levels are read from
     /// (default 40).
@@ -94,7 +94,7 @@ impl Default for Config {
             min_hold_samples: 3,
             min_hold_secs: 0.0,
             min_rise: 0.0,
-            noise_factor: 1.5,
+            noise_factor: 2.0,
             window: 40,
             rate: false,
         }
@@ -108,6 +108,10 @@ pub struct Report {
     pub version: String,
     /// Whether the values are per-second rates of counters (`--rate`).
     pub rate: bool,
+    /// Whether x is the row number (`--no-time`): times are then rows, and
+    /// slopes "per hour" are per 3600 rows.
+    #[serde(default)]
+    pub rows: bool,
     pub config: Config,
     pub series: Vec<SeriesReport>,
 }
@@ -238,6 +242,7 @@ pub struct Analyzer {
     window: Option<f64>,
     held: VecDeque<(usize, f64, Option<f64>)>,
     latest: f64,
+    rows: bool,
 }
 
 struct State {
@@ -339,7 +344,13 @@ impl Analyzer {
             window: None,
             held: VecDeque::new(),
             latest: f64::NEG_INFINITY,
+            rows: false,
         }
+    }
+
+    /// The points' x is the row number, not a time (`--no-time`).
+    pub fn rows(&mut self, rows: bool) {
+        self.rows = rows;
     }
 
     /// Only points from `from` to `to` (inclusive) count (`--from`,
@@ -406,6 +417,7 @@ impl Analyzer {
             tool: "tsplot".to_string(),
             version: crate::cli::VERSION.to_string(),
             rate: cfg.rate,
+            rows: self.rows,
             config: cfg,
             series,
         }

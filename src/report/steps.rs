@@ -14,7 +14,7 @@
 //!   at or below the old level close it (it was noise). When the counts
 //!   are improbable under "no change" (binomial tail below [`LN_ALPHA`]),
 //!   or the series is noise-free, the candidate is examined exactly: the
-//!   best split between the two levels (check loss of [`LEVEL_Q`]), the
+//!   best split between the two levels (least absolute deviation), the
 //!   levels of the windows either side of it, the local climb, the
 //!   threshold and the same test on the exact windows.
 //! - A confirmed rise is a *tentative* step until it has held
@@ -33,7 +33,7 @@
 
 use std::collections::VecDeque;
 
-use super::levels::{check_loss, cutoffs, ln_binom_cdf, lower_median, Summary};
+use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Run, Step};
@@ -48,6 +48,10 @@ macro_rules! dbg_log {
 
 /// Samples within which a fall back undoes a rise.
 pub const EXCURSION: u64 = 100;
+/// The mean absolute difference of two independent normal samples, in
+/// standard deviations (2 / sqrt(pi)): turns the noise of successive
+/// differences into a standard deviation.
+const MEAN_ABS_DIFF: f64 = 1.128;
 /// Samples per block when the local climb is measured.
 const BLOCK: usize = 10;
 /// Samples a fall must hold to count.
@@ -164,7 +168,8 @@ enum Outcome {
         after: f64,
         thr: f64,
     },
-    NotYet,
+    /// Not decided: the best split so far, if there is one.
+    NotYet(Option<usize>),
     Reject,
 }
 
@@ -192,8 +197,12 @@ pub struct Tracker {
     ref_at: u64,
     up: Option<Cand>,
     down: Option<Cand>,
-    /// Spreads of full reference windows: the series' noise.
-    spreads: Median,
+    /// Absolute differences of successive samples (no gap between): the
+    /// series' noise, as their mean without the largest tenth.
+    jumps: Median,
+    prev_v: Option<f64>,
+    noise: f64,
+    noise_at: u64,
     /// q90 - q10 of every reference window: zero when noise-free.
     wides: Median,
     wides_n: u64,
@@ -232,7 +241,10 @@ impl Tracker {
             ref_at: 0,
             up: None,
             down: None,
-            spreads: Median::default(),
+            jumps: Median::default(),
+            prev_v: None,
+            noise: 0.0,
+            noise_at: 0,
             wides: Median::default(),
             wides_n: 0,
             intervals: Median::default(),
@@ -248,12 +260,22 @@ impl Tracker {
 
     /// The series' noise: the median spread of its windows' lower half.
     pub fn noise(&self) -> f64 {
-        self.spreads.median()
+        self.jumps.low_mean(0.9) / MEAN_ABS_DIFF
     }
 
     /// The rise a step needs on a typical window.
     pub fn threshold(&self) -> f64 {
         self.min_rise.max(self.kappa * self.noise())
+    }
+
+    /// [`noise`](Tracker::noise), recomputed now and then: it scans a
+    /// histogram.
+    fn noise_now(&mut self) -> f64 {
+        if self.noise_at == 0 || self.n - self.noise_at >= 256 || self.n < 1024 {
+            self.noise = self.noise();
+            self.noise_at = self.n;
+        }
+        self.noise
     }
 
     /// Values held now: the buffer, the steps and the runs.
@@ -268,6 +290,7 @@ impl Tracker {
     /// An empty field: the next sample comes after a gap.
     pub fn gap(&mut self) {
         self.pending_gap = true;
+        self.prev_v = None;
     }
 
     fn exact(&self) -> bool {
@@ -291,6 +314,11 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
+        if let Some(p) = self.prev_v.replace(v) {
+            if !gap {
+                self.jumps.add((v - p).abs());
+            }
+        }
         let i = self.n;
         self.n += 1;
         if self.runs.is_empty() {
@@ -373,6 +401,9 @@ impl Tracker {
             let Some(c) = slot else { continue };
             c.add(v, up);
             if c.counts[0] >= 2 || c.na > 2 * self.w as u64 {
+                if c.na > 12 {
+                    dbg_log!("drop cand up={up} k={} na={} counts={:?}", c.k, c.na, c.counts);
+                }
                 *slot = None;
                 continue;
             }
@@ -397,9 +428,21 @@ impl Tracker {
                     let slot = if up { &mut self.up } else { &mut self.down };
                     *slot = None;
                 }
-                Outcome::NotYet => {
+                Outcome::NotYet(split) => {
+                    // A candidate opened by noise before the rise moves to
+                    // where the rise is, and counts from there.
+                    let len = self.buf.len();
+                    let at = split.map(|p| (p, self.buf[p].i));
                     let slot = if up { &mut self.up } else { &mut self.down };
                     if let Some(c) = slot {
+                        if let Some((p, i)) = at.filter(|&(_, i)| i > c.k) {
+                            c.k = i;
+                            c.na = 0;
+                            c.counts = [0; 3];
+                            for s in self.buf.range(p..len) {
+                                c.add(s.v, up);
+                            }
+                        }
                         c.next = c.na + (c.na / 4).max(1);
                     }
                 }
@@ -429,9 +472,6 @@ impl Tracker {
             return;
         }
         let s = self.summary(from, len);
-        if s.n >= 16 {
-            self.spreads.add(s.spread());
-        }
         if s.n >= 3 {
             // Small windows are judged by their whole range: their q10 and
             // q90 are next-door samples, often equal however noisy.
@@ -440,7 +480,7 @@ impl Tracker {
             self.wides.add(hi - lo);
             self.wides_n += 1;
         }
-        self.thr = self.threshold_for(&s);
+        self.thr = self.threshold_now();
         let run = self.runs.last_mut().expect("a run exists once a sample has");
         if run.level.is_nan() && s.n >= 5 {
             run.level = s.level;
@@ -449,50 +489,39 @@ impl Tracker {
         self.ref_at = self.n - 1;
     }
 
-    /// The rise needed over window `s`: its own spread or the series'
-    /// noise, whichever is more (a window that happens to sit flat proves
-    /// nothing about the next).
-    fn threshold_for(&self, s: &Summary) -> f64 {
-        self.min_rise
-            .max(self.kappa * s.spread().max(self.noise()))
-    }
-
-    /// The level of positions `from..to` and their mean time.
-    fn level_at(&mut self, from: usize, to: usize) -> (f64, f64) {
-        let s = self.summary(from, to);
-        let tm = self.buf.range(from..to).map(|s| s.t).sum::<f64>() / (to - from) as f64;
-        (s.level, tm)
+    /// The rise needed: `noise_factor` times the series' noise.
+    fn threshold_now(&mut self) -> f64 {
+        let noise = self.noise_now();
+        self.min_rise.max(self.kappa * noise)
     }
 
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
-    /// positions `from..to` (the last block takes the remainder). A block's
-    /// level here is the mean of its samples from its 10% to its 50%
-    /// quantile: low like the level, but not stuck on one value when the
-    /// data are counts.
+    /// positions `from..to` (the last block takes the remainder), levels
+    /// as [`Summary::low_mean`].
     fn blocks(&mut self, from: usize, to: usize, out: &mut Vec<(f64, f64)>) {
         let n = (to - from) / BLOCK;
         for k in 0..n {
             let a = from + k * BLOCK;
             let b = if k + 1 == n { to } else { a + BLOCK };
-            self.summary(a, b);
-            let m = b - a;
-            let (lo, hi) = ((m - 1) / 10, (m - 1) / 2);
-            let l = self.scratch[lo..=hi].iter().sum::<f64>() / (hi - lo + 1) as f64;
-            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / m as f64;
+            let l = self.summary(a, b).low_mean;
+            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / (b - a) as f64;
             out.push((t, l));
         }
     }
 
     /// The local climb per second around a split at `p`: the median of the
     /// slopes between block levels on the same side of it (Theil-Sen), so
-    /// that neither the rise itself nor a spike moves it.
-    fn climb_around(&mut self, ext: usize, p: usize, len: usize) -> Option<f64> {
-        let mut before = Vec::new();
-        let mut after = Vec::new();
-        self.blocks(ext, p, &mut before);
-        self.blocks(p, len, &mut after);
-        let mut slopes = Vec::new();
-        for side in [&before, &after] {
+    /// that neither the rise itself nor a spike moves it; and the same on
+    /// each side alone, times that side's span: how much each side rises
+    /// within itself.
+    fn climb_around(&mut self, ext: usize, p: usize, len: usize) -> Option<(f64, [f64; 2])> {
+        let mut sides = [Vec::new(), Vec::new()];
+        self.blocks(ext, p, &mut sides[0]);
+        self.blocks(p, len, &mut sides[1]);
+        let mut all = Vec::new();
+        let mut within = [0.0; 2];
+        for (k, side) in sides.iter().enumerate() {
+            let mut slopes = Vec::new();
             for (j, &(t1, l1)) in side.iter().enumerate() {
                 for &(t2, l2) in &side[j + 1..] {
                     if t2 > t1 {
@@ -500,13 +529,22 @@ impl Tracker {
                     }
                 }
             }
+            if let (Some(first), Some(last)) = (side.first(), side.last()) {
+                if !slopes.is_empty() {
+                    all.extend_from_slice(&slopes);
+                    within[k] = lower_median(&mut slopes);
+                    let _ = (first, last);
+                }
+            }
         }
-        (!slopes.is_empty()).then(|| lower_median(&mut slopes))
+        (!all.is_empty()).then(|| (lower_median(&mut all), within))
     }
 
-    /// The split between levels `a` (before) and `b` (after) in
-    /// `lo..len` with the lowest check loss, searched over `p_lo..=p_hi`;
-    /// ties: the middle one.
+    /// The split between medians `a` (before) and `b` (after) in `lo..len`
+    /// with the least absolute deviation, searched over `p_lo..=p_hi`;
+    /// ties: the middle one. For gaussian noise this is close to the
+    /// likeliest split; for uniform noise it ties exactly where the
+    /// likelihood does.
     fn best_split(&self, lo: usize, p_lo: usize, p_hi: usize, a: f64, b: f64) -> usize {
         let len = self.buf.len();
         let mut d = 0.0;
@@ -514,7 +552,7 @@ impl Tracker {
         let mut ties: Vec<usize> = Vec::new();
         for p in (lo..len).rev() {
             let x = self.buf[p].v;
-            d += check_loss(x, b) - check_loss(x, a);
+            d += (x - b).abs() - (x - a).abs();
             if p < p_lo || p > p_hi {
                 continue;
             }
@@ -527,7 +565,9 @@ impl Tracker {
                 ties.push(p);
             }
         }
-        // Collected from the right: the middle is the same either way.
+        // Collected from the right; the middle counted from the left, as
+        // the likeliest split is taken among ties.
+        ties.reverse();
         ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
     }
 
@@ -545,13 +585,13 @@ impl Tracker {
         let mut p = k0p;
         for _ in 0..2 {
             let lo = seg.max(p.saturating_sub(self.w));
-            let (a, _) = self.level_at(lo, p);
+            let a = self.summary(lo, p).q50;
             // The new level from the later part of what follows, which a
             // few noise samples before the rise cannot pull down.
-            let (b, _) = self.level_at(p + (len - p) / 2, len);
+            let b = self.summary(p + (len - p) / 2, len).q50;
             let p_lo = seg + 1;
             let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
-                return Outcome::NotYet;
+                return Outcome::NotYet(None);
             };
             p = self.best_split(lo, p_lo, p_hi, a, b);
         }
@@ -560,15 +600,24 @@ impl Tracker {
         let sa = self.summary(p, len);
         let na = (len - p) as u64;
         if (na as usize) < m || sb.n == 0 {
-            return Outcome::NotYet;
+            return Outcome::NotYet(Some(p));
         }
         let flat = exact && sb.flat() && sa.flat();
         // Noisy levels need a window's worth of samples either side, to
         // be read and to show whether they climb (at the end of the data,
         // as many after as before will do).
-        let wanted = if last { sb.n.min(self.w) } else { self.w };
+        // A fall, from a level that held, is judged once it has held itself:
+        // the next climb may already be under way (a heap after a
+        // collection).
+        let wanted = if !up {
+            m
+        } else if last {
+            sb.n.min(self.w)
+        } else {
+            self.w
+        };
         if !flat && (sb.n < 10 || (na as usize) < wanted) {
-            return Outcome::NotYet;
+            return Outcome::NotYet(Some(p));
         }
         // The climb the rise is judged beyond: what the run as a whole
         // climbs, or what both sides climb locally (over up to two windows
@@ -582,13 +631,12 @@ impl Tracker {
             } else {
                 0.0
             };
-            let local = self.climb_around(ext, p, len);
-            dbg_log!("climb ext={ext} p={p} len={len} local={local:?} trend={trend}");
-            let local = local.unwrap_or(0.0);
+            let (local, within) = self.climb_around(ext, p, len).unwrap_or((0.0, [0.0; 2]));
+            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
             if up {
-                local.max(trend).max(0.0)
+                local.max(trend).max(within[0]).max(within[1]).max(0.0)
             } else {
-                local.min(trend).min(0.0)
+                local.min(trend).min(within[0]).min(within[1]).min(0.0)
             }
         };
         let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
@@ -596,12 +644,14 @@ impl Tracker {
         };
         let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
         let d = if up {
-            sa.level - sb.level - c * dist
+            sa.low_mean - sb.low_mean - c * dist
         } else {
-            sb.level - sa.level + c * dist
+            sb.low_mean - sa.low_mean + c * dist
         };
-        let thr = self.threshold_for(&sb);
-        let big = d > thr && d > 0.0 && d >= self.min_rise;
+        let thr = self.threshold_now();
+        // The levels themselves must have moved, too.
+        let moved = if up { sa.level > sb.level } else { sa.level < sb.level };
+        let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;
         let cuts = cutoffs(&sb, up);
         let mut counts = [0u64; 3];
         for s in self.buf.range(p..len) {
@@ -627,7 +677,7 @@ impl Tracker {
         } else if !big && na >= self.w as u64 {
             Outcome::Reject
         } else {
-            Outcome::NotYet
+            Outcome::NotYet(Some(p))
         }
     }
 
