@@ -129,6 +129,7 @@ struct Tentative {
     t: f64,
     before: f64,
     after: f64,
+    mid: f64,
     run: usize,
     /// The last [`FALL_HOLD`] samples since it was confirmed, a bit set for
     /// each that lay below its midpoint.
@@ -161,13 +162,22 @@ impl RunState {
     }
 }
 
+/// A confirmed change of level.
+#[derive(Clone, Copy, Debug)]
+struct Change {
+    /// Buffer position of its first sample.
+    pos: usize,
+    /// The levels either side.
+    before: f64,
+    after: f64,
+    /// Halfway between the two sides' low means: a level back below it
+    /// has undone the change.
+    mid: f64,
+    thr: f64,
+}
+
 enum Outcome {
-    Confirmed {
-        pos: usize,
-        before: f64,
-        after: f64,
-        thr: f64,
-    },
+    Confirmed(Change),
     /// Not decided: the best split so far, if there is one.
     NotYet(Option<usize>),
     Reject,
@@ -350,13 +360,16 @@ impl Tracker {
         let mask = (1u32 << FALL_HOLD) - 1;
         let mut back = None;
         for st in &mut self.tentative {
-            if gap {
-                st.kept = true;
-            }
             if st.run != run || st.kept {
                 continue;
             }
-            st.below = ((st.below << 1) | u32::from(v < (st.before + st.after) / 2.0)) & mask;
+            let below = v < st.mid;
+            // Falling back right across a gap is a restart: it keeps it.
+            if gap && below {
+                st.kept = true;
+                continue;
+            }
+            st.below = ((st.below << 1) | u32::from(below)) & mask;
             if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
             }
@@ -415,13 +428,8 @@ impl Tracker {
                 continue;
             }
             match self.evaluate(up, c.k, false) {
-                Outcome::Confirmed {
-                    pos,
-                    before,
-                    after,
-                    thr,
-                } => {
-                    self.change(up, pos, before, after, thr);
+                Outcome::Confirmed(ch) => {
+                    self.change(up, ch);
                     return;
                 }
                 Outcome::Reject => {
@@ -663,17 +671,23 @@ impl Tracker {
         }
         let sig = ln_p(&cuts, &counts, na) < LN_ALPHA || flat;
         let held = self.buf[len - 1].t - self.buf[p].t >= self.hold_secs;
+        // Not undone already: the latest samples still on the new side.
+        let mid = (sb.low_mean + sa.low_mean) / 2.0;
+        let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
+        let latest = self.summary(tail, len).q50;
+        let held = held && if up { latest >= mid } else { latest <= mid };
         dbg_log!(
             "eval up={up} k0={k0} split={} nb={} na={na} a={} b={} c={c:e} d={d} thr={thr} big={big} sig={sig} lnp={} exact={}",
             self.buf[p].i, sb.n, sb.level, sa.level, ln_p(&cuts, &counts, na), self.exact()
         );
         if big && sig && held {
-            Outcome::Confirmed {
+            Outcome::Confirmed(Change {
                 pos: p,
                 before: sb.level,
                 after: sa.level,
+                mid,
                 thr,
-            }
+            })
         } else if !big && na >= self.w as u64 {
             Outcome::Reject
         } else {
@@ -681,7 +695,14 @@ impl Tracker {
         }
     }
 
-    fn change(&mut self, up: bool, pos: usize, before: f64, after: f64, thr: f64) {
+    fn change(&mut self, up: bool, ch: Change) {
+        let Change {
+            pos,
+            before,
+            after,
+            mid,
+            thr,
+        } = ch;
         let s = self.buf[pos];
         dbg_log!("change up={up} at {} {before} -> {after}", s.i);
         let run = self.runs.len() - 1;
@@ -691,6 +712,7 @@ impl Tracker {
                 t: s.t,
                 before,
                 after,
+                mid,
                 run,
                 below: 0,
                 kept: false,
@@ -754,14 +776,8 @@ impl Tracker {
         for up in [true, false] {
             let c = if up { self.up } else { self.down };
             if let Some(c) = c {
-                if let Outcome::Confirmed {
-                    pos,
-                    before,
-                    after,
-                    thr,
-                } = self.evaluate(up, c.k, true)
-                {
-                    self.change(up, pos, before, after, thr);
+                if let Outcome::Confirmed(ch) = self.evaluate(up, c.k, true) {
+                    self.change(up, ch);
                 }
             }
         }
@@ -772,7 +788,7 @@ impl Tracker {
             let len = self.buf.len();
             let still = from >= len || {
                 let now = self.summary(from, len);
-                now.level >= s.before + (s.after - s.before) / 2.0
+                now.q50 >= s.mid
             };
             if held >= need && still {
                 self.keep(s);
