@@ -48,10 +48,11 @@ macro_rules! dbg_log {
 
 /// Samples within which a fall back undoes a rise.
 pub const EXCURSION: u64 = 100;
-/// The mean absolute difference of two independent normal samples, in
-/// standard deviations (2 / sqrt(pi)): turns the noise of successive
-/// differences into a standard deviation.
-const MEAN_ABS_DIFF: f64 = 1.128;
+/// The mean absolute difference of two independent normal samples, the
+/// largest tenth left out, in standard deviations (sqrt(2) * 2 * (phi(0) -
+/// phi(1.645)) / 0.9): turns the noise of successive differences into a
+/// standard deviation.
+const MEAN_ABS_DIFF: f64 = 0.930;
 /// Samples per block when the local climb is measured.
 const BLOCK: usize = 10;
 /// Samples a fall must hold to count.
@@ -374,6 +375,9 @@ impl Tracker {
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
             }
         }
+        if let Some(f) = back {
+            dbg_log!("undo from {f} at {}", self.n - 1);
+        }
         let Some(first) = back else {
             return;
         };
@@ -394,9 +398,11 @@ impl Tracker {
     }
 
     fn observe(&mut self, i: u64, v: f64) {
-        let idle = self.up.is_none() && self.down.is_none();
+        // The reference follows the data even while a candidate is open
+        // (the candidate keeps the cut-offs it opened with), so that a fall
+        // during a rise, or a rise during a fall, opens its own.
         let seg_len = i + 1 - self.seg;
-        if idle && (self.reference.is_none() || i - self.ref_at >= REFRESH.min(seg_len / 2)) {
+        if self.reference.is_none() || i - self.ref_at >= REFRESH.min(seg_len / 2) {
             self.refresh();
         }
         let Some(r) = self.reference else {
@@ -507,10 +513,14 @@ impl Tracker {
     /// positions `from..to` (the last block takes the remainder), levels
     /// as [`Summary::low_mean`].
     fn blocks(&mut self, from: usize, to: usize, out: &mut Vec<(f64, f64)>) {
-        let n = (to - from) / BLOCK;
+        // A side too short for two blocks gets two halves, down to 4
+        // samples each: a climb into a rise shows even so.
+        let span = to - from;
+        let size = if span >= 2 * BLOCK { BLOCK } else { (span / 2).max(4) };
+        let n = span / size;
         for k in 0..n {
-            let a = from + k * BLOCK;
-            let b = if k + 1 == n { to } else { a + BLOCK };
+            let a = from + k * size;
+            let b = if k + 1 == n { to } else { a + size };
             let l = self.summary(a, b).low_mean;
             let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / (b - a) as f64;
             out.push((t, l));
@@ -634,11 +644,7 @@ impl Tracker {
             0.0
         } else {
             let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
-            let trend = if self.settled_run + 1 == self.runs.len() {
-                self.runs[self.settled_run].trace.slope().map_or(0.0, |(m, _)| m)
-            } else {
-                0.0
-            };
+            let trend = 0.0;
             let (local, within) = self.climb_around(ext, p, len).unwrap_or((0.0, [0.0; 2]));
             dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
             if up {
