@@ -91,12 +91,6 @@ impl Summary {
         }
     }
 
-    /// The spread of the window's lower half: how far its median sits above
-    /// its level. The noise a rise of the level is judged against.
-    pub fn spread(&self) -> f64 {
-        self.q50 - self.level
-    }
-
     /// Whether the window sits flat on its level (at least half of it at
     /// exactly that value): what a noise-free level looks like, with a few
     /// spikes at most.

@@ -371,6 +371,11 @@ impl Analyzer {
         &self.cfg
     }
 
+    /// Values received within the limits, over all series.
+    pub fn points(&self) -> u64 {
+        self.series.iter().map(|s| s.n).sum()
+    }
+
     /// Values the step finders hold now, over all series: the memory they
     /// use, for tests and benchmarks.
     pub fn held_values(&self) -> usize {

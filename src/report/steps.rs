@@ -53,6 +53,9 @@ pub const EXCURSION: u64 = 100;
 /// phi(1.645)) / 0.9): turns the noise of successive differences into a
 /// standard deviation.
 const MEAN_ABS_DIFF: f64 = 0.930;
+/// Successive differences after which the series is judged noise-free or
+/// not.
+const EXACT_AFTER: u64 = 32;
 /// Samples per block when the local climb is measured.
 const BLOCK: usize = 10;
 /// Samples a fall must hold to count.
@@ -214,9 +217,14 @@ pub struct Tracker {
     prev_v: Option<f64>,
     noise: f64,
     noise_at: u64,
-    /// q90 - q10 of every reference window: zero when noise-free.
-    wides: Median,
-    wides_n: u64,
+    /// Successive differences, and the changes of direction among the
+    /// nonzero ones: a noise-free series (a staircase, a pool at its idle
+    /// floor) seldom turns back; noise does all the time.
+    diffs: u64,
+    reversals: u64,
+    last_dir: f64,
+    /// Enough differences have been seen to tell whether it is noise-free.
+    settled_exact: bool,
     intervals: Median,
     intervals_n: u64,
     tentative: Vec<Tentative>,
@@ -256,8 +264,10 @@ impl Tracker {
             prev_v: None,
             noise: 0.0,
             noise_at: 0,
-            wides: Median::default(),
-            wides_n: 0,
+            diffs: 0,
+            reversals: 0,
+            last_dir: 0.0,
+            settled_exact: false,
             intervals: Median::default(),
             intervals_n: 0,
             tentative: Vec::new(),
@@ -304,8 +314,10 @@ impl Tracker {
         self.prev_v = None;
     }
 
+    /// Whether the series is noise-free: at most one difference in five
+    /// turns back (a spike turns twice, a staircase never).
     fn exact(&self) -> bool {
-        self.wides_n > 0 && self.wides.median() == 0.0
+        self.settled_exact && 5 * self.reversals <= self.diffs
     }
 
     pub fn push(&mut self, t: f64, v: f64) {
@@ -328,8 +340,48 @@ impl Tracker {
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
+                self.diffs += 1;
+                if v != p {
+                    let dir = (v - p).signum();
+                    if dir == -self.last_dir {
+                        self.reversals += 1;
+                    }
+                    self.last_dir = dir;
+                }
             }
         }
+        // Until the series has shown whether it is noise-free, no
+        // noise-free rule applies; once it has, and it is, its first
+        // samples (all still in the buffer) are judged again.
+        if !self.settled_exact && self.diffs >= EXACT_AFTER {
+            self.settled_exact = true;
+            if self.exact() && self.n < self.cap as u64 && self.steps.is_empty() {
+                self.replay();
+            }
+        }
+        self.track(t, v, gap);
+    }
+
+    /// Starts the step finding over on the samples in the buffer.
+    fn replay(&mut self) {
+        let samples: Vec<Sample> = self.buf.drain(..).collect();
+        self.n = 0;
+        self.seg = 0;
+        self.last_fall = 0;
+        self.reference = None;
+        self.ref_at = 0;
+        self.up = None;
+        self.down = None;
+        self.tentative.clear();
+        self.longest_excursion = 0;
+        self.runs.clear();
+        self.settled_run = 0;
+        for s in samples {
+            self.track(s.t, s.v, s.gap);
+        }
+    }
+
+    fn track(&mut self, t: f64, v: f64, gap: bool) {
         let i = self.n;
         self.n += 1;
         if self.runs.is_empty() {
@@ -402,7 +454,8 @@ impl Tracker {
         // (the candidate keeps the cut-offs it opened with), so that a fall
         // during a rise, or a rise during a fall, opens its own.
         let seg_len = i + 1 - self.seg;
-        if self.reference.is_none() || i - self.ref_at >= REFRESH.min(seg_len / 2) {
+        let every = if seg_len < REFRESH { 1 } else { REFRESH };
+        if self.reference.is_none() || i - self.ref_at >= every {
             self.refresh();
         }
         let Some(r) = self.reference else {
@@ -411,6 +464,7 @@ impl Tracker {
         let half = self.thr / 2.0;
         if self.up.is_none() && i > self.seg && v > r.level + half {
             self.up = Some(Cand::new(i, cutoffs(&r, true), self.m_up));
+            dbg_log!("open up at {i} v={v} ref={} thr={}", r.level, self.thr);
         }
         if self.down.is_none() && i > self.seg && v < r.level - half {
             self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
@@ -430,6 +484,7 @@ impl Tracker {
                 continue;
             }
             let c = *c;
+            dbg_log!("cand up={up} k={} na={} exact={} lnp={}", c.k, c.na, self.exact(), c.ln_p());
             if !self.exact() && c.ln_p() > LN_ALPHA {
                 continue;
             }
@@ -486,14 +541,6 @@ impl Tracker {
             return;
         }
         let s = self.summary(from, len);
-        if s.n >= 3 {
-            // Small windows are judged by their whole range: their q10 and
-            // q90 are next-door samples, often equal however noisy.
-            let lo = if s.n < 10 { self.scratch[0] } else { s.q10 };
-            let hi = if s.n < 10 { self.scratch[s.n - 1] } else { s.q90 };
-            self.wides.add(hi - lo);
-            self.wides_n += 1;
-        }
         self.thr = self.threshold_now();
         let run = self.runs.last_mut().expect("a run exists once a sample has");
         if run.level.is_nan() && s.n >= 5 {
@@ -662,7 +709,13 @@ impl Tracker {
         } else {
             sb.low_mean - sa.low_mean + c * dist
         };
-        let thr = self.threshold_now();
+        // Flat levels of a noise-free series need only rise: the noise
+        // there is the staircase itself.
+        let thr = if flat {
+            self.min_rise
+        } else {
+            self.threshold_now()
+        };
         // The levels themselves must have moved, too.
         let moved = if up { sa.level > sb.level } else { sa.level < sb.level };
         let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;

@@ -80,7 +80,20 @@ pub struct Settings {
 /// The chart and the analyzer fed together, as one sink.
 struct Both {
     chart: Chart,
+    /// Feed the chart: false when only the report is printed, so that the
+    /// report does not pay for a chart nobody sees.
+    draw: bool,
     report: Option<Analyzer>,
+}
+
+impl Both {
+    fn points(&self) -> u64 {
+        if self.draw {
+            self.chart.points()
+        } else {
+            self.report.as_ref().map_or(0, Analyzer::points)
+        }
+    }
 }
 
 impl Sink for Both {
@@ -91,7 +104,9 @@ impl Sink for Both {
         }
     }
     fn point(&mut self, series: usize, time: f64, value: Option<f64>) {
-        self.chart.point(series, time, value);
+        if self.draw {
+            self.chart.point(series, time, value);
+        }
         if let Some(r) = &mut self.report {
             r.point(series, time, value);
         }
@@ -109,6 +124,12 @@ impl Pipeline {
         match self {
             Pipeline::Plain(b) => b,
             Pipeline::Rate(r) => r.inner(),
+        }
+    }
+    fn both_mut(&mut self) -> &mut Both {
+        match self {
+            Pipeline::Plain(b) => b,
+            Pipeline::Rate(r) => r.inner_mut(),
         }
     }
     fn into_both(self) -> Both {
@@ -165,12 +186,22 @@ pub fn run(s: Settings) -> Result<Status> {
     if from.is_some() || to.is_some() {
         chart.clip(from, to);
     }
+    // The report sees what the chart sees: the same limits and window. A
+    // live chart marks the steps as they are confirmed.
+    let analyse = s.report.is_some() || s.follow;
     let both = Both {
         chart,
-        report: s.report.map(|_| {
+        draw: s.chart || s.follow,
+        report: analyse.then(|| {
             let mut cfg = s.report_config.clone();
             cfg.rate = s.rate;
-            Analyzer::new(cfg)
+            let mut a = Analyzer::new(cfg);
+            a.clip(from, to);
+            if !s.follow {
+                a.window(s.window);
+            }
+            a.rows(s.parse.no_time);
+            a
         }),
     };
     let mut pipe = if s.rate {
@@ -223,7 +254,7 @@ pub fn run(s: Settings) -> Result<Status> {
             series::MAX_SERIES
         ));
     }
-    if pipe.both().chart.points() == 0 {
+    if pipe.both().points() == 0 {
         return Err(Error::failure("no data points"));
     }
     let both = pipe.into_both();
@@ -231,16 +262,7 @@ pub fn run(s: Settings) -> Result<Status> {
     let report = both.report.map(Analyzer::finish);
     let mut status = Status::Success;
     if let Some(r) = &report {
-        chart.marks = r
-            .steps_for_marks()
-            .into_iter()
-            .map(|(series, st)| Mark {
-                series,
-                time: st.time,
-                before: st.before,
-                after: st.after,
-            })
-            .collect();
+        chart.marks = marks(r.steps_for_marks().into_iter().map(|(i, st)| (i, *st)));
         if let Some(limit) = s.fail_on_growth {
             let grown = r.growth_over(limit);
             if !grown.is_empty() {
@@ -273,6 +295,18 @@ pub fn run(s: Settings) -> Result<Status> {
     }
     out.flush().map_err(|e| Error::io("writing to stdout", e))?;
     Ok(status)
+}
+
+/// Steps, with their series, as chart marks.
+fn marks(steps: impl Iterator<Item = (usize, report::Step)>) -> Vec<Mark> {
+    steps
+        .map(|(series, st)| Mark {
+            series,
+            time: st.time,
+            before: st.before,
+            after: st.after,
+        })
+        .collect()
 }
 
 /// The chart in the chosen format, sized for where it goes.
@@ -398,7 +432,15 @@ impl Follower for Live {
     }
 
     fn frame(&mut self, width: u16, height: u16) -> String {
-        let chart = &self.pipe.both().chart;
+        let both = self.pipe.both_mut();
+        if let (Some(a), Some(view)) = (&both.report, both.chart.view()) {
+            both.chart.marks = marks(
+                a.settled_steps()
+                    .into_iter()
+                    .filter(|(_, st)| st.time >= view.t0),
+            );
+        }
+        let chart = &both.chart;
         if chart.points() == 0 {
             let note = self.warnings.lock().ok().and_then(|w| w.clone());
             return format!("waiting for data...\n{}", note.unwrap_or_default());
