@@ -65,6 +65,8 @@ const FALL_HOLD: u64 = 10;
 const LN_ALPHA: f64 = -16.118;
 /// Samples between refreshes of the reference.
 const REFRESH: u64 = 16;
+/// Empty fields in a row that make a gap.
+const GAP_FIELDS: u32 = 2;
 /// A time step this many times the typical interval is a hole (a gap).
 const HOLE: f64 = 5.0;
 
@@ -200,7 +202,8 @@ pub struct Tracker {
     scratch: Vec<f64>,
     n: u64,
     last_t: Option<f64>,
-    pending_gap: bool,
+    /// Empty fields since the last sample.
+    pending_gap: u32,
     /// First sample of the current segment.
     seg: u64,
     /// First sample after the last fall (or restart, or undone step):
@@ -252,7 +255,7 @@ impl Tracker {
             scratch: Vec::with_capacity(cap),
             n: 0,
             last_t: None,
-            pending_gap: false,
+            pending_gap: 0,
             seg: 0,
             last_fall: 0,
             reference: None,
@@ -310,7 +313,7 @@ impl Tracker {
 
     /// An empty field: the next sample comes after a gap.
     pub fn gap(&mut self) {
-        self.pending_gap = true;
+        self.pending_gap += 1;
         self.prev_v = None;
     }
 
@@ -321,7 +324,9 @@ impl Tracker {
     }
 
     pub fn push(&mut self, t: f64, v: f64) {
-        let mut gap = std::mem::take(&mut self.pending_gap);
+        // One empty field is a glitch; two or more in a row, or a hole in
+        // time, are a gap: the watched thing may have gone away.
+        let mut gap = std::mem::take(&mut self.pending_gap) >= GAP_FIELDS;
         if let Some(pt) = self.last_t {
             if t < pt {
                 self.unordered += 1;
