@@ -584,7 +584,13 @@ impl Tracker {
     /// that neither the rise itself nor a spike moves it; and the same on
     /// each side alone, times that side's span: how much each side rises
     /// within itself.
-    fn climb_around(&mut self, ext: usize, p: usize, len: usize) -> Option<(f64, [f64; 2])> {
+    fn climb_around(
+        &mut self,
+        ext: usize,
+        p: usize,
+        len: usize,
+        noise: f64,
+    ) -> Option<(f64, [f64; 2])> {
         let mut sides = [Vec::new(), Vec::new()];
         self.blocks(ext, p, &mut sides[0]);
         self.blocks(p, len, &mut sides[1]);
@@ -602,8 +608,12 @@ impl Tracker {
             if let (Some(first), Some(last)) = (side.first(), side.last()) {
                 if !slopes.is_empty() {
                     all.extend_from_slice(&slopes);
-                    within[k] = lower_median(&mut slopes);
-                    let _ = (first, last);
+                    let m = lower_median(&mut slopes);
+                    // A side's own climb counts when it rises more than the
+                    // noise over the side; less could be the noise itself.
+                    if (m * (last.0 - first.0)).abs() > noise {
+                        within[k] = m;
+                    }
                 }
             }
         }
@@ -689,20 +699,24 @@ impl Tracker {
         if !flat && (sb.n < 10 || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
         }
-        // The climb the rise is judged beyond: what the run as a whole
-        // climbs, or what both sides climb locally (over up to two windows
-        // before, whatever segments they span), whichever is more.
+        // The climb the rise is judged beyond: what both sides climb
+        // (over up to two windows before, whatever segments they span), or
+        // what either side climbs within itself, whichever is more: a level
+        // that keeps climbing after the split, or was climbing into it, is
+        // a curve, not a step.
         let c = if flat {
             0.0
         } else {
             let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
-            let trend = 0.0;
-            let (local, within) = self.climb_around(ext, p, len).unwrap_or((0.0, [0.0; 2]));
-            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
+            let noise = self.noise_now();
+            let (local, within) = self
+                .climb_around(ext, p, len, noise)
+                .unwrap_or((0.0, [0.0; 2]));
+            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?}");
             if up {
-                local.max(trend).max(within[0]).max(within[1]).max(0.0)
+                local.max(within[0]).max(within[1]).max(0.0)
             } else {
-                local.min(trend).min(within[0]).min(within[1]).min(0.0)
+                local.min(within[0]).min(within[1]).min(0.0)
             }
         };
         let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
@@ -837,6 +851,13 @@ impl Tracker {
     /// Ends the series: examines what is still open and returns the steps,
     /// the runs and the slope of the last run (per second, with its R²).
     pub fn finish(mut self) -> Finished {
+        // A short series is judged noise-free or not on what it has.
+        if !self.settled_exact {
+            self.settled_exact = true;
+            if self.diffs >= 2 && self.exact() && self.n < self.cap as u64 {
+                self.replay();
+            }
+        }
         for up in [true, false] {
             let c = if up { self.up } else { self.down };
             if let Some(c) = c {
