@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fdcount against the ways people count fds today, in one run, on processes
-# holding 100, 1k, 10k and 19.9k open files (bench/fd_holder.py plain) and
+# holding 100, 1k, 10k and 19.9k open files (tests/data/fd_holder.py plain) and
 # 10k fds of mixed kinds (mix: TCP listen/established/unbound, UDP v4/v6,
 # pipes, unix pairs, eventfds, files):
 #   fdcount -p PID                              vs  lsof -p PID | wc -l
@@ -35,7 +35,7 @@ kinds=tcp,udp,unix,pipe,file
 # substitution: the holder must be recorded in this shell for the cleanup.)
 holder() {
   local mode=$1 n=$2 ready=$work/$1-$2.json
-  python3 bench/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
+  python3 tests/data/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
   holders+=($!)
   for _ in $(seq 600); do
     [[ -f $ready ]] && { pid=$!; return; }

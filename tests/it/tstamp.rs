@@ -413,16 +413,9 @@ fn sigterm_and_sigint_flush_and_exit_quietly() {
 /// ts reads the real clock, so a run that crosses a second boundary is
 /// retried.
 #[test]
+#[cfg_attr(missing_ts, ignore = "needs moreutils' ts (apt-get install moreutils)")]
 fn agrees_with_moreutils_ts() {
-    if Command::new("ts")
-        .arg("-h")
-        .stdin(Stdio::null())
-        .output()
-        .is_err()
-    {
-        eprintln!("note: moreutils ts is not installed; comparison skipped");
-        return;
-    }
+    crate::util::require("ts");
     let input = b"first line\n\nthird \xff line\n";
     for fmt in [
         "%b %d %H:%M:%S",

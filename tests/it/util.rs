@@ -1,7 +1,7 @@
 //! Helpers the integration tests share: [`Cmd`], the one way to run a
 //! built tool (arguments, stdin, environment, expected status, output
-//! assertions); reading a child's peak memory; finding optional tools;
-//! scratch directories.
+//! assertions); reading a child's peak memory; [`require`], the check of
+//! a test's prerequisite; scratch directories.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -43,11 +43,23 @@ pub fn peak_kib(pid: u32) -> Option<u64> {
 
 /// Whether `cmd` is on PATH.
 pub fn have(cmd: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {cmd}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    crate::prereq::on_path(cmd)
+}
+
+/// Fails the test unless its prerequisite `name` (one of
+/// tests/it/prereq.rs) is here. Call it first in a test that also carries
+/// `#[cfg_attr(missing_<name>, ignore = "needs ...")]`: without `CI` such a
+/// test is ignored when the prerequisite is missing, so reaching this call
+/// without it means `CI` is set (or `--include-ignored`), and the test must
+/// fail, not pass.
+pub fn require(name: &str) {
+    let p = crate::prereq::find(name);
+    assert!(
+        (p.present)(),
+        "this test needs {}; it is missing (a missing prerequisite fails the test under CI; \
+         without CI the test is ignored)",
+        p.needs
+    );
 }
 
 /// A fresh, empty directory for one test.
