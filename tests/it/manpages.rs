@@ -1,5 +1,6 @@
-//! Every option a tool's `--help` lists is documented in its man page and
-//! completed by its shell completions, and the other way round; the
+//! Every option of a tool's flag table (the one source of its `--help` and
+//! completions, src/cli/flags.rs) is documented in its hand-written man page
+//! and completed by its shell completions, and the other way round; the
 //! completion scripts are valid bash, zsh and fish.
 
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@
 //! from std::env (glibc hands them over at load time); SIGPIPE is ignored
 //! here as std would, so a closed pipe is an EPIPE error, not a kill.
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
+use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{main_with, Error, Result};
 pub mod run;
 
@@ -16,7 +16,8 @@ use run::{Format, Options, Target};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const HELP: &str = "\
+/// `--help` before the options of [`OPTS`].
+const INTRO: &str = "\
 fdcount: count a process's open file descriptors, by kind
 
 Usage: fdcount [OPTIONS] -p PID[,PID...]
@@ -27,41 +28,10 @@ once, or every SECS seconds with -i. One column per kind (-k) and per
 process, so `fdcount -p 3136 -i 5 | tstamp >> tracking.log` keeps a CSV
 that tsplot draws.
 
-Options:
-  -p, --pid PID[,PID...]     Process to count; repeat or give a list for
-                             several (one group of columns each, in order)
-  -C, --command NAME         Every process whose command name is exactly
-                             NAME (as pgrep matches it), summed; looked up
-                             again at every sample, so a watch follows
-                             restarts. When none runs, the sample's field
-                             is empty
-  -k, --kind KIND[,KIND...]  What to count, one column each [default: all]:
-                             all, file (regular files and directories),
-                             socket, inet (any IPv4/IPv6 socket), tcp, tcp4,
-                             tcp6, udp, udp4, udp6, unix, pipe (and FIFOs),
-                             anon (eventfd, epoll, timerfd, inotify...),
-                             other (devices and the rest); also rss
-                             (resident memory, KiB) and threads
-  -s, --state STATE[,STATE...]
-                             Count only TCP sockets in these states (for the
-                             tcp kinds): established, syn-sent, syn-recv,
-                             fin-wait1, fin-wait2, time-wait, close,
-                             close-wait, last-ack, listen, closing
-  -i, --interval SECS        Sample every SECS seconds (0.5, 500ms, 10m), on a
-                             fixed schedule; 0 samples as fast as it can
-  -c, --count N              Stop after N samples (with -i)
-      --header               Print a first line naming the columns
-                             (tcp,udp or 3136:tcp,3137:tcp)
-  -f, --format FORMAT        csv (default), json (JSON Lines: time, pid, comm
-                             and one field per kind) or prom (Prometheus text
-                             exposition)
-  -o, --output FILE          Replace FILE atomically with each sample instead
-                             of writing to stdout (for node_exporter's
-                             textfile collector)
-      --completions SHELL    Print a completion script for bash, zsh or fish
-  -h, --help                 Print this help
-  -V, --version              Print the version
+";
 
+/// `--help` after the options.
+const FOOTER: &str = "\
 Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 1 the process does not exist, exited or may not be read, 2 usage error.
 ";
@@ -84,53 +54,68 @@ const STATES: &[&str] = &[
     "closing",
 ];
 
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
+/// The options: the one source of `--help` and the completions (with
+/// `flags::COMMON`); tests/it/manpages.rs holds man/fdcount.1 to them.
 const OPTS: &[Opt] = &[
-    opt(Some('p'), "pid", Value::Pid, "process to count"),
+    opt(Some('p'), "pid", Value::Pid, "process to count")
+        .arg("PID[,PID...]")
+        .doc("Process to count; repeat or give a list for several (one group of columns each, in order)"),
     opt(
         Some('C'),
         "command",
         Value::Command,
         "every process with this command name",
-    ),
-    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count"),
+    )
+    .doc("Every process whose command name is exactly NAME (as pgrep matches it), summed; looked up again at every sample, so a watch follows restarts. When none runs, the sample's field is empty"),
+    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count")
+        .arg("KIND[,KIND...]")
+        .doc("What to count, one column each: all, file (regular files and directories), socket, inet (any IPv4/IPv6 socket), tcp, tcp4, tcp6, udp, udp4, udp6, unix, pipe (and FIFOs), anon (eventfd, epoll, timerfd, inotify...), other (devices and the rest); also rss (resident memory, KiB) and threads")
+        .default("all"),
     opt(
         Some('s'),
         "state",
         Value::ListOf(STATES),
         "only TCP sockets in these states",
-    ),
+    )
+    .arg("STATE[,STATE...]")
+    .doc("Count only TCP sockets in these states (for the tcp kinds): established, syn-sent, syn-recv, fin-wait1, fin-wait2, time-wait, close, close-wait, last-ack, listen, closing"),
     opt(
         Some('i'),
         "interval",
         Value::Text("seconds"),
         "sample every SECS seconds",
-    ),
+    )
+    .arg("SECS")
+    .doc("Sample every SECS seconds (0.5, 500ms, 10m), on a fixed schedule; 0 samples as fast as it can"),
     opt(
         Some('c'),
         "count",
         Value::Text("samples"),
         "stop after N samples",
-    ),
+    )
+    .arg("N")
+    .doc("Stop after N samples (with -i)"),
     opt(
         None,
         "header",
         Value::Flag,
         "print a line naming the columns",
-    ),
+    )
+    .doc("Print a first line naming the columns (tcp,udp or 3136:tcp,3137:tcp)"),
     opt(
         Some('f'),
         "format",
         Value::OneOf(&["csv", "json", "prom"]),
         "output format",
-    ),
+    )
+    .doc("csv (default), json (JSON Lines: time, pid, comm and one field per kind) or prom (Prometheus text exposition)"),
     opt(
         Some('o'),
         "output",
         Value::File,
         "replace FILE atomically with each sample",
-    ),
+    )
+    .doc("Replace FILE atomically with each sample instead of writing to stdout (for node_exporter's textfile collector)"),
 ];
 
 #[derive(Debug, Default, PartialEq)]
@@ -340,7 +325,8 @@ pub fn main() -> ExitCode {
         let c = parse(lexopt::Parser::from_env())?;
         let about = cli::About {
             tool: "fdcount",
-            help: HELP,
+            intro: INTRO,
+            footer: FOOTER,
             opts: OPTS,
             positional: Value::Flag,
         };

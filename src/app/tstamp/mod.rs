@@ -1,7 +1,7 @@
 //! tstamp: prefix every line of stdin with the time it arrived.
 
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
+use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{main_with, Error, Result, Status};
 use crate::sys::output::RawStdout;
 use crate::sys::signals::{self, Signals};
@@ -14,7 +14,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::process::ExitCode;
 
-const HELP: &str = "\
+/// `--help` before the options of [`OPTS`].
+const INTRO: &str = "\
 tstamp: prefix every line of stdin with the time it arrived
 
 Usage: tstamp [OPTIONS] [FORMAT]
@@ -26,61 +27,57 @@ delimiter a comma (`1764000000,line`): the CSV that tsplot reads.
 FORMAT is a strftime format as in moreutils ts: %Y %m %d %H %M %S %z %Z %b
 %a %j %e %s %T %F %%... plus %.s %.S %.T (with microseconds) and %N (nanoseconds).
 
-Options:
-  -d, --delimiter DELIM  Text between stamp and line [default: ,]
-                         (-d ' ' with a FORMAT gives ts's output)
-      --ms               Stamp with integer epoch milliseconds
-      --us               Stamp with integer epoch microseconds
-      --ns               Stamp with integer epoch nanoseconds
-      --iso              Stamp with RFC 3339 time and UTC offset
-                         (with a fraction under --ms, --us or --ns)
-  -u, --utc              Show times in UTC instead of the local time zone
-  -s, --since-start      Stamp with the time since tstamp started
-                         (default format %H:%M:%S)
-  -i, --incremental      Stamp with the time since the previous line
-                         (default format %H:%M:%S)
-  -m, --monotonic        Measure time with the monotonic clock
-      --completions SHELL
-                         Print a completion script for bash, zsh or fish
-  -h, --help             Print this help
-  -V, --version          Print the version
+";
 
+/// `--help` after the options.
+const FOOTER: &str = "\
 Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 1 read or write error, 2 usage error.
 ";
 
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
+/// The options: the one source of `--help` and the completions (with
+/// `flags::COMMON`); tests/it/manpages.rs holds man/tstamp.1 to them.
 const OPTS: &[Opt] = &[
     opt(
         Some('d'),
         "delimiter",
         Value::Text("delimiter"),
         "text between stamp and line",
-    ),
-    opt(None, "ms", Value::Flag, "integer epoch milliseconds"),
-    opt(None, "us", Value::Flag, "integer epoch microseconds"),
-    opt(None, "ns", Value::Flag, "integer epoch nanoseconds"),
-    opt(None, "iso", Value::Flag, "RFC 3339 time with UTC offset"),
-    opt(Some('u'), "utc", Value::Flag, "times in UTC"),
+    )
+    .arg("DELIM")
+    .doc("Text between stamp and line (-d ' ' with a FORMAT gives ts's output)")
+    .default(","),
+    opt(None, "ms", Value::Flag, "integer epoch milliseconds")
+        .doc("Stamp with integer epoch milliseconds"),
+    opt(None, "us", Value::Flag, "integer epoch microseconds")
+        .doc("Stamp with integer epoch microseconds"),
+    opt(None, "ns", Value::Flag, "integer epoch nanoseconds")
+        .doc("Stamp with integer epoch nanoseconds"),
+    opt(None, "iso", Value::Flag, "RFC 3339 time with UTC offset")
+        .doc("Stamp with RFC 3339 time and UTC offset (with a fraction under --ms, --us or --ns)"),
+    opt(Some('u'), "utc", Value::Flag, "times in UTC")
+        .doc("Show times in UTC instead of the local time zone"),
     opt(
         Some('s'),
         "since-start",
         Value::Flag,
         "time since tstamp started",
-    ),
+    )
+    .doc("Stamp with the time since tstamp started (default format %H:%M:%S)"),
     opt(
         Some('i'),
         "incremental",
         Value::Flag,
         "time since the previous line",
-    ),
+    )
+    .doc("Stamp with the time since the previous line (default format %H:%M:%S)"),
     opt(
         Some('m'),
         "monotonic",
         Value::Flag,
         "use the monotonic clock",
-    ),
+    )
+    .doc("Measure time with the monotonic clock"),
 ];
 
 #[derive(Debug, Default, PartialEq)]
@@ -183,7 +180,8 @@ pub fn main() -> ExitCode {
         let c = parse(lexopt::Parser::from_env())?;
         let about = cli::About {
             tool: "tstamp",
-            help: HELP,
+            intro: INTRO,
+            footer: FOOTER,
             opts: OPTS,
             positional: Value::Flag,
         };
