@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::util::{Cmd, Run};
+
 const FDCOUNT: &str = env!("CARGO_BIN_EXE_fdcount");
 
 /// Starts `cmd` and waits for its first stdout line (the fixture's "ready").
@@ -23,13 +25,8 @@ fn start_ready(cmd: &mut Command) -> (Child, String) {
     (child, line.trim().to_string())
 }
 
-fn fdcount(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(FDCOUNT).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+fn fdcount(args: &[&str]) -> Run {
+    Cmd::new("fdcount").args(args).run()
 }
 
 /// Python that holds a TCP listener with N established loopback connections
@@ -79,24 +76,18 @@ fn counts_tcp_in_the_targets_network_namespace() {
         );
     }
     let pid = line.trim().to_string();
-    let (code, out, err) = fdcount(&["-p", &pid, "-k", "tcp,tcp4,inet"]);
-    let (code2, est, err2) = fdcount(&["-p", &pid, "-k", "tcp", "-s", "established"]);
-    let (code3, lis, _) = fdcount(&["-p", &pid, "-k", "tcp", "-s", "listen"]);
+    let all = fdcount(&["-p", &pid, "-k", "tcp,tcp4,inet"]);
+    let est = fdcount(&["-p", &pid, "-k", "tcp", "-s", "established"]);
+    let lis = fdcount(&["-p", &pid, "-k", "tcp", "-s", "listen"]);
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out.trim(), "11,11,11");
-    assert_eq!(code2, 0, "{err2}");
+    all.code(0).stdout_is("11,11,11\n");
     // These connections exist only in the target's namespace: read from the
     // host's tables they would count as zero.
-    assert_eq!(est.trim(), "10");
-    assert_eq!(code3, 0);
-    assert_eq!(lis.trim(), "1");
+    est.code(0).stdout_is("10\n");
+    lis.code(0).stdout_is("1\n");
 }
 
-/// The watched process exits between two samples and its PID is handed to
-/// a process holding 300 more fds before the next sample: fdcount must say
-/// the process exited, never count the newcomer.
 #[test]
 #[cfg_attr(
     missing_pid_recycle,
@@ -262,13 +253,12 @@ fn counts_twenty_thousand_fds_exactly() {
         .as_u64()
         .unwrap();
     let pid = child.id().to_string();
-    let (code, out, err) = fdcount(&["-p", &pid]);
-    let (code2, kinds, err2) = fdcount(&["-p", &pid, "-k", "all,file,socket,pipe,anon,other"]);
+    let all = fdcount(&["-p", &pid]);
+    let kinds = fdcount(&["-p", &pid, "-k", "all,file,socket,pipe,anon,other"]);
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out.trim(), total.to_string());
-    assert_eq!(code2, 0, "{err2}");
+    all.code(0).stdout_is(&format!("{total}\n"));
+    let kinds = kinds.code(0).stdout();
     let v: Vec<u64> = kinds
         .trim()
         .split(',')

@@ -6,6 +6,8 @@
 use std::collections::BTreeSet;
 use std::process::Command;
 
+use crate::util::Cmd;
+
 /// Option names (`-p`, `--header`) in a text: a dash-led word at the start or
 /// after a space, comma, bracket or pipe. roff escapes (`\-`, `\fB`) are
 /// removed first.
@@ -39,13 +41,8 @@ fn options(text: &str) -> BTreeSet<String> {
     out
 }
 
-fn check(tool: &str, bin: &str) {
-    let help = Command::new(bin)
-        .arg("--help")
-        .output()
-        .expect("run --help");
-    assert!(help.status.success(), "{tool} --help failed");
-    let help = String::from_utf8(help.stdout).unwrap();
+fn check(tool: &str) {
+    let help = Cmd::new(tool).arg("--help").ok().stdout();
     let man_path = format!("{}/man/{tool}.1", env!("CARGO_MANIFEST_DIR"));
     let man = std::fs::read_to_string(&man_path).expect("man page exists");
     // Only the OPTIONS section of the man page defines options; examples may
@@ -83,16 +80,10 @@ fn check(tool: &str, bin: &str) {
 /// `tool --completions SHELL` for every shell: each names exactly the
 /// options of `--help` (the bash script lists them all in one word list);
 /// the bash one parses (zsh and fish: the tests below, which need them).
-fn check_completions(tool: &str, bin: &str) {
-    let help = Command::new(bin).arg("--help").output().unwrap();
-    let in_help = options(&String::from_utf8(help.stdout).unwrap());
+fn check_completions(tool: &str) {
+    let in_help = options(&Cmd::new(tool).arg("--help").ok().stdout());
     for shell in ["bash", "zsh", "fish"] {
-        let out = Command::new(bin)
-            .args(["--completions", shell])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{tool} --completions {shell}");
-        let script = String::from_utf8(out.stdout).unwrap();
+        let script = Cmd::new(tool).args(["--completions", shell]).ok().stdout();
         for o in &in_help {
             let named = match shell {
                 "fish" if o.starts_with("--") => script.contains(&format!(" -l {} ", &o[2..])),
@@ -123,12 +114,8 @@ fn check_completions(tool: &str, bin: &str) {
 /// The completion script of every tool for `shell` parses in that shell.
 fn parse_in(shell: &str) {
     for tool in ["fdcount", "tstamp", "tsplot"] {
-        let out = Command::new(crate::util::bin(tool))
-            .args(["--completions", shell])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{tool} --completions {shell}");
-        parses(tool, shell, &String::from_utf8(out.stdout).unwrap());
+        let script = Cmd::new(tool).args(["--completions", shell]).ok().stdout();
+        parses(tool, shell, &script);
     }
 }
 
@@ -179,30 +166,30 @@ fn option_extraction() {
 
 #[test]
 fn fdcount_help_matches_man() {
-    check("fdcount", env!("CARGO_BIN_EXE_fdcount"));
+    check("fdcount");
 }
 
 #[test]
 fn fdcount_completions_match_help() {
-    check_completions("fdcount", env!("CARGO_BIN_EXE_fdcount"));
+    check_completions("fdcount");
 }
 
 #[test]
 fn tstamp_help_matches_man() {
-    check("tstamp", env!("CARGO_BIN_EXE_tstamp"));
+    check("tstamp");
 }
 
 #[test]
 fn tstamp_completions_match_help() {
-    check_completions("tstamp", env!("CARGO_BIN_EXE_tstamp"));
+    check_completions("tstamp");
 }
 
 #[test]
 fn tsplot_help_matches_man() {
-    check("tsplot", env!("CARGO_BIN_EXE_tsplot"));
+    check("tsplot");
 }
 
 #[test]
 fn tsplot_completions_match_help() {
-    check_completions("tsplot", env!("CARGO_BIN_EXE_tsplot"));
+    check_completions("tsplot");
 }

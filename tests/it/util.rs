@@ -169,17 +169,7 @@ impl Cmd {
 
     /// Runs and asserts exit status `code` (never a signal).
     pub fn code(self, code: i32) -> Run {
-        let r = self.run();
-        assert_eq!(
-            r.out.status.code(),
-            Some(code),
-            "`{}`: expected exit {code}, got {:?}\nstdout:\n{}\nstderr:\n{}",
-            r.shown,
-            r.out.status,
-            r.stdout(),
-            r.stderr()
-        );
-        r
+        self.run().code(code)
     }
 }
 
@@ -190,6 +180,21 @@ pub struct Run {
 }
 
 impl Run {
+    /// Asserts exit status `code` (never a signal), for a test that must
+    /// clean up before it checks.
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(
+            self.out.status.code(),
+            Some(code),
+            "`{}`: expected exit {code}, got {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.shown,
+            self.out.status,
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.out.stdout).into_owned()
     }
