@@ -23,7 +23,7 @@ fn main() {
     if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
         return;
     }
-    let missing: Vec<_> = prereq::ALL.iter().filter(|p| !(p.present)()).collect();
+    let missing: Vec<_> = prereq::ALL.iter().filter(|p| !p.present()).collect();
     for p in &missing {
         println!("cargo::rustc-cfg=missing_{}", p.name);
     }

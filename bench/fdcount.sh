@@ -16,11 +16,9 @@
 # Needs hyperfine, lsof, cc, python3: apt-get install hyperfine lsof gcc
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in hyperfine lsof cc python3; do
-  command -v "$t" >/dev/null || { echo "bench/fdcount.sh: $t is missing (apt-get install hyperfine lsof gcc)" >&2; exit 1; }
-done
-cargo build --release --quiet --bin fdcount
-bin=$PWD/target/release/fdcount
+. bench/lib.sh
+needs "apt-get install hyperfine lsof gcc" hyperfine lsof cc python3
+release_bin fdcount
 work=$(mktemp -d /tmp/fdcount-bench.XXXXXX)
 holders=()
 cleanup() {

@@ -9,11 +9,10 @@
 # a venv under bench/work when pip can reach PyPI (skipped otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in gnuplot python3; do
-  command -v "$t" >/dev/null || { echo "bench/tsplot.sh: $t is missing (apt-get install gnuplot-nox python3)" >&2; exit 1; }
-done
+. bench/lib.sh
+needs "apt-get install gnuplot-nox python3" gnuplot python3
 [[ -x /usr/bin/time ]] || { echo "bench/tsplot.sh: GNU time is missing (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet --bin tsplot
+release_bin tsplot
 mkdir -p bench/work/tsplot
 work=$PWD/bench/work/tsplot
 

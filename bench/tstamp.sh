@@ -6,11 +6,9 @@
 # Needs hyperfine, moreutils (ts), gawk: apt-get install hyperfine moreutils gawk
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in hyperfine ts gawk python3; do
-  command -v "$t" >/dev/null || { echo "bench/tstamp.sh: $t is missing (apt-get install hyperfine moreutils gawk)" >&2; exit 1; }
-done
-cargo build --release --quiet --bin tstamp
-bin=$PWD/target/release/tstamp
+. bench/lib.sh
+needs "apt-get install hyperfine moreutils gawk" hyperfine ts gawk python3
+release_bin tstamp
 work=$(mktemp -d /tmp/tstamp-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 

@@ -16,6 +16,7 @@
 //! changes (installing the tool), so a plain `cargo test` then runs it.
 
 mod prereq;
+mod rng;
 mod util;
 
 mod e2e_postgres;

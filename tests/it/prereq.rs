@@ -22,81 +22,91 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-/// One prerequisite.
+/// One prerequisite: a command on PATH, root, a check of its own, or
+/// several of these.
 pub struct Prereq {
     /// The cfg is `missing_<name>`.
     pub name: &'static str,
     /// What it is and how to get it, for the failure message.
     pub needs: &'static str,
-    pub present: fn() -> bool,
+    /// A command that must be on PATH ("": none).
+    command: &'static str,
+    root: bool,
+    check: fn() -> bool,
+}
+
+impl Prereq {
+    pub fn present(&self) -> bool {
+        (self.command.is_empty() || on_path(self.command))
+            && (!self.root || is_root())
+            && (self.check)()
+    }
+}
+
+/// A prerequisite that is one command of the same name.
+const fn tool(name: &'static str, needs: &'static str) -> Prereq {
+    Prereq {
+        name,
+        needs,
+        command: name,
+        root: false,
+        check: || true,
+    }
 }
 
 pub const ALL: &[Prereq] = &[
+    tool("tmux", "tmux (apt-get install tmux)"),
+    tool("chromium", "chromium (apt-get install chromium)"),
+    tool("lsof", "lsof (apt-get install lsof)"),
+    tool("ts", "moreutils' ts (apt-get install moreutils)"),
+    tool("promtool", "promtool (apt-get install prometheus)"),
+    tool("zsh", "zsh (apt-get install zsh)"),
+    tool("fish", "fish (apt-get install fish)"),
     Prereq {
-        name: "tmux",
-        needs: "tmux (apt-get install tmux)",
-        present: || on_path("tmux"),
+        command: "psql",
+        check: postgres_server,
+        ..tool(
+            "postgres",
+            "a PostgreSQL server and psql (apt-get install postgresql)",
+        )
     },
     Prereq {
-        name: "chromium",
-        needs: "chromium (apt-get install chromium)",
-        present: || on_path("chromium"),
+        root: true,
+        ..tool(
+            "setpriv",
+            "root and setpriv (util-linux) to act as another user",
+        )
     },
     Prereq {
-        name: "lsof",
-        needs: "lsof (apt-get install lsof)",
-        present: || on_path("lsof"),
+        command: "ip",
+        root: true,
+        check: || runs("unshare", &["-n", "true"]),
+        ..tool(
+            "netns",
+            "root, unshare (util-linux) and ip (iproute2) to make a network namespace",
+        )
     },
     Prereq {
-        name: "ts",
-        needs: "moreutils' ts (apt-get install moreutils)",
-        present: || on_path("ts"),
-    },
-    Prereq {
-        name: "promtool",
-        needs: "promtool (apt-get install prometheus)",
-        present: || on_path("promtool"),
-    },
-    Prereq {
-        name: "zsh",
-        needs: "zsh (apt-get install zsh)",
-        present: || on_path("zsh"),
-    },
-    Prereq {
-        name: "fish",
-        needs: "fish (apt-get install fish)",
-        present: || on_path("fish"),
-    },
-    Prereq {
-        name: "postgres",
-        needs: "a PostgreSQL server and psql (apt-get install postgresql)",
-        present: || on_path("psql") && postgres_server(),
-    },
-    Prereq {
-        name: "setpriv",
-        needs: "root and setpriv (util-linux) to act as another user",
-        present: || is_root() && on_path("setpriv"),
-    },
-    Prereq {
-        name: "netns",
-        needs: "root, unshare (util-linux) and ip (iproute2) to make a network namespace",
-        present: || is_root() && on_path("ip") && runs("unshare", &["-n", "true"]),
-    },
-    Prereq {
-        name: "pid_recycle",
-        needs: "root and a writable /proc/sys/kernel/ns_last_pid to hand a PID out again",
-        present: || {
-            is_root()
-                && std::fs::OpenOptions::new()
-                    .write(true)
-                    .open("/proc/sys/kernel/ns_last_pid")
-                    .is_ok()
+        command: "",
+        root: true,
+        check: || {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open("/proc/sys/kernel/ns_last_pid")
+                .is_ok()
         },
+        ..tool(
+            "pid_recycle",
+            "root and a writable /proc/sys/kernel/ns_last_pid to hand a PID out again",
+        )
     },
     Prereq {
-        name: "fd_limit",
-        needs: "a hard RLIMIT_NOFILE of 20000 or root to raise it (ulimit -Hn)",
-        present: || is_root() || hard_nofile() >= 20_000,
+        command: "",
+        check: || is_root() || hard_nofile() >= 20_000,
+        ..tool(
+            "fd_limit",
+            "a hard RLIMIT_NOFILE of 20000 or root to raise it (ulimit -Hn)",
+        )
     },
 ];
 

@@ -55,7 +55,7 @@ pub fn have(cmd: &str) -> bool {
 pub fn require(name: &str) {
     let p = crate::prereq::find(name);
     assert!(
-        (p.present)(),
+        p.present(),
         "this test needs {}; it is missing (a missing prerequisite fails the test under CI; \
          without CI the test is ignored)",
         p.needs
