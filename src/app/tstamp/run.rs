@@ -14,7 +14,8 @@
 use crate::error::{Error, Result};
 use crate::sys::signals::{Signals, Wake};
 use crate::time::format::{push_frac, push_num, Format};
-use crate::time::zone::{self, Offset, Zone};
+use crate::time::civil::civil;
+use crate::time::zone::{Offset, Zone};
 use std::io::{self, Write};
 use std::os::fd::RawFd;
 
@@ -275,7 +276,7 @@ impl Stamper {
 /// RFC 3339: `2026-11-24T22:22:02+01:00`, `Z` for UTC, with `digits` of
 /// fraction.
 fn iso(out: &mut Vec<u8>, secs: i64, nanos: u32, off: &Offset, unit: Unit, utc: bool) {
-    let c = zone::civil(secs + off.secs as i64);
+    let c = civil(secs + off.secs as i64);
     push_num(out, c.year, 4, b'0');
     out.push(b'-');
     push_num(out, c.month as i64, 2, b'0');
