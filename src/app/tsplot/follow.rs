@@ -41,14 +41,14 @@ pub enum Source {
 /// The terminal's size in characters, from the first of stdout, stderr and
 /// stdin that is a terminal.
 pub fn terminal_size() -> Option<(u16, u16)> {
-    for fd in [1, 2, 0] {
-        // SAFETY: TIOCGWINSZ writes a winsize into the struct we own.
-        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-        if unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0 && ws.ws_col > 0 {
-            return Some((ws.ws_col, ws.ws_row));
-        }
-    }
-    None
+    use std::os::fd::AsFd;
+    let (out, err, inp) = (io::stdout(), io::stderr(), io::stdin());
+    let found = [out.as_fd(), err.as_fd(), inp.as_fd()]
+        .into_iter()
+        .filter_map(|fd| rustix::termios::tcgetwinsize(fd).ok())
+        .find(|ws| ws.ws_col > 0)
+        .map(|ws| (ws.ws_col, ws.ws_row));
+    found
 }
 
 /// Enters the alternate screen and hides the cursor; leaving (drop) undoes
