@@ -11,7 +11,8 @@ use crate::error::{warn, Error, Result, Status};
 use crate::report::{self, Analyzer, Rate};
 use crate::series::lines::{self, Lines, MAX_LINE};
 use crate::series::{self, Parser, Sink};
-use crate::sys::output;
+use crate::sys::term::visible;
+use crate::sys::{output, replace};
 use crate::time::zone::Zone;
 
 /// What to draw.
@@ -362,25 +363,10 @@ fn html_page(chart: &Chart, zone: Zone) -> String {
     html::render(&page)
 }
 
-/// Writes a whole file: to a temporary name beside it, then renamed, so a
-/// reader (a browser, a web server) never sees half a chart. What is not a
-/// regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place.
+/// Writes the chart file atomically (see `sys::replace`: a reader never
+/// sees half a chart, a planted link is never followed).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    let name = path.display().to_string();
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::write(path, text).map_err(|e| Error::io(name, e));
-    }
-    let tmp = {
-        let mut t = path.as_os_str().to_owned();
-        t.push(".tmp");
-        PathBuf::from(t)
-    };
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(name, e)
-        })
+    replace::replace(path, text.as_bytes()).map_err(|e| Error::io(visible(&path.display().to_string()), e))
 }
 
 /// `--follow`: the chart redrawn as lines arrive.
