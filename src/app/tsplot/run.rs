@@ -419,7 +419,7 @@ fn follow_run(s: Settings, mut parser: Parser, pipe: Pipeline) -> Result<Status>
     let sink = std::sync::Arc::clone(&warnings);
     parser.on_warning(move |m| {
         if let Ok(mut w) = sink.lock() {
-            *w = Some(format!("tsplot: {m}"));
+            *w = Some(format!("tsplot: {}", visible(m)));
         }
     });
     let mut live = Live {
