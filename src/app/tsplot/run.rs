@@ -2,6 +2,7 @@
 //! the chart as text, SVG or HTML, or follow a pipe or file live.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use crate::app::tsplot::follow::{self, Follower, Source};
@@ -158,6 +159,7 @@ pub fn run(s: Settings) -> Result<Status> {
             return Err(Error::usage("--to must be later than --from"));
         }
     }
+    refuse_output_among_inputs(&s)?;
     let mut chart = Chart::new(!s.parse.no_time, s.window);
     chart.title = s.title.clone();
     chart.ylabel = s.ylabel.clone();
@@ -274,6 +276,46 @@ pub fn run(s: Settings) -> Result<Status> {
     }
     out.flush().map_err(|e| Error::io("writing to stdout", e))?;
     Ok(status)
+}
+
+/// `tsplot data.csv -o data.csv` would replace the data with its chart:
+/// an output that is one of the inputs (the same file, by any name or link,
+/// or stdin redirected from it) is a usage error, before anything is read.
+fn refuse_output_among_inputs(s: &Settings) -> Result<()> {
+    let Some(out) = &s.output else {
+        return Ok(());
+    };
+    // Only a regular file can be destroyed: /dev/null as both is harmless.
+    let o = match std::fs::metadata(out) {
+        Ok(m) if m.is_file() => m,
+        _ => return Ok(()),
+    };
+    let stdin = || rustix::fs::fstat(std::io::stdin()).ok();
+    let clash = |path: &PathBuf| {
+        if path.as_os_str() == "-" {
+            stdin().is_some_and(|st| st.st_dev == o.dev() && st.st_ino == o.ino())
+        } else {
+            std::fs::metadata(path).is_ok_and(|m| replace::same_file(&m, &o))
+        }
+    };
+    let stdin_path = PathBuf::from("-");
+    let inputs = if s.inputs.is_empty() {
+        std::slice::from_ref(&stdin_path)
+    } else {
+        &s.inputs[..]
+    };
+    match inputs.iter().find(|p| clash(p)) {
+        Some(p) => Err(Error::usage(format!(
+            "-o {}: that is an input ({}); the chart would replace the data",
+            out.display(),
+            if p.as_os_str() == "-" {
+                "stdin".to_string()
+            } else {
+                p.display().to_string()
+            }
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The chart in the chosen format, sized for where it goes.
