@@ -9,7 +9,7 @@ use crate::app::tsplot::follow::{self, Follower, Source};
 use crate::chart::html;
 use crate::chart::{ascii, svg, Chart, Mark};
 use crate::error::{warn, Error, Result, Status};
-use crate::report::{self, Analyzer, Rate};
+use crate::report::{self, Analyzer, Rate, Report};
 use crate::series::lines::{self, Lines, MAX_LINE};
 use crate::series::{self, Parser, Sink};
 use crate::sys::term::visible;
@@ -150,8 +150,9 @@ fn time_limit(p: &Parser, opt: &str, value: &Option<String>) -> Result<Option<f6
         })
 }
 
-pub fn run(s: Settings) -> Result<Status> {
-    let mut parser = Parser::new(s.parse.clone())?;
+/// The parser and the sink the points go to, with `--from`/`--to` read.
+fn pipeline(s: &Settings) -> Result<(Parser, Pipeline)> {
+    let parser = Parser::new(s.parse.clone())?;
     let from = time_limit(&parser, "--from", &s.from)?;
     let to = time_limit(&parser, "--to", &s.to)?;
     if let (Some(f), Some(t)) = (from, to) {
@@ -159,7 +160,6 @@ pub fn run(s: Settings) -> Result<Status> {
             return Err(Error::usage("--to must be later than --from"));
         }
     }
-    refuse_output_among_inputs(&s)?;
     let mut chart = Chart::new(!s.parse.no_time, s.window);
     chart.title = s.title.clone();
     chart.ylabel = s.ylabel.clone();
@@ -176,11 +176,75 @@ pub fn run(s: Settings) -> Result<Status> {
             Analyzer::new(cfg)
         }),
     };
-    let mut pipe = if s.rate {
+    let pipe = if s.rate {
         Pipeline::Rate(Rate::new(both))
     } else {
         Pipeline::Plain(both)
     };
+    Ok((parser, pipe))
+}
+
+/// After the last input: the chart with the report's steps marked, the
+/// report, and the exit status `--fail-on-growth` asks for.
+fn finish(
+    s: &Settings,
+    mut parser: Parser,
+    mut pipe: Pipeline,
+) -> Result<(Chart, Option<Report>, Status)> {
+    parser.finish(&mut pipe)?;
+    if parser.names().len() > series::MAX_SERIES {
+        warn(format!(
+            "{} series: drawing the first {} (pick others with -y)",
+            parser.names().len(),
+            series::MAX_SERIES
+        ));
+    }
+    if pipe.both().chart.points() == 0 {
+        return Err(Error::failure("no data points"));
+    }
+    let both = pipe.into_both();
+    let mut chart = both.chart;
+    let report = both.report.map(Analyzer::finish);
+    let mut status = Status::Success;
+    if let Some(r) = &report {
+        chart.marks = r
+            .steps_for_marks()
+            .into_iter()
+            .map(|(series, st)| Mark {
+                series,
+                time: st.time,
+                before: st.before,
+                after: st.after,
+            })
+            .collect();
+        if let Some(limit) = s.fail_on_growth {
+            let grown = r.growth_over(limit);
+            if !grown.is_empty() {
+                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
+                status = Status::Growth;
+            }
+        }
+    }
+    Ok((chart, report, status))
+}
+
+/// The whole pipeline on input in memory, warnings dropped: what `run`
+/// draws and reports, for the fuzz target and the property test
+/// (`crate::fuzzing::tsplot_pipeline`).
+#[doc(hidden)]
+pub fn in_memory(s: &Settings, input: &[u8]) -> Result<(Chart, Option<Report>)> {
+    let (mut parser, mut pipe) = pipeline(s)?;
+    parser.on_warning(|_| {});
+    let mut lines = Lines::new(MAX_LINE);
+    let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
+    lines::each_line(&mut &input[..], "stdin", &mut lines, &mut feed)?;
+    let (chart, report, _) = finish(s, parser, pipe)?;
+    Ok((chart, report))
+}
+
+pub fn run(s: Settings) -> Result<Status> {
+    let (mut parser, mut pipe) = pipeline(&s)?;
+    refuse_output_among_inputs(&s)?;
     if s.follow {
         return follow_run(s, parser, pipe);
     }
@@ -218,40 +282,7 @@ pub fn run(s: Settings) -> Result<Status> {
             ));
         }
     }
-    parser.finish(&mut pipe)?;
-    if parser.names().len() > series::MAX_SERIES {
-        warn(format!(
-            "{} series: drawing the first {} (pick others with -y)",
-            parser.names().len(),
-            series::MAX_SERIES
-        ));
-    }
-    if pipe.both().chart.points() == 0 {
-        return Err(Error::failure("no data points"));
-    }
-    let both = pipe.into_both();
-    let mut chart = both.chart;
-    let report = both.report.map(Analyzer::finish);
-    let mut status = Status::Success;
-    if let Some(r) = &report {
-        chart.marks = r
-            .steps_for_marks()
-            .into_iter()
-            .map(|(series, st)| Mark {
-                series,
-                time: st.time,
-                before: st.before,
-                after: st.after,
-            })
-            .collect();
-        if let Some(limit) = s.fail_on_growth {
-            let grown = r.growth_over(limit);
-            if !grown.is_empty() {
-                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
-                status = Status::Growth;
-            }
-        }
-    }
+    let (chart, report, status) = finish(&s, parser, pipe)?;
     let mut out = output::stdout();
     let write_out = |out: &mut output::Stdout, text: &str| -> Result<()> {
         out.write_all(text.as_bytes())
@@ -319,7 +350,7 @@ fn refuse_output_among_inputs(s: &Settings) -> Result<()> {
 }
 
 /// The chart in the chosen format, sized for where it goes.
-fn draw(s: &Settings, chart: &Chart) -> String {
+pub fn draw(s: &Settings, chart: &Chart) -> String {
     match s.format {
         Format::Ascii => {
             let (tw, th) = if s.output.is_none() && output::stdout_is_terminal() {
