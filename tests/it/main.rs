@@ -16,6 +16,7 @@ mod manpages;
 mod report;
 mod series_data;
 mod series_local_time;
+mod tsplot_chart;
 mod tsplot_cli;
 mod tsplot_live;
 mod tsplot_scale;

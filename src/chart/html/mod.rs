@@ -23,6 +23,11 @@ pub struct Page<'a> {
     pub t1: f64,
     pub ymin: Option<f64>,
     pub ymax: Option<f64>,
+    /// The whole chart's value range, for a view with nothing in it.
+    pub y0: f64,
+    pub y1: f64,
+    /// Every value is a whole number: whole ticks only.
+    pub integral: bool,
     /// `(from_time, seconds east of UTC)`: the zone's offsets over the
     /// range, so the page labels times as the chart and the SVG do.
     pub offsets: Vec<(f64, i32)>,
@@ -132,6 +137,9 @@ pub fn page(chart: &Chart, zone: Zone) -> Option<Page<'_>> {
         t1: view.t1,
         ymin: chart.ymin,
         ymax: chart.ymax,
+        y0: view.y0,
+        y1: view.y1,
+        integral: chart.integral(),
         offsets: if chart.time {
             offsets(zone, view.t0, view.t1)
         } else {
@@ -206,6 +214,9 @@ mod tests {
             t1: 10.0,
             ymin: None,
             ymax: None,
+            y0: 0.0,
+            y1: 1.0,
+            integral: false,
             offsets: vec![(0.0, 0)],
             series: vec![PageSeries {
                 name,
