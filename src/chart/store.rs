@@ -157,7 +157,11 @@ impl Store {
             }
         }
         self.points += u64::from(v.is_some());
-        self.integral &= v.map_or(true, |v| v.fract() == 0.0);
+        if let (Some(v), true) = (v, self.integral) {
+            // Two conversions, not fract() (a libm call per row); past 2^53
+            // every f64 is whole.
+            self.integral = v == (v as i64) as f64 || v.abs() >= 9_007_199_254_740_992.0;
+        }
         // Rows with an empty field are samples too: the watcher was up.
         if t > self.latest {
             self.intervals.add(t - self.latest);
@@ -299,8 +303,12 @@ impl Store {
 /// the number of rows.
 #[derive(Clone, Debug, Default)]
 struct Intervals {
-    bins: Vec<u32>,
-    total: u64,
+    bins: Vec<u64>,
+    /// The last interval, its bin, and how many times in a row it came
+    /// (not yet in `bins`): regular samples cost one comparison each.
+    last: f64,
+    last_bin: usize,
+    repeats: u64,
 }
 
 const BINS_PER_OCTAVE: f64 = 8.0;
@@ -310,27 +318,40 @@ const BINS: usize = 80 * 8;
 const MIN_INTERVALS: u64 = 3;
 
 impl Intervals {
+    #[inline]
     fn add(&mut self, dt: f64) {
+        if dt == self.last {
+            self.repeats += 1;
+        } else {
+            self.add_new(dt);
+        }
+    }
+
+    #[inline(never)]
+    fn add_new(&mut self, dt: f64) {
         if !(dt.is_finite() && dt > 0.0) {
             return;
         }
         if self.bins.is_empty() {
             self.bins = vec![0; BINS];
         }
+        self.bins[self.last_bin] += self.repeats;
         let bin = ((dt.log2() - LOWEST_OCTAVE) * BINS_PER_OCTAVE).floor();
-        let bin = bin.clamp(0.0, (BINS - 1) as f64) as usize;
-        self.bins[bin] = self.bins[bin].saturating_add(1);
-        self.total += 1;
+        self.last_bin = bin.clamp(0.0, (BINS - 1) as f64) as usize;
+        self.last = dt;
+        self.repeats = 1;
     }
 
     fn median(&self) -> Option<f64> {
-        if self.total < MIN_INTERVALS {
+        let count = |i: usize| self.bins[i] + if i == self.last_bin { self.repeats } else { 0 };
+        let total: u64 = (0..self.bins.len()).map(count).sum();
+        if total < MIN_INTERVALS {
             return None;
         }
-        let half = self.total.div_ceil(2);
+        let half = total.div_ceil(2);
         let mut seen = 0u64;
-        let bin = self.bins.iter().position(|&n| {
-            seen += u64::from(n);
+        let bin = (0..self.bins.len()).position(|i| {
+            seen += count(i);
             seen >= half
         })?;
         // The bin's upper edge: a hole is judged against the longest
