@@ -3,7 +3,8 @@
 //! chart's time zone, labelled `19:04:05`, `19:04`, `Nov 24 19:00` or
 //! `2025-11-24` as the span needs.
 
-use crate::time::zone::{civil, Zone, MONTHS};
+use crate::time::format::strftime;
+use crate::time::zone::Zone;
 
 /// Round value ticks and the step between them.
 #[derive(Clone, Debug, PartialEq)]
@@ -232,20 +233,16 @@ pub fn time_label(t: f64, step: i64, span: f64, zone: Zone) -> String {
     if !within_calendar(t) {
         return value_label(t);
     }
-    let secs = t.floor() as i64;
-    let c = civil(secs + zone.offset_at(secs).secs as i64);
-    let hms = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
-    let hm = &hms[..5];
-    let mon = MONTHS[(c.month - 1) as usize];
-    if step >= 86400 {
-        format!("{}-{:02}-{:02}", c.year, c.month, c.day)
+    let spec = if step >= 86400 {
+        "%Y-%m-%d"
     } else if span > 86400.0 {
-        format!("{mon} {:02} {hm}", c.day)
+        "%b %d %H:%M"
     } else if step >= 60 {
-        hm.to_string()
+        "%H:%M"
     } else {
-        hms
-    }
+        "%H:%M:%S"
+    };
+    strftime(spec, t.floor(), zone)
 }
 
 /// A full time for read-outs and reports: `2025-11-24 16:05:00`.
@@ -253,12 +250,7 @@ pub fn full_time(t: f64, zone: Zone) -> String {
     if !within_calendar(t) {
         return value_label(t);
     }
-    let secs = t.floor() as i64;
-    let c = civil(secs + zone.offset_at(secs).secs as i64);
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02}:{:02}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    strftime("%Y-%m-%d %H:%M:%S", t.floor(), zone)
 }
 
 #[cfg(test)]
