@@ -43,7 +43,7 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let series: Vec<_> = chart.drawn().collect();
     let mut rows = height;
     if let Some(t) = &chart.title {
-        let t: String = t.chars().take(width).collect();
+        let t: String = crate::sys::term::visible(t).chars().take(width).collect();
         let pad = (width.saturating_sub(t.chars().count())) / 2;
         let _ = writeln!(out, "{}{t}", " ".repeat(pad));
         rows -= 1;
@@ -67,13 +67,14 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let cols = width.saturating_sub(lw + 2).max(16);
 
     let grid = draw(&series, &view, cols, rows);
+    let ylabel = crate::sys::term::visible(chart.ylabel.as_deref().unwrap_or(""));
     for (r, line) in grid.iter().enumerate() {
         let label = ylabels
             .iter()
             .find(|(row, _)| *row == r)
             .map_or("", |(_, l)| l.as_str());
         let label = if label.is_empty() && r == rows / 2 {
-            chart.ylabel.as_deref().unwrap_or("")
+            &ylabel
         } else {
             label
         };

@@ -239,10 +239,20 @@ mod tests {
         fs::remove_dir_all(&d).unwrap();
     }
 
+    // A FIFO, not /dev/null: a regression must not replace the machine's.
     #[test]
-    fn devices_are_written_in_place() {
+    fn fifos_are_written_in_place() {
         use std::os::unix::fs::FileTypeExt;
-        replace(Path::new("/dev/null"), b"gone").unwrap();
-        assert!(fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+        let d = dir("fifo");
+        let f = d.join("fifo");
+        let st = std::process::Command::new("mkfifo").arg(&f).status().unwrap();
+        assert!(st.success());
+        let g = f.clone();
+        let reader = std::thread::spawn(move || fs::read(g).unwrap());
+        replace(&f, b"through").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        assert!(fs::symlink_metadata(&f).unwrap().file_type().is_fifo());
+        assert_eq!(entries(&d), ["fifo"]);
+        fs::remove_dir_all(&d).unwrap();
     }
 }
