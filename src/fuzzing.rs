@@ -84,13 +84,61 @@ pub fn proc_tables(data: &[u8]) {
 /// their bounds), names with escape sequences. Not -o, --follow, --help:
 /// they write files, need a terminal, or end before the pipeline.
 pub const TSPLOT_ARGS: &[&str] = &[
-    "--report", "--report=json", "--rate", "--no-time", "-u", "--strict", "-y", "1", "2", "3",
-    "-x", "--ymin", "--ymax", "-5", "0", "1e17", "1e308", "-1e308", "5e-324", "-W", "-H", "20",
-    "200", "1000", "--last", "1h", "10s", "--from", "--to", "1764000000", "2025-11-24T16:00:00",
-    "--min-step", "--step-noise", "--min-hold", "--min-hold-time", "--fail-on-growth",
-    "-d", ";", "\\t", "--time-unit", "ms", "ns", "--input", "csv", "jsonl", "prom",
-    "--title", "--ylabel", "\x1b]0;PWNED\x07", "--time-format", "%Y-%m-%d %H:%M:%S", "svg",
-    "--html", "--format", "ascii",
+    "--report",
+    "--report=json",
+    "--rate",
+    "--no-time",
+    "-u",
+    "--strict",
+    "-y",
+    "1",
+    "2",
+    "3",
+    "-x",
+    "--ymin",
+    "--ymax",
+    "-5",
+    "0",
+    "1e17",
+    "1e308",
+    "-1e308",
+    "5e-324",
+    "-W",
+    "-H",
+    "20",
+    "200",
+    "1000",
+    "--last",
+    "1h",
+    "10s",
+    "--from",
+    "--to",
+    "1764000000",
+    "2025-11-24T16:00:00",
+    "--min-step",
+    "--step-noise",
+    "--min-hold",
+    "--min-hold-time",
+    "--fail-on-growth",
+    "-d",
+    ";",
+    "\\t",
+    "--time-unit",
+    "ms",
+    "ns",
+    "--input",
+    "csv",
+    "jsonl",
+    "prom",
+    "--title",
+    "--ylabel",
+    "\x1b]0;PWNED\x07",
+    "--time-format",
+    "%Y-%m-%d %H:%M:%S",
+    "svg",
+    "--html",
+    "--format",
+    "ascii",
 ];
 
 /// tsplot end to end, in process: the first byte says how many arguments,
@@ -131,14 +179,22 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
             Format::Svg => svg_non_finite(&out),
             Format::Html => html_non_finite(&out),
         };
-        assert!(bad.is_none(), "{format:?} for {args:?}: {}", bad.unwrap_or_default());
+        assert!(
+            bad.is_none(),
+            "{format:?} for {args:?}: {}",
+            bad.unwrap_or_default()
+        );
     }
     if let Some(r) = report {
         let text = crate::report::render_text(&r, s.zone);
-        assert!(!text.chars().any(|c| c != '\n' && crate::sys::term::is_control(c)));
+        assert!(!text
+            .chars()
+            .any(|c| c != '\n' && crate::sys::term::is_control(c)));
         for line in text.lines().filter(|l| l.starts_with("  ")) {
             assert!(
-                !line.split_whitespace().any(|w| w.contains("NaN") || w.contains("inf")),
+                !line
+                    .split_whitespace()
+                    .any(|w| w.contains("NaN") || w.contains("inf")),
                 "report for {args:?}: {line}"
             );
         }
@@ -151,7 +207,10 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
 /// A control character (the chart is drawn without colour here) or a
 /// non-finite number in an axis label.
 fn ascii_unsafe(out: &str) -> Option<String> {
-    if let Some(c) = out.chars().find(|&c| c != '\n' && crate::sys::term::is_control(c)) {
+    if let Some(c) = out
+        .chars()
+        .find(|&c| c != '\n' && crate::sys::term::is_control(c))
+    {
         return Some(format!("control character {c:?} in the chart"));
     }
     out.lines()
@@ -163,8 +222,21 @@ fn ascii_unsafe(out: &str) -> Option<String> {
 /// NaN or infinity in an attribute that holds coordinates.
 pub fn svg_non_finite(svg: &str) -> Option<String> {
     const NUMERIC: &[&str] = &[
-        "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "width", "height", "d", "points",
-        "viewBox", "transform",
+        "x",
+        "y",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "cx",
+        "cy",
+        "r",
+        "width",
+        "height",
+        "d",
+        "points",
+        "viewBox",
+        "transform",
     ];
     for attr in NUMERIC {
         let key = format!(" {attr}=\"");
@@ -201,7 +273,11 @@ pub fn html_non_finite(page: &str) -> Option<String> {
     let series = v["series"].as_array().cloned().unwrap_or_default();
     for s in &series {
         for p in s["points"].as_array().into_iter().flatten() {
-            if !p.is_null() && !p.as_array().is_some_and(|a| a.iter().all(|x| x.is_number())) {
+            if !p.is_null()
+                && !p
+                    .as_array()
+                    .is_some_and(|a| a.iter().all(|x| x.is_number()))
+            {
                 return Some(format!("point {p}"));
             }
         }

@@ -135,7 +135,10 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let mut legend = " ".repeat(lw + 2);
     let mut used = lw + 2;
     for (n, (i, s)) in series.iter().enumerate() {
-        let name: String = crate::sys::term::visible(&s.name).chars().take(40).collect();
+        let name: String = crate::sys::term::visible(&s.name)
+            .chars()
+            .take(40)
+            .collect();
         let entry_len = name.chars().count() + 4;
         if used + entry_len > width {
             let _ = write!(legend, "(+{} more)", series.len() - n);

@@ -183,7 +183,8 @@ mod tests {
     use std::os::unix::fs::symlink;
 
     fn dir(name: &str) -> PathBuf {
-        let d = std::env::temp_dir().join(format!("leakhunt-replace-{}-{name}", std::process::id()));
+        let d =
+            std::env::temp_dir().join(format!("leakhunt-replace-{}-{name}", std::process::id()));
         let _ = fs::remove_dir_all(&d);
         fs::create_dir_all(&d).unwrap();
         d
@@ -207,7 +208,10 @@ mod tests {
         fs::set_permissions(&f, fs::Permissions::from_mode(0o640)).unwrap();
         replace(&f, b"two\n").unwrap();
         assert_eq!(fs::read(&f).unwrap(), b"two\n");
-        assert_eq!(fs::metadata(&f).unwrap().permissions().mode() & 0o777, 0o640);
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
         assert_eq!(entries(&d), ["out.prom"]);
         fs::remove_dir_all(&d).unwrap();
     }
@@ -245,7 +249,10 @@ mod tests {
         use std::os::unix::fs::FileTypeExt;
         let d = dir("fifo");
         let f = d.join("fifo");
-        let st = std::process::Command::new("mkfifo").arg(&f).status().unwrap();
+        let st = std::process::Command::new("mkfifo")
+            .arg(&f)
+            .status()
+            .unwrap();
         assert!(st.success());
         let g = f.clone();
         let reader = std::thread::spawn(move || fs::read(g).unwrap());

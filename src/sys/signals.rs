@@ -122,8 +122,8 @@ impl Signals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::fd::AsRawFd;
     use std::io::Write;
+    use std::os::fd::AsRawFd;
     use std::time::Instant;
 
     #[test]

@@ -39,7 +39,14 @@ fn root(why: &str) -> bool {
 /// Runs `script` under sh as the unprivileged user nobody.
 fn as_nobody(script: &str) {
     let st = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "sh", "-c", script])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "sh",
+            "-c",
+            script,
+        ])
         .status()
         .expect("setpriv (util-linux) runs");
     assert!(st.success(), "as nobody: {script}");
@@ -69,7 +76,11 @@ fn writers(dir: &Path) -> Vec<(&'static str, Vec<String>, &'static str)> {
             vec!["-p".into(), pid(), "-f".into(), "prom".into(), "-o".into()],
             "fdcount_open_fds{",
         ),
-        ("tsplot", vec![input, "--format".into(), "svg".into(), "-o".into()], "</svg>"),
+        (
+            "tsplot",
+            vec![input, "--format".into(), "svg".into(), "-o".into()],
+            "</svg>",
+        ),
     ]
 }
 
@@ -97,9 +108,17 @@ fn a_link_or_file_planted_by_another_user_is_never_used() {
         ));
         for target in [&out, &planted, &dir.join(format!("out2-{tool}"))] {
             let r = Cmd::new(tool).args(&args).arg(target).ok();
-            assert_eq!(fs::read(&victim).unwrap(), VICTIM, "{tool} wrote the victim");
+            assert_eq!(
+                fs::read(&victim).unwrap(),
+                VICTIM,
+                "{tool} wrote the victim"
+            );
             let m = fs::symlink_metadata(target).unwrap();
-            assert!(m.is_file(), "{tool}: {} is not a regular file", target.display());
+            assert!(
+                m.is_file(),
+                "{tool}: {} is not a regular file",
+                target.display()
+            );
             assert_eq!(m.uid(), 0, "{tool}: {} is not root's", target.display());
             let text = fs::read_to_string(target).unwrap();
             assert!(text.contains(looks), "{tool}: {text}\n{}", r.stderr());
@@ -115,7 +134,14 @@ fn a_link_or_file_planted_by_another_user_is_never_used() {
     }
     let mut want = vec!["in.csv".to_string()];
     for tool in ["fdcount", "tsplot"] {
-        for f in ["out-", "out-.tmp", "out2-", "plain-", "plain-.tmp", "victim-"] {
+        for f in [
+            "out-",
+            "out-.tmp",
+            "out2-",
+            "plain-",
+            "plain-.tmp",
+            "victim-",
+        ] {
             want.push(match f.strip_suffix(".tmp") {
                 Some(stem) => format!("{stem}{tool}.tmp"),
                 None => format!("{f}{tool}"),
@@ -136,17 +162,28 @@ fn devices_and_fifos_are_written_in_place() {
         // A FIFO, and a link to it: the reader gets the output, both stay.
         let fifo = dir.join(format!("fifo-{tool}"));
         let link = dir.join(format!("link-{tool}"));
-        assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+        assert!(Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success());
         symlink(&fifo, &link).unwrap();
         for target in [&fifo, &link] {
             let f = fifo.clone();
             let reader = std::thread::spawn(move || fs::read_to_string(f).unwrap());
             Cmd::new(tool).args(&args).arg(target).ok();
             let got = reader.join().unwrap();
-            assert!(got.contains(looks), "{tool} -o {}: {got:?}", target.display());
+            assert!(
+                got.contains(looks),
+                "{tool} -o {}: {got:?}",
+                target.display()
+            );
         }
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo_());
-        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
     }
     if root("mknod") {
         for (tool, args, _) in writers(&dir) {
@@ -159,7 +196,10 @@ fn devices_and_fifos_are_written_in_place() {
             let before = entries(&dir);
             Cmd::new(tool).args(&args).arg(&node).ok();
             let m = fs::symlink_metadata(&node).unwrap();
-            assert!(m.file_type().is_char_device_(), "{tool} replaced the device");
+            assert!(
+                m.file_type().is_char_device_(),
+                "{tool} replaced the device"
+            );
             assert_eq!(m.rdev(), rustix::fs::makedev(1, 3));
             assert_eq!(entries(&dir), before);
         }
@@ -218,7 +258,14 @@ fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
     let mnt = dir.join("mnt");
     fs::create_dir(&mnt).unwrap();
     let st = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs", mnt.to_str().unwrap()])
+        .args([
+            "-t",
+            "tmpfs",
+            "-o",
+            "size=64k",
+            "tmpfs",
+            mnt.to_str().unwrap(),
+        ])
         .status()
         .unwrap();
     assert!(st.success(), "mount -t tmpfs");
@@ -235,7 +282,11 @@ fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
             .arg(&out)
             .code(1)
             .stderr_has("no space left on device");
-        assert_eq!(fs::read(&out).unwrap(), old, "{tool}: the old file is intact");
+        assert_eq!(
+            fs::read(&out).unwrap(),
+            old,
+            "{tool}: the old file is intact"
+        );
         assert!(String::from_utf8_lossy(&old).contains(looks));
         let mut want = vec!["filler".to_string(), format!("out-{tool}")];
         want.sort();
@@ -270,7 +321,9 @@ fn two_fdcounts_writing_one_file_both_keep_going() {
             String::from_utf8_lossy(&r.stderr)
         );
     }
-    assert!(fs::read_to_string(&out).unwrap().contains("fdcount_open_fds{"));
+    assert!(fs::read_to_string(&out)
+        .unwrap()
+        .contains("fdcount_open_fds{"));
     assert_eq!(entries(&dir), ["out.prom"]);
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -282,15 +335,25 @@ fn the_mode_comes_from_the_umask_or_the_existing_file() {
     fs::write(&input, csv()).unwrap();
     for (tool, cmd) in [
         ("fdcount", format!("{} -p {} -o", bin("fdcount"), pid())),
-        ("tsplot", format!("{} {} -o", bin("tsplot"), input.display())),
+        (
+            "tsplot",
+            format!("{} {} -o", bin("tsplot"), input.display()),
+        ),
     ] {
         let fresh = dir.join(format!("fresh-{tool}"));
         let st = Command::new("sh")
-            .args(["-c", &format!("umask 027 && exec {cmd} {}", fresh.display())])
+            .args([
+                "-c",
+                &format!("umask 027 && exec {cmd} {}", fresh.display()),
+            ])
             .status()
             .unwrap();
         assert!(st.success());
-        assert_eq!(fs::metadata(&fresh).unwrap().mode() & 0o7777, 0o640, "{tool}");
+        assert_eq!(
+            fs::metadata(&fresh).unwrap().mode() & 0o7777,
+            0o640,
+            "{tool}"
+        );
         let kept = dir.join(format!("kept-{tool}"));
         fs::write(&kept, "old").unwrap();
         fs::set_permissions(&kept, fs::Permissions::from_mode(0o604)).unwrap();
@@ -299,7 +362,11 @@ fn the_mode_comes_from_the_umask_or_the_existing_file() {
             .status()
             .unwrap();
         assert!(st.success());
-        assert_eq!(fs::metadata(&kept).unwrap().mode() & 0o7777, 0o604, "{tool}");
+        assert_eq!(
+            fs::metadata(&kept).unwrap().mode() & 0o7777,
+            0o604,
+            "{tool}"
+        );
         assert_ne!(fs::read_to_string(&kept).unwrap(), "old");
     }
     fs::remove_dir_all(&dir).unwrap();
@@ -335,13 +402,18 @@ fn an_output_that_is_an_input_is_refused() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("that is an input (stdin)"));
     assert_eq!(fs::read_to_string(&data).unwrap(), csv());
-    assert!(fs::symlink_metadata(dir.join("link.svg")).unwrap().file_type().is_symlink());
+    assert!(fs::symlink_metadata(dir.join("link.svg"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
     // Another file is fine.
     Cmd::new("tsplot")
         .current_dir(&dir)
         .args(["data.csv", "-o", "chart.svg"])
         .ok();
-    assert!(fs::read_to_string(dir.join("chart.svg")).unwrap().contains("</svg>"));
+    assert!(fs::read_to_string(dir.join("chart.svg"))
+        .unwrap()
+        .contains("</svg>"));
     fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -373,7 +445,10 @@ fn names_with_escape_sequences_never_reach_the_terminal_raw() {
     let runs: &[(&[&str], &str)] = &[
         (&["-d", ","], "chart legend"),
         (&["-d", ",", "--report"], "report"),
-        (&["-d", ",", "--report", "--fail-on-growth", "0"], "growth warning"),
+        (
+            &["-d", ",", "--report", "--fail-on-growth", "0"],
+            "growth warning",
+        ),
         (&["-d", ",", "-y", "nope"], "-y error listing the columns"),
         (&["-d", ",", "--title", PWNED, "--ylabel", PWNED], "title"),
         (&[], "sniffed delimiter"),
@@ -389,7 +464,10 @@ fn names_with_escape_sequences_never_reach_the_terminal_raw() {
         no_raw_controls(&r, what);
         if args.starts_with(&["-d"]) {
             let both = r.stdout() + &r.stderr();
-            assert!(both.contains(shown), "{what}: the name is shown escaped:\n{both}");
+            assert!(
+                both.contains(shown),
+                "{what}: the name is shown escaped:\n{both}"
+            );
         }
     }
     // A warning that quotes a bad value, and -y naming a column by its
@@ -426,7 +504,16 @@ fn statistics_at_the_float_limits_are_finite_or_null() {
     let r = Cmd::new("tsplot").arg("--report=json").stdin(&data).ok();
     let v: serde_json::Value = serde_json::from_str(&r.stdout()).unwrap();
     let s = &v["series"][0];
-    for key in ["mean", "min", "max", "first", "last", "change", "slope_per_hour", "r2"] {
+    for key in [
+        "mean",
+        "min",
+        "max",
+        "first",
+        "last",
+        "change",
+        "slope_per_hour",
+        "r2",
+    ] {
         assert!(
             s[key].is_null() || s[key].as_f64().is_some_and(f64::is_finite),
             "{key}: {}",
@@ -450,7 +537,11 @@ fn a_panic_is_one_line_and_exit_1() {
         .args(["--ymin", "1e17"])
         .stdin("time,a\n1764000000,1\n1764000005,2\n")
         .run();
-    assert!(matches!(r.out.status.code(), Some(0..=3)), "{:?}", r.out.status);
+    assert!(
+        matches!(r.out.status.code(), Some(0..=3)),
+        "{:?}",
+        r.out.status
+    );
     assert!(r.stderr().lines().count() <= 1, "{}", r.stderr());
     assert!(!r.stderr().contains("panicked"), "{}", r.stderr());
 }

@@ -439,7 +439,8 @@ fn html_page(chart: &Chart, zone: Zone) -> String {
 /// Writes the chart file atomically (see `sys::replace`: a reader never
 /// sees half a chart, a planted link is never followed).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    replace::replace(path, text.as_bytes()).map_err(|e| Error::io(visible(&path.display().to_string()), e))
+    replace::replace(path, text.as_bytes())
+        .map_err(|e| Error::io(visible(&path.display().to_string()), e))
 }
 
 /// `--follow`: the chart redrawn as lines arrive.
