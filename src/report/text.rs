@@ -158,9 +158,7 @@ fn time(f: &Format, t: f64, zone: Zone) -> String {
         ms.div_euclid(1000),
         (ms.rem_euclid(1000) * 1_000_000) as u32,
     );
-    let mut b = Vec::with_capacity(32);
-    f.render(&mut b, secs, nanos, &zone.offset_at(secs));
-    String::from_utf8_lossy(&b).into_owned()
+    f.to_string_parts(secs, nanos, zone)
 }
 
 /// A value with up to 6 significant digits, no trailing zeros: `4`,

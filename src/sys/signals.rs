@@ -7,7 +7,7 @@
 //! flushing what it has.
 
 use std::io;
-use std::os::fd::{AsFd, BorrowedFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -108,6 +108,59 @@ impl Signals {
             return Ok(Wake::Ready);
         }
         Ok(if n == 0 { Wake::Timeout } else { Wake::Ready })
+    }
+
+    /// Waits until one of `fds` (at most 4) reports an event, a signal
+    /// arrives, or `timeout` passes; each pollfd's `revents` says what
+    /// happened to it. Lets a loop watch stdout for a reader that went away
+    /// (POLLERR, POLLHUP: asked for with `events` 0) beside its input.
+    pub fn wait_fds(
+        &self,
+        fds: &mut [libc::pollfd],
+        timeout: Option<Duration>,
+    ) -> io::Result<Wake> {
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        let n = fds.len().min(4);
+        let mut all = [libc::pollfd {
+            fd: -1,
+            events: 0,
+            revents: 0,
+        }; 5];
+        all[0] = libc::pollfd {
+            fd: self.rx.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        all[1..=n].copy_from_slice(&fds[..n]);
+        let ts = timeout.map(|d| libc::timespec {
+            tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
+            tv_nsec: d.subsec_nanos() as libc::c_long,
+        });
+        let tsp = ts
+            .as_ref()
+            .map_or(std::ptr::null(), |t| t as *const libc::timespec);
+        // SAFETY: `all` and `ts` live across the call; negative fds are ignored.
+        let r = unsafe {
+            libc::ppoll(
+                all.as_mut_ptr(),
+                n as libc::nfds_t + 1,
+                tsp,
+                std::ptr::null(),
+            )
+        };
+        if r < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+        fds[..n].copy_from_slice(&all[1..=n]);
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        Ok(if r <= 0 { Wake::Timeout } else { Wake::Ready })
     }
 
     /// Whether `fd` has data (or EOF) ready right now, without blocking.

@@ -6,8 +6,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use crate::app::tsplot::follow::{self, Follower, Source};
-use crate::chart::html;
-use crate::chart::{ascii, svg, Chart, Mark};
+use crate::chart::{self, ascii, Chart, Mark, Style};
 use crate::error::{warn, Error, Result, Status};
 use crate::report::{self, Analyzer, Rate, Report};
 use crate::series::lines::{self, Lines, MAX_LINE};
@@ -16,28 +15,7 @@ use crate::sys::term::visible;
 use crate::sys::{output, replace};
 use crate::time::zone::Zone;
 
-/// What to draw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Ascii,
-    Svg,
-    Html,
-}
-
-impl Format {
-    /// The format a file name asks for: `.svg`, `.html`/`.htm`, or text.
-    pub fn of_path(path: &Path) -> Format {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-        {
-            Some(e) if e == "svg" => Format::Svg,
-            Some(e) if e == "html" || e == "htm" => Format::Html,
-            _ => Format::Ascii,
-        }
-    }
-}
+pub use crate::chart::Format;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportKind {
@@ -351,89 +329,24 @@ fn refuse_output_among_inputs(s: &Settings) -> Result<()> {
 
 /// The chart in the chosen format, sized for where it goes.
 pub fn draw(s: &Settings, chart: &Chart) -> String {
-    match s.format {
+    let (width, height) = match s.format {
         Format::Ascii => {
             let (tw, th) = if s.output.is_none() && output::stdout_is_terminal() {
                 follow::terminal_size().map_or((100, 30), |(w, h)| (w, h.saturating_sub(1)))
             } else {
                 (100, 30)
             };
-            ascii::render(
-                chart,
-                &ascii::Options {
-                    width: s.width.unwrap_or(tw),
-                    height: s.height.unwrap_or(th),
-                    color: s.color && s.output.is_none(),
-                    zone: s.zone,
-                },
-            )
+            (s.width.unwrap_or(tw), s.height.unwrap_or(th))
         }
-        Format::Svg => svg::render(
-            chart,
-            &svg::Options {
-                width: s.width.map_or(1000, u32::from),
-                height: s.height.map_or(500, u32::from),
-                zone: s.zone,
-            },
-        ),
-        Format::Html => html_page(chart, s.zone),
-    }
-}
-
-/// The HTML page: the same buckets as the SVG, at up to 2,000 columns.
-fn html_page(chart: &Chart, zone: Zone) -> String {
-    let Some(view) = chart.view() else {
-        return String::new();
+        _ => (s.width.unwrap_or(1000), s.height.unwrap_or(500)),
     };
-    let series: Vec<html::PageSeries> = chart
-        .drawn()
-        .map(|(_, s)| {
-            let mut points = Vec::new();
-            for run in s.store.runs(view.t0, view.t1, 2000) {
-                if !points.is_empty() {
-                    points.push(None);
-                }
-                // Each bucket path is at most 4 points; the page wants one
-                // entry per drawn vertex, as [t, min, max, first, last].
-                points.extend(run.into_iter().map(|(t, v)| Some([t, v, v, v, v])));
-            }
-            html::PageSeries {
-                name: &s.name,
-                points,
-            }
-        })
-        .collect();
-    // Marks refer to the chart's series numbers; the page lists drawn ones.
-    let index: Vec<usize> = chart.drawn().map(|(i, _)| i).collect();
-    let marks = chart
-        .marks
-        .iter()
-        .filter_map(|m| {
-            Some(html::PageMark {
-                series: index.iter().position(|&i| i == m.series)?,
-                time: m.time,
-                before: m.before,
-                after: m.after,
-            })
-        })
-        .collect();
-    let page = html::Page {
-        title: chart.title.as_deref().unwrap_or("tsplot"),
-        ylabel: chart.ylabel.as_deref().unwrap_or(""),
-        time: chart.time,
-        t0: view.t0,
-        t1: view.t1,
-        ymin: chart.ymin,
-        ymax: chart.ymax,
-        offsets: if chart.time {
-            html::offsets(zone, view.t0, view.t1)
-        } else {
-            vec![(view.t0, 0)]
-        },
-        series,
-        marks,
+    let style = Style {
+        width,
+        height,
+        color: s.color && s.output.is_none() && s.format == Format::Ascii,
+        zone: s.zone,
     };
-    html::render(&page)
+    chart::renderer(s.format, style).render(chart)
 }
 
 /// Writes the chart file atomically (see `sys::replace`: a reader never
