@@ -67,6 +67,11 @@ fn write_in_place(path: &Path, data: &[u8], truncate: bool) -> io::Result<()> {
 /// /proc/self/fd/1, /dev/fd/N): the path names a descriptor this process
 /// was handed, and replacing the link itself would break /dev for everyone.
 fn names_a_descriptor(path: &Path) -> bool {
+    // The common case, a plain file, costs one lstat (fdcount writes
+    // once per sample).
+    if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return false;
+    }
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         let parent = match p.parent() {
