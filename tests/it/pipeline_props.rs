@@ -92,7 +92,7 @@ fn args(extremes: bool) -> impl Strategy<Value = Vec<&'static str>> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 1500,
+        cases: 3000,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
