@@ -38,7 +38,13 @@ pub fn replace(path: &Path, data: &[u8]) -> io::Result<()> {
         Ok(m) if m.is_dir() => Err(io::Error::from_raw_os_error(libc::EISDIR)),
         Ok(m) if !m.is_file() => write_in_place(path, data, false),
         Ok(_) if names_a_descriptor(path) => write_in_place(path, data, true),
-        Ok(m) => atomic(path, data, Some(m.permissions().mode() & 0o7777)),
+        // The existing file's permissions, without set-id bits, and only
+        // when it is ours: a file someone else planted (mode 0666) must not
+        // choose the mode of root's output.
+        Ok(m) if m.uid() == rustix::process::geteuid().as_raw() => {
+            atomic(path, data, Some(m.permissions().mode() & 0o777))
+        }
+        Ok(_) => atomic(path, data, None),
         // Nothing there, or a dangling link (replaced, never followed).
         Err(e) if e.kind() == io::ErrorKind::NotFound => atomic(path, data, None),
         Err(e) => Err(e),

@@ -52,6 +52,13 @@ fn as_nobody(script: &str) {
     assert!(st.success(), "as nobody: {script}");
 }
 
+/// This process's umask (the tools inherit it), from /proc.
+fn umask() -> u32 {
+    let status = fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("Umask:")).unwrap();
+    u32::from_str_radix(line["Umask:".len()..].trim(), 8).unwrap()
+}
+
 fn entries(d: &Path) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(d)
         .unwrap()
@@ -102,11 +109,13 @@ fn a_link_or_file_planted_by_another_user_is_never_used() {
         // usual name, a link at FILE itself.
         as_nobody(&format!(
             "cd {d} && ln -s {v} out-{tool}.tmp && ln -s {v} out2-{tool} && \
-             echo attacker > plain-{tool}.tmp && chmod 666 plain-{tool}.tmp",
+             echo attacker > plain-{tool}.tmp && chmod 666 plain-{tool}.tmp && \
+             echo attacker > own-{tool} && chmod 666 own-{tool}",
             d = dir.display(),
             v = victim.display()
         ));
-        for target in [&out, &planted, &dir.join(format!("out2-{tool}"))] {
+        let owned = dir.join(format!("own-{tool}"));
+        for target in [&out, &planted, &dir.join(format!("out2-{tool}")), &owned] {
             let r = Cmd::new(tool).args(&args).arg(target).ok();
             assert_eq!(
                 fs::read(&victim).unwrap(),
@@ -123,6 +132,10 @@ fn a_link_or_file_planted_by_another_user_is_never_used() {
             let text = fs::read_to_string(target).unwrap();
             assert!(text.contains(looks), "{tool}: {text}\n{}", r.stderr());
         }
+        // A world-writable FILE of another user's does not choose the mode
+        // of root's output: the umask does.
+        let mode = fs::metadata(&owned).unwrap().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask(), "{tool}: mode {mode:o}");
         assert_eq!(
             fs::read_to_string(dir.join(format!("plain-{tool}.tmp"))).unwrap(),
             "attacker\n"
@@ -135,6 +148,7 @@ fn a_link_or_file_planted_by_another_user_is_never_used() {
     let mut want = vec!["in.csv".to_string()];
     for tool in ["fdcount", "tsplot"] {
         for f in [
+            "own-",
             "out-",
             "out-.tmp",
             "out2-",
