@@ -15,6 +15,7 @@ mod fuzz_regressions;
 mod manpages;
 mod pipeline_props;
 mod report;
+mod safety;
 mod series_data;
 mod series_local_time;
 mod tsplot_chart;

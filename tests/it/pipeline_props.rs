@@ -86,7 +86,7 @@ fn args() -> impl Strategy<Value = Vec<&'static str>> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 1500,
+        cases: 3000,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
