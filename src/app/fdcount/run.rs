@@ -12,9 +12,7 @@ use crate::error::{describe, Error, Result, Status};
 use crate::procfs::{Col, Counts, Finder, Needs, Proc, ProcError, Scanner, States};
 use crate::sys::output;
 use crate::sys::signals::{Signals, Wake, STOP};
-use std::ffi::CString;
 use std::io::{self, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -220,12 +218,8 @@ enum Sink {
     /// Unbuffered: a sample is rendered whole into a buffer first, then
     /// written with one write(2).
     Stdout(output::RawStdout),
-    /// `-o FILE`: written to FILE.tmp, synced, renamed over FILE.
-    File {
-        path: CString,
-        tmp: CString,
-        shown: String,
-    },
+    /// `-o FILE`: replaced whole for each sample (`sys::replace`).
+    File { path: PathBuf, shown: String },
 }
 
 impl Sink {
@@ -233,13 +227,9 @@ impl Sink {
         let Some(path) = path else {
             return Ok(Sink::Stdout(output::RawStdout));
         };
-        let mut tmp = path.as_os_str().as_bytes().to_vec();
-        tmp.extend_from_slice(b".tmp");
-        let bad = |_| Error::usage(format!("-o {}: the path holds a NUL byte", path.display()));
         Ok(Sink::File {
-            path: CString::new(path.as_os_str().as_bytes()).map_err(bad)?,
-            tmp: CString::new(tmp).map_err(bad)?,
-            shown: path.display().to_string(),
+            path: path.clone(),
+            shown: crate::sys::term::visible(&path.display().to_string()).into_owned(),
         })
     }
 
@@ -248,54 +238,10 @@ impl Sink {
             Sink::Stdout(out) => out
                 .write_all(data)
                 .map_err(|e| Error::io("writing to stdout", e)),
-            Sink::File { path, tmp, shown } => replace_file(path, tmp, data)
+            Sink::File { path, shown } => crate::sys::replace::replace(path, data)
                 .map_err(|e| Error::io(format_args!("writing {shown}"), e)),
         }
     }
-}
-
-/// Replaces `path` by a file holding `data` so that a reader sees the old
-/// file or the new one, never a part: write a temporary file beside it,
-/// fsync, rename.
-fn replace_file(path: &CString, tmp: &CString, data: &[u8]) -> io::Result<()> {
-    let check = |r: libc::c_int| {
-        if r < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(r)
-        }
-    };
-    // SAFETY: tmp is NUL-terminated; the fd is closed below on every path.
-    let fd = check(unsafe {
-        libc::open(
-            tmp.as_ptr(),
-            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
-            0o644 as libc::c_uint,
-        )
-    })?;
-    let written = (|| {
-        let mut at = 0;
-        while at < data.len() {
-            // SAFETY: writing the unwritten tail of data.
-            let n = unsafe { libc::write(fd, data[at..].as_ptr().cast(), data.len() - at) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            at += n as usize;
-        }
-        // SAFETY: fd is open.
-        check(unsafe { libc::fsync(fd) }).map(drop)
-    })();
-    // SAFETY: closing the fd opened above, once.
-    let closed = check(unsafe { libc::close(fd) });
-    written?;
-    closed?;
-    // SAFETY: both paths are NUL-terminated.
-    check(unsafe { libc::rename(tmp.as_ptr(), path.as_ptr()) }).map(drop)
 }
 
 fn stdout_is_pipe() -> bool {
