@@ -158,7 +158,7 @@ impl Proc {
         if needs.limits {
             p.limits = Some(open_at(&p.dir, c"limits", OFlags::empty()).map_err(gone)?);
         }
-        if needs.status {
+        if needs.status || needs.fds {
             p.status = Some(open_at(&p.dir, c"status", OFlags::empty()).map_err(gone)?);
         }
         if needs.fds {
@@ -318,6 +318,17 @@ impl Proc {
             return Ok(UNLIMITED);
         }
         parse_u64(soft).ok_or(bad)
+    }
+
+    /// The size of the fd table (FDSize in /proc/PID/status): every open
+    /// fd is below it.
+    pub(crate) fn fd_table_size(&self) -> Option<u64> {
+        let fd = self.status.as_ref()?;
+        let mut buf = [0u8; 4096];
+        let n = pread_all(fd, &mut buf).ok()?;
+        let text = &buf[..n];
+        let at = memchr::memmem::find(text, b"\nFDSize:")?;
+        field(&text[at + 8..], 0).and_then(parse_u64)
     }
 
     /// RssAnon and VmSwap (KiB) from /proc/PID/status; 0 where the process

@@ -101,6 +101,8 @@ pub struct Scanner {
     pub(crate) net: Net,
     dents: Dents,
     socks: Vec<SockFd>,
+    /// Sockets of the last sample (`usize::MAX` before the first).
+    last_socks: usize,
     globs: Vec<(usize, Sel)>,
     nets: Vec<(usize, Sel)>,
     path: Box<[u8]>,
@@ -192,6 +194,7 @@ impl Scanner {
             net: Net::new(proto || net),
             dents: Dents::default(),
             socks: Vec::with_capacity(if scan { 1024 } else { 0 }),
+            last_socks: usize::MAX,
             globs,
             nets,
             path: vec![0u8; if scan { 4096 } else { 0 }].into_boxed_slice(),
@@ -291,6 +294,10 @@ impl Scanner {
         let plan = self.plan;
         let devs = self.devs;
         let use_pidfd = self.pidfd;
+        // Many sockets (as many as last time): their protocols come from
+        // sock_diag dumps after the walk, cheaper than getsockopt on each.
+        let ask = plan.proto && !(self.last_socks >= DIAG_MIN && self.net.diag.is_some());
+        let detail = plan.detail;
         self.socks.clear();
         let Scanner {
             dents,
@@ -299,12 +306,9 @@ impl Scanner {
             path,
             ..
         } = self;
-        let r = dents.each(dir, |name: &CStr| {
-            let Some(fd) = parse_u64(name.to_bytes()) else {
-                return Ok(());
-            };
+        let mut one = |fd: u64, name: &CStr| -> Result<(), ProcError> {
             let mut pr = SockPr::Unknown;
-            let class = match use_pidfd.then(|| by_pidfd(p, fd as i32, devs, plan.proto)) {
+            let class = match use_pidfd.then(|| by_pidfd(p, fd as i32, devs, ask, detail)) {
                 Some(Ok(Some((class, spr)))) => {
                     pr = spr;
                     match class {
@@ -366,8 +370,26 @@ impl Scanner {
                 });
             }
             Ok(())
-        });
-        r.map_err(dir_error)?;
+        };
+        // Through pidfd_getfd the fd numbers need no listing: every number
+        // below the size of the fd table is tried (an unused one costs an
+        // EBADF, far less than getdents64 on /proc/PID/fd, which makes a
+        // dentry per fd), when the table is not much sparser than full.
+        match use_pidfd.then(|| numbers(p)).flatten() {
+            Some(size) => {
+                for fd in 0..size {
+                    let mut b = [0u8; 16];
+                    one(fd, super::proc::fmt_cstr(&mut b, format_args!("{fd}")))?;
+                }
+            }
+            None => dents
+                .each(dir, |name: &CStr| match parse_u64(name.to_bytes()) {
+                    Some(fd) => one(fd, name),
+                    None => Ok(()),
+                })
+                .map_err(dir_error)?,
+        }
+        self.last_socks = self.socks.len();
         if self.socks.is_empty() {
             return Ok(());
         }
@@ -589,6 +611,19 @@ impl Scanner {
     }
 }
 
+/// The size of `p`'s fd table when it is worth walking by number: the
+/// pidfd path is open, and the table holds at least a quarter as many fds
+/// as it has room for (its size is /proc/PID/status's FDSize; the count
+/// of open fds, the fd directory's size, Linux 6.2 and later).
+fn numbers(p: &Proc) -> Option<u64> {
+    if !p.pidfd_ok() {
+        return None;
+    }
+    let open = rustix::fs::fstat(p.fd_dir()).ok()?.st_size as u64;
+    let size = p.fd_table_size()?;
+    (open > 0 && size <= 4 * open + 64).then_some(size)
+}
+
 /// Applies `f` to every entry of `socks` (sorted by inode) with inode
 /// `ino`; returns the sum of what `f` says (the fds it took).
 fn mark(socks: &mut [SockFd], ino: u64, mut f: impl FnMut(&mut SockFd) -> u64) -> u64 {
@@ -610,6 +645,7 @@ fn by_pidfd(
     fd: i32,
     devs: Devs,
     proto: bool,
+    detail: bool,
 ) -> Result<Option<(Option<Class>, SockPr)>, ProcError> {
     let Some(pidfd) = p.pidfd.as_ref().filter(|_| p.pidfd_ok()) else {
         return fallback(p, fd, devs);
@@ -629,7 +665,7 @@ fn by_pidfd(
     let st = rustix::fs::fstat(&dup).map_err(|e| errno("fd", e))?;
     let class = devs.of(&st);
     let pr = match class {
-        Some(Class::Socket(_)) if proto => sock_kind(dup.as_fd()),
+        Some(Class::Socket(_)) if proto => sock_kind(dup.as_fd(), detail),
         _ => SockPr::Unknown,
     };
     Ok(Some((class, pr)))
@@ -643,20 +679,26 @@ fn fallback(p: &Proc, fd: i32, devs: Devs) -> Result<Option<(Option<Class>, Sock
     Ok(classify(p.fd_dir(), name, devs, p)?.map(|c| (Some(c), SockPr::Unknown)))
 }
 
-/// A socket's protocol from getsockopt on a descriptor of our own.
-fn sock_kind(fd: BorrowedFd) -> SockPr {
+/// A socket's protocol from getsockopt on a descriptor of our own; a Unix
+/// socket's type only when `detail` wants it.
+fn sock_kind(fd: BorrowedFd, detail: bool) -> SockPr {
     use rustix::net::{sockopt, AddressFamily, SocketType};
     let Ok(dom) = sockopt::socket_domain(fd) else {
         return SockPr::Unknown;
     };
     if dom == AddressFamily::UNIX {
-        let ty = sockopt::socket_type(fd).map_or(0, |t| t.as_raw() as u8);
+        let ty = if detail {
+            sockopt::socket_type(fd).map_or(0, |t| t.as_raw() as u8)
+        } else {
+            0
+        };
         return SockPr::Unix(ty);
     }
     let v6 = dom == AddressFamily::INET6;
     if dom != AddressFamily::INET && !v6 {
         return SockPr::Other;
     }
+    // The type too: a raw socket may carry IPPROTO_TCP as its protocol.
     let ty = sockopt::socket_type(fd).ok();
     let proto = sockopt::socket_protocol(fd)
         .ok()
