@@ -206,12 +206,19 @@ impl Counts {
         self.n[slot] += n;
     }
 
-    /// Adds every value of `o` (summing processes for `-C`); an unlimited
-    /// limit stays unlimited.
+    /// Adds every value of `o` (summing processes for `-C`), but for the
+    /// fd limit, where the tightest one is what a sum of fds runs into.
     pub fn accumulate(&mut self, o: &Counts) {
+        let l = Kind::Limit as usize;
+        // 0: no process accumulated yet (a soft limit of 0 opens nothing).
+        let limit = match self.k[l] {
+            0 => o.k[l],
+            mine => mine.min(o.k[l]),
+        };
         for (a, b) in self.k.iter_mut().zip(o.k) {
             *a = a.saturating_add(b);
         }
+        self.k[l] = limit;
         for (a, b) in self.n.iter_mut().zip(o.n) {
             *a += b;
         }

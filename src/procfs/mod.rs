@@ -3,7 +3,9 @@
 //! This module owns the shared pieces (the error type, the small parsers of
 //! /proc text) and re-exports the rest, one file per concern:
 //!
-//! - [`kinds`]: what can be counted, one sample's values, TCP states.
+//! - [`kinds`]: what can be counted, columns, one sample's values, TCP states.
+//! - [`narrow`]: narrowed kinds (`tcp:PORT`, `tcp@ADDR`, `file:GLOB`), and
+//!   [`glob`] the shell glob they use.
 //! - [`proc`]: the process handle, holding /proc/PID open between samples.
 //! - [`dents`]: the one getdents64 loop, into a buffer allocated once.
 //! - [`classify`]: what one fd is (file, pipe, socket and its protocol...).
@@ -23,9 +25,12 @@
 //!   `readlinkat`, only settles the rare rest). Sockets are then asked their
 //!   protocol, the `system.sockprotoname` xattr, so unbound sockets count
 //!   too.
-//! - TCP states (`-s`) come from sock_diag netlink when the target shares
-//!   our network namespace, else from the target's own /proc/PID/net/tcp
-//!   and tcp6 (its namespace). Socket inodes are matched against either.
+//! - Where permitted (root, CAP_SYS_PTRACE), each fd is taken with
+//!   pidfd_getfd and the duplicate `fstat`ed instead (see [`scan`]).
+//! - TCP states (`-s`), ports and peers come from sock_diag netlink when the
+//!   target shares our network namespace, else from the target's own
+//!   /proc/PID/net tables (its namespace). Socket inodes are matched
+//!   against either.
 //!
 //! A lookup in /proc/PID/fd costs a couple of microseconds whatever does
 //! it, so one system call per fd (two per socket) is the floor that

@@ -83,18 +83,24 @@ pub(super) fn proc_error(target: &str, e: ProcError) -> Error {
 }
 
 /// `name (uid N)`, or `uid N` when the user database has no name for it.
+/// (getpwuid_r, for NSS users too: neither std nor rustix has it.)
 fn user_name(uid: u32) -> String {
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut buf = vec![0 as libc::c_char; 4096];
-    let mut res: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: all pointers are valid for the call; buf outlives the use of pw.
-    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res) };
-    if rc == 0 && !res.is_null() && !pw.pw_name.is_null() {
-        // SAFETY: getpwuid_r filled pw_name with a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(pw.pw_name) };
-        format!("{}, uid {uid}", name.to_string_lossy())
-    } else {
-        format!("uid {uid}")
+    // SAFETY: pw is plain data, zeroed; every pointer passed is valid for
+    // the call, and buf, which pw_name points into, outlives its one use.
+    let name = unsafe {
+        let mut pw: libc::passwd = std::mem::zeroed();
+        let mut res: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res);
+        (rc == 0 && !res.is_null() && !pw.pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr(pw.pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    match name {
+        Some(n) => format!("{n}, uid {uid}"),
+        None => format!("uid {uid}"),
     }
 }
 
