@@ -10,6 +10,7 @@ mod util;
 mod e2e_postgres;
 mod fdcount;
 mod fdcount_alloc;
+mod fdcount_narrow;
 mod fdcount_stress;
 mod fuzz_regressions;
 mod manpages;

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 pub mod format;
 pub mod options;
 pub mod run;
+pub mod top;
 
 pub use options::{Format, Options, Target};
 
@@ -46,10 +47,18 @@ Options:
                              tcp6, udp, udp4, udp6, unix, pipe (and FIFOs),
                              anon (eventfd, epoll, timerfd, inotify...),
                              other (devices and the rest); also rss
-                             (resident memory, KiB) and threads
+                             (resident memory, KiB), rss-anon (resident
+                             anonymous memory, KiB), swap (KiB), threads and
+                             limit (the soft limit on open fds; empty when
+                             unlimited). Narrowed kinds, one column each:
+                             tcp:PORT (either end on PORT; also tcp4, tcp6,
+                             udp, udp4, udp6), tcp@ADDR and tcp@ADDR:PORT
+                             (the remote end; IPv6 in brackets), file:GLOB
+                             (regular files whose path matches a shell
+                             glob: *, ?, [...]; * also matches /)
   -s, --state STATE[,STATE...]
                              Count only TCP sockets in these states (for the
-                             tcp kinds): established, syn-sent, syn-recv,
+                             tcp kinds, narrowed ones too): established, syn-sent, syn-recv,
                              fin-wait1, fin-wait2, time-wait, close,
                              close-wait, last-ack, listen, closing
   -i, --interval SECS        Sample every SECS seconds (0.5, 500ms, 10m), on a
@@ -57,6 +66,14 @@ Options:
   -c, --count N              Stop after N samples (with -i)
       --header               Print a first line naming the columns
                              (tcp,udp or 3136:tcp,3137:tcp)
+      --top [N]              Print what the fds are instead, grouped, the N
+                             largest groups first [default: 20]: inet sockets
+                             by protocol, state and remote end, files by
+                             directory, unix sockets by type, anon inodes by
+                             name. Each row's `what` can be given back to -k
+                             (tcp@10.0.0.5:5432, file:/var/log/app/*). With -i,
+                             each sample prints the groups that changed, with
+                             the change (+5, -2) and the new count
   -f, --format FORMAT        csv (default), json (JSON Lines: time, pid, comm
                              and one field per kind) or prom (Prometheus text
                              exposition)
@@ -68,12 +85,25 @@ Options:
   -V, --version              Print the version
 
 Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
-1 the process does not exist, exited or may not be read, 2 usage error.
+1 the process does not exist, exited or may not be read, or stdout is
+closed, 2 usage error.
 ";
 
 /// The C-level entry point `bin/fdcount.rs` calls from its `no_main`
 /// `main`, returning the process's exit status.
 pub fn main_c() -> libc::c_int {
+    // Before anything opens a file: with fd 1 closed, the first open would
+    // get it and samples would be written into that file. (std's runtime,
+    // which this entry skips, would quietly put /dev/null there instead and
+    // every sample would be lost.)
+    if stdout_closed() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "fdcount: standard output is closed: nothing could be written (give it a file or a pipe)"
+        );
+        return 1;
+    }
     // SAFETY: setting a signal disposition before any thread exists.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     let code = main();
@@ -85,6 +115,15 @@ pub fn main_c() -> libc::c_int {
         // main_with gives 1 for a failure and for a panic alike.
         1
     }
+}
+
+/// Whether fd 1 is not open.
+fn stdout_closed() -> bool {
+    use std::os::fd::AsFd;
+    matches!(
+        rustix::io::fcntl_getfd(std::io::stdout().as_fd()),
+        Err(rustix::io::Errno::BADF)
+    )
 }
 
 /// fdcount's whole run: arguments in, exit status out.
