@@ -125,6 +125,39 @@ pub const MAX_SERIES: usize = 1000;
 /// Malformed lines warned about one by one; the rest are counted.
 pub const SHOWN_WARNINGS: u64 = 5;
 
+/// Lines named in the summary, at most, before a count of the rest.
+const SHOWN_IN_SUMMARY: usize = 3;
+
+/// What the parser made of its lines, for [`Parser::summary`].
+#[derive(Default)]
+struct Stats {
+    read: u64,
+    /// Blank and `#` lines, stamped empty lines, sysstat's averages.
+    skipped: u64,
+    headers: u64,
+    header_at: Vec<String>,
+    /// The first rejected lines: where, and the warning.
+    rejected_at: Vec<(String, String)>,
+}
+
+impl Stats {
+    fn header(&mut self, at: String) {
+        self.headers += 1;
+        if self.header_at.len() < SHOWN_IN_SUMMARY {
+            self.header_at.push(at);
+        }
+    }
+}
+
+fn first_few(shown: &[String], total: u64, sep: &str) -> String {
+    let mut s = shown.join(sep);
+    let rest = total.saturating_sub(shown.len() as u64);
+    if rest > 0 {
+        s.push_str(&format!("{sep}and {rest} more"));
+    }
+    s
+}
+
 /// Series names as the sink last heard them, and what was sent.
 pub(crate) struct Out {
     names: Vec<String>,
@@ -199,6 +232,7 @@ pub struct Parser {
     malformed: u64,
     /// Malformed lines already told about at a `finish`.
     told: u64,
+    stats: Stats,
     /// An error found between lines (a document cut short at the end of
     /// a file), reported at the next call.
     deferred: Option<Error>,
@@ -259,6 +293,7 @@ impl Parser {
             prom: json::Prom::default(),
             malformed: 0,
             told: 0,
+            stats: Stats::default(),
             deferred: None,
             warn: Box::new(|m| crate::error::warn(m)),
         })
@@ -276,7 +311,7 @@ impl Parser {
         self.prom.new_source();
         self.source = Some(name.to_string());
         self.line_no = 0;
-        self.csv.new_source();
+        self.csv.new_source(self.source.clone());
         if self.opts.format == InputFormat::Auto {
             self.mode = Mode::Undecided;
         }
@@ -343,11 +378,19 @@ impl Parser {
         if self.opts.strict {
             return Err(Error::failure(full));
         }
+        self.reject(self.at(), full);
+        Ok(())
+    }
+
+    /// Counts a rejected line (at `at`), warning about the first few.
+    fn reject(&mut self, at: String, full: String) {
         self.malformed += 1;
+        if self.stats.rejected_at.len() < SHOWN_IN_SUMMARY {
+            self.stats.rejected_at.push((at, full.clone()));
+        }
         if self.malformed <= SHOWN_WARNINGS {
             (self.warn)(&full);
         }
-        Ok(())
     }
 
     /// Feed one line, without its line ending (a trailing `\n` or `\r\n`
@@ -358,6 +401,7 @@ impl Parser {
             return Err(e);
         }
         self.line_no += 1;
+        self.stats.read += 1;
         let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -371,6 +415,7 @@ impl Parser {
         }
         let t = text.trim();
         if t.is_empty() || t.starts_with('#') {
+            self.stats.skipped += 1;
             return Ok(());
         }
         if self.mode == Mode::Undecided {
@@ -388,19 +433,59 @@ impl Parser {
         if let Some(e) = self.deferred.take() {
             return Err(e);
         }
+        self.csv_flush(sink)?;
+        self.csv_check_y()?;
         self.prom.finish().map_err(|e| self.fatal(e))?;
         self.out.flush(sink);
-        let told = self.told.max(SHOWN_WARNINGS);
-        if self.malformed > told {
-            let n = self.malformed - told;
-            (self.warn)(&format!(
-                "{n} more malformed line{} skipped",
-                if n == 1 { "" } else { "s" }
-            ));
-            // Counted once, even if finish is called again.
+        if let Some(note) = self.csv_note() {
+            (self.warn)(&note);
+        }
+        // Told once, even if finish is called again; when nothing plots,
+        // the caller's error carries the summary instead.
+        if self.malformed > self.told && self.out.values > 0 {
+            let summary = self.summary(false);
+            (self.warn)(&summary);
             self.told = self.malformed;
         }
         Ok(())
+    }
+
+    /// What became of the lines read, in one line: how many, which were
+    /// headers, which were rejected and why (the first few, then a count).
+    /// `tsplot: no data points` carries it (`why`: with the reasons); so
+    /// does the warning at the end when some rows were rejected.
+    pub fn summary(&self, why: bool) -> String {
+        let st = &self.stats;
+        let s = |n: u64| if n == 1 { "" } else { "s" };
+        let mut parts = vec![format!("{} line{} read", st.read, s(st.read))];
+        if self.row_no > 0 {
+            parts.push(format!("{} row{} of data", self.row_no, s(self.row_no)));
+        }
+        if st.headers > 0 {
+            parts.push(format!(
+                "{} header line{} without numbers ({})",
+                st.headers,
+                s(st.headers),
+                first_few(&st.header_at, st.headers, ", ")
+            ));
+        }
+        if self.malformed > 0 {
+            parts.push(format!(
+                "{} rejected ({})",
+                self.malformed,
+                if why {
+                    let why: Vec<String> = st.rejected_at.iter().map(|r| r.1.clone()).collect();
+                    first_few(&why, self.malformed, "; ")
+                } else {
+                    let at: Vec<String> = st.rejected_at.iter().map(|r| r.0.clone()).collect();
+                    first_few(&at, self.malformed, ", ")
+                }
+            ));
+        }
+        if st.skipped > 0 {
+            parts.push(format!("{} blank, comment or summary", st.skipped));
+        }
+        parts.join(", ")
     }
 
     fn jsonl_line(&mut self, t: &str, sink: &mut dyn Sink) -> Result<()> {

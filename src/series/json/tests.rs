@@ -66,6 +66,7 @@ time,tcp
             "line 4: field \"time\": expected a time, found \"yesterday\"",
             "line 5: expected a JSON object: invalid type: sequence, expected a JSON object (column 0)",
             "line 6: expected a JSON object: expected ident (column 2)",
+            "7 lines read, 2 rows of data, 5 rejected (line 2, line 3, line 4, and 2 more)",
         ]
     );
     let o = Options {
