@@ -3,6 +3,7 @@
 //! `/api/v1/query`), which may be pretty-printed over many lines.
 
 use super::{clip, Column, Mode, Options, Out, Sink};
+use crate::sys::term::visible;
 use crate::time::parse::{TimeParser, MAX_ABS_SECS};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -107,9 +108,38 @@ pub(super) struct Jsonl {
     /// More than one process: names become `PID:field`.
     several: bool,
     values: Vec<(usize, Option<f64>)>,
+    /// With `-y`: the names that picked a field, and the fields not picked.
+    matched: std::collections::HashSet<String>,
+    keys: std::collections::BTreeSet<String>,
+    records: u64,
 }
 
 impl Jsonl {
+    /// At the end: a `-y` name no record had is an error listing the
+    /// fields there were.
+    pub fn finish(&self, opts: &super::Options) -> Result<(), String> {
+        if self.records == 0 {
+            return Ok(());
+        }
+        for c in &opts.y {
+            if let Column::Name(n) = c {
+                if !self.matched.contains(n) {
+                    let keys: Vec<String> = self
+                        .keys
+                        .iter()
+                        .map(|k| visible(&clip(k)).into_owned())
+                        .collect();
+                    return Err(format!(
+                        "-y {0}: no field named \"{0}\" (fields: {1})",
+                        visible(&clip(n)),
+                        keys.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// One record: `{"time":1764000000.123,"pid":3136,"comm":"postgres","tcp":12}`.
     pub fn line(&mut self, text: &str, ctx: &mut Ctx) -> Result<(), LineError> {
         let obj = match serde_json::from_str::<Ordered>(text) {
@@ -196,6 +226,7 @@ impl Jsonl {
         values.clear();
         let skip = time_key.as_ref().map(|k| k.0.as_str());
         let r = self.fields(&obj, "", skip, &pid, ctx, &mut values, 0);
+        self.records += 1;
         if r.is_ok() {
             for &(s, v) in &values {
                 ctx.out.point(ctx.sink, s, time, v);
@@ -241,11 +272,19 @@ impl Jsonl {
             };
             if !ctx.opts.y.is_empty() {
                 let full = pid.as_ref().map(|p| format!("{p}:{field}"));
-                let picked = ctx.opts.y.iter().any(|c| match c {
-                    Column::Name(n) => *n == field || Some(n) == full.as_ref(),
-                    Column::Index(_) => false,
-                });
+                let mut picked = false;
+                for c in &ctx.opts.y {
+                    if let Column::Name(n) = c {
+                        if *n == field || Some(n) == full.as_ref() {
+                            picked = true;
+                            self.matched.insert(n.clone());
+                        }
+                    }
+                }
                 if !picked {
+                    if self.keys.len() < 1000 {
+                        self.keys.insert(field);
+                    }
                     continue;
                 }
             }
@@ -445,16 +484,25 @@ impl Prom {
             ids.push(id);
         }
         let names = short_names(self.labels.iter().map(|(l, _)| l));
+        let mut matched = vec![false; ctx.opts.y.len()];
         for (n, (metric, samples)) in results.iter().enumerate() {
             let id = ids[n];
             let name = &names[id];
             if !ctx.opts.y.is_empty() {
-                let picked = ctx.opts.y.iter().any(|c| match c {
-                    Column::Index(i) => *i == n + 1,
-                    Column::Name(y) => {
-                        y == name || metric.get("__name__") == Some(y) || *y == full_name(metric)
-                    }
-                });
+                let mut picked = false;
+                for (k, c) in ctx.opts.y.iter().enumerate() {
+                    let m = match c {
+                        Column::Index(i) => *i == n + 1,
+                        Column::Name(y) => {
+                            y == name
+                                || metric.get("__name__") == Some(y)
+                                || *y == full_name(metric)
+                                || selector_matches(y, metric)
+                        }
+                    };
+                    matched[k] |= m;
+                    picked |= m;
+                }
                 if !picked {
                     continue;
                 }
@@ -474,6 +522,30 @@ impl Prom {
                 ctx.out.point(ctx.sink, s, t, sample.v);
             }
         }
+        if !results.is_empty() {
+            if let Some((_, Column::Name(y))) = matched
+                .iter()
+                .zip(&ctx.opts.y)
+                .find(|(m, c)| !**m && matches!(c, Column::Name(_)))
+            {
+                let all: Vec<String> = results
+                    .iter()
+                    .take(12)
+                    .map(|(m, _)| visible(&full_name(m)).into_owned())
+                    .collect();
+                let more = results.len().saturating_sub(12);
+                return Err(format!(
+                    "-y {0}: no series named or matching \"{0}\" (series: {1}{2})",
+                    visible(&clip(y)),
+                    all.join(", "),
+                    if more > 0 {
+                        format!(", and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+        }
         // Series named in earlier documents get names fit for all of them.
         for (id, (_, s)) in self.labels.iter().enumerate() {
             if *s != usize::MAX {
@@ -482,6 +554,62 @@ impl Prom {
         }
         Ok(())
     }
+}
+
+/// A selector as PromQL writes one, `name{label="value",...}` (`=` and
+/// `!=`), or only its label matchers (`kind="tcp"`): whether `metric` is
+/// one it selects.
+fn selector_matches(y: &str, metric: &BTreeMap<String, String>) -> bool {
+    let (name, body) = match y.find('{') {
+        Some(i) if y.ends_with('}') => (&y[..i], &y[i + 1..y.len() - 1]),
+        None if y.contains('=') => ("", y),
+        _ => return false,
+    };
+    if !name.is_empty() && metric.get("__name__").map(String::as_str) != Some(name) {
+        return false;
+    }
+    let mut rest = body.trim();
+    while !rest.is_empty() {
+        let Some(eq) = rest.find('=') else {
+            return false;
+        };
+        let (key, negate) = match rest[..eq].strip_suffix('!') {
+            Some(k) => (k.trim(), true),
+            None => (rest[..eq].trim(), false),
+        };
+        let after = rest[eq + 1..].trim_start();
+        let Some(quoted) = after.strip_prefix('"') else {
+            return false;
+        };
+        // The value up to the closing quote, `\"` and `\\` unescaped.
+        let mut value = String::new();
+        let mut chars = quoted.char_indices();
+        let mut end = None;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => match chars.next() {
+                    Some((_, 'n')) => value.push('\n'),
+                    Some((_, e)) => value.push(e),
+                    None => return false,
+                },
+                '"' => {
+                    end = Some(i);
+                    break;
+                }
+                _ => value.push(c),
+            }
+        }
+        let Some(end) = end else {
+            return false;
+        };
+        let found = metric.get(key).map_or("", String::as_str);
+        if (found == value) == negate {
+            return false;
+        }
+        rest = quoted[end + 1..].trim_start();
+        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
+    }
+    true
 }
 
 /// `fdcount_open_fds{kind="tcp",pid="3136"}`, escaped as Prometheus does.

@@ -435,6 +435,7 @@ impl Parser {
         }
         self.csv_flush(sink)?;
         self.csv_check_y()?;
+        self.jsonl.finish(&self.opts).map_err(|e| self.fatal(e))?;
         self.prom.finish().map_err(|e| self.fatal(e))?;
         self.out.flush(sink);
         if let Some(note) = self.csv_note() {

@@ -468,3 +468,84 @@ proptest::proptest! {
         proptest::prop_assert_eq!(&r.c.names, &names);
     }
 }
+
+/// `cmd | tstamp`: `EPOCH,` and the command's line.
+fn stamped(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{},{l}\n", 1_764_000_000 + 5 * i))
+        .collect()
+}
+
+#[test]
+fn command_output_stamped() {
+    // A number then text: du -s, wc -l FILE; the text column is left out.
+    let r = ok(&stamped(&["4096\t/var/log", "4100\t/var/log"]));
+    assert_eq!(r.of(0), [(T0, Some(4096.0)), (T0 + 5.0, Some(4100.0))]);
+    assert_eq!(
+        r.warnings,
+        ["column 3 (/var/log) holds no numbers: left out of the chart"]
+    );
+    // Sizes, K = 1024.
+    let r = ok(&stamped(&[
+        "512K\ta", "1.5M\ta", "2Gi\ta", "0B\ta", "45%\ta",
+    ]));
+    let v: Vec<_> = r.of(0).into_iter().map(|p| p.1.unwrap()).collect();
+    assert_eq!(v, [524288.0, 1572864.0, 2147483648.0, 0.0, 45.0]);
+    // vmstat: banner and header lines make no series; the last header
+    // names the columns.
+    let vm = stamped(&[
+        "procs -----------memory---------- ---swap--",
+        " r  b   swpd   free",
+        " 2  0      0 23294784",
+        " 1  0      0 23290112",
+    ]);
+    let r = ok(&vm);
+    assert_eq!(names(&r), ["r", "b", "swpd", "free"]);
+    assert_eq!(
+        r.of(3),
+        [(T0 + 10.0, Some(23294784.0)), (T0 + 15.0, Some(23290112.0))]
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // free -m: a header one field short names the right-most fields.
+    let free = stamped(&[
+        "               total        used        free",
+        "Mem:           15896        3012       10234",
+    ]);
+    let o = Options {
+        y: vec![Column::Name("used".into())],
+        ..utc()
+    };
+    let r = run(&free, o);
+    assert_eq!(names(&r), ["used"]);
+    assert_eq!(r.c.points, [(0, T0 + 5.0, Some(3012.0))]);
+    // iostat's avg-cpu: a header one field longer starts with a label.
+    let r = ok(&stamped(&[
+        "avg-cpu:  %user   %idle",
+        "           0.50   99.25",
+    ]));
+    assert_eq!(names(&r), ["%user", "%idle"]);
+    // A delimiter inside a header name does not decide the delimiter.
+    let r = ok("time,rate;p99\n1764000000,5\n1764000005,7\n");
+    assert_eq!(names(&r), ["rate;p99"]);
+    // A stamped text-only row is a header.
+    let r = ok("1764000000,tcp\n1764000005,3\n");
+    assert_eq!(names(&r), ["tcp"]);
+    assert_eq!(r.c.points, [(0, T0 + 5.0, Some(3.0))]);
+    // sar: a tab-separated banner, an empty line, averages at the end.
+    let sar = stamped(&[
+        "Linux 6.1.0-18-amd64 (host) \t12/01/2026 \t_x86_64_\t(2 CPU)",
+        "",
+        "11:00:01 PM     CPU     %user     %idle",
+        "11:00:02 PM     all      1.00     98.50",
+        "Average:        all      1.00     98.50",
+    ]);
+    let o = Options {
+        y: vec![Column::Name("%idle".into())],
+        ..utc()
+    };
+    let r = run(&sar, o);
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    assert_eq!(r.c.points, [(0, T0 + 15.0, Some(98.5))]);
+}
