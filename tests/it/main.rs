@@ -12,6 +12,7 @@ mod fdcount;
 mod fdcount_alloc;
 mod fdcount_stress;
 mod fuzz_regressions;
+mod input_real;
 mod manpages;
 mod report;
 mod series_data;
