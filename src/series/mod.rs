@@ -233,6 +233,9 @@ pub struct Parser {
     /// Malformed lines already told about at a `finish`.
     told: u64,
     stats: Stats,
+    /// Set while rows of the common shape (`epoch,integer`, one series)
+    /// can skip the general parser: the delimiter and the series.
+    fast: Option<(u8, usize)>,
     /// An error found between lines (a document cut short at the end of
     /// a file), reported at the next call.
     deferred: Option<Error>,
@@ -294,6 +297,7 @@ impl Parser {
             malformed: 0,
             told: 0,
             stats: Stats::default(),
+            fast: None,
             deferred: None,
             warn: Box::new(|m| crate::error::warn(m)),
         })
@@ -312,6 +316,7 @@ impl Parser {
         self.source = Some(name.to_string());
         self.line_no = 0;
         self.csv.new_source(self.source.clone());
+        self.fast = None;
         if self.opts.format == InputFormat::Auto {
             self.mode = Mode::Undecided;
         }
@@ -402,6 +407,13 @@ impl Parser {
         }
         self.line_no += 1;
         self.stats.read += 1;
+        if let Some((d, series)) = self.fast {
+            if let Some((t, v)) = csv::fast_row(line, d) {
+                self.out.point(sink, series, t, Some(v));
+                self.row_no += 1;
+                return Ok(());
+            }
+        }
         let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);

@@ -387,6 +387,7 @@ impl Parser {
         if let Some(t) = self.csv.x.and_then(|x| fields.get(x)) {
             self.csv.stamped_header |= self.time.parse(t).is_some();
         }
+        self.parser_fast_off();
         self.csv.header = Some(fields.iter().map(|f| f.to_string()).collect());
         self.csv.header_at = self.at();
         self.csv.header_by_blanks = self.csv.rest_split || self.csv.delim == Some(Delim::Blanks);
@@ -732,7 +733,38 @@ impl Parser {
         if self.csv.header.is_none() {
             self.csv.width = fields.len();
         }
+        self.fast_on(fields.len(), prefix_time.is_some());
         Ok(())
+    }
+
+    fn parser_fast_off(&mut self) {
+        self.fast = None;
+    }
+
+    /// After a data row: whether the next rows of the common shape may
+    /// take [`super::fast_row`]. Only where it reads what this parser
+    /// would: epoch seconds by magnitude in column 1, one series after it,
+    /// already made, no header still to apply.
+    fn fast_on(&mut self, width: usize, prefix_time: bool) {
+        self.fast = None;
+        let Some(Delim::Byte(d)) = self.csv.delim else {
+            return;
+        };
+        let epoch = self.opts.time_format.is_none()
+            && matches!(
+                self.opts.time_unit,
+                None | Some(crate::series::TimeUnit::Seconds)
+            );
+        if !epoch || prefix_time || width != 2 || self.csv.x != Some(0) || !self.csv.applied {
+            return;
+        }
+        if self.csv.cols.len() != 2 || self.csv.rest_split || d == b';' {
+            return;
+        }
+        let c = &self.csv.cols[1];
+        if let (true, Some(s), None) = (c.picked, c.series, &c.text) {
+            self.fast = Some((d, s));
+        }
     }
 }
 

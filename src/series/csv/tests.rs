@@ -549,3 +549,38 @@ fn command_output_stamped() {
     assert!(r.result.is_ok(), "{:?}", r.result);
     assert_eq!(r.c.points, [(0, T0 + 15.0, Some(98.5))]);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+
+    /// The byte-level path for `epoch,integer` rows reads what the general
+    /// parser reads (CRLF rows take the general one), whatever comes in
+    /// between: headers, other shapes, text.
+    #[test]
+    fn fast_rows_read_as_the_general_parser_does(
+        rows in proptest::collection::vec(
+            (1_000_000_000u64..9_999_999_999, -1_000_000i64..1_000_000_000_000_000, 0usize..8),
+            1..60,
+        ),
+    ) {
+        let mut lf = String::new();
+        let mut crlf = String::new();
+        for (t, v, shape) in &rows {
+            let line = match shape {
+                0 => format!("{t},{v}.5"),
+                1 => format!("{t},{v},1"),
+                2 => "time,fds".to_string(),
+                3 => format!("{t},x"),
+                _ => format!("{t},{v}"),
+            };
+            lf.push_str(&line);
+            lf.push('\n');
+            crlf.push_str(&line);
+            crlf.push_str("\r\n");
+        }
+        let (a, b) = (run(&lf, utc()), run(&crlf, utc()));
+        proptest::prop_assert_eq!(&a.c, &b.c);
+        proptest::prop_assert_eq!(a.warnings, b.warnings);
+        proptest::prop_assert_eq!(a.result.is_ok(), b.result.is_ok());
+    }
+}
