@@ -31,15 +31,21 @@ import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
 PY
 fi
 bytes=$(stat -c %s "$data")
-secs() { local s e; s=$(date +%s.%N); "$@" <"$data" >/dev/null; e=$(date +%s.%N); echo "$e - $s" | bc -l; }
+# Wall time and CPU time (user+sys) of one run: on a shared machine the CPU
+# time is what one core spent, the wall time includes waiting for a core.
+secs() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" <"$data" >/dev/null; awk '{printf "%s %.3f\n", $1, $2 + $3}' "$work/t"; }
 c=$(secs "$work/parse_baseline")
 tp=$(secs env TZ=UTC target/release/tsplot -W 100 -H 30)
 tr=$(secs env TZ=UTC target/release/tsplot --report)
 mk=$(secs mawk -F, '{s+=$2} END {print s}')
 gp=$(secs gnuplot -e "set terminal dumb 100 30; set datafile separator ','; plot '$data' using 1:2 with lines notitle")
-echo "| tool | seconds | MB/s | x C floor |"
-echo "|---|---:|---:|---:|"
+cc=${c#* }
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); $((bytes / 1000000)) MB, 10M rows"
+echo
+echo "| tool | wall s | CPU s | MB/s (CPU) | x C floor (CPU) |"
+echo "|---|---:|---:|---:|---:|"
 for row in "C floor (gcc -O2)|$c" "tsplot (chart)|$tp" "tsplot --report|$tr" "mawk -F, '{s+=\$2}'|$mk" "gnuplot dumb|$gp"; do
-  name=${row%|*} s=${row##*|}
-  printf '| %s | %.2f | %.0f | %.2f |\n' "$name" "$s" "$(echo "$bytes / $s / 1000000" | bc -l)" "$(echo "$s / $c" | bc -l)"
+  name=${row%|*} t=${row##*|}
+  wall=${t% *} cpu=${t#* }
+  printf '| %s | %.2f | %.2f | %.0f | %.2f |\n' "$name" "$wall" "$cpu" "$(echo "$bytes / $cpu / 1000000" | bc -l)" "$(echo "$cpu / $cc" | bc -l)"
 done
