@@ -13,6 +13,9 @@ use crate::sys::term::visible;
 /// Lines held, at most, before the delimiter is decided without a data row.
 const HELD: usize = 8;
 
+/// A source's name and the lines it ended with, still held.
+type Stale = (Option<String>, Vec<(u64, String)>);
+
 /// One column of the table as the current header lays it out.
 #[derive(Clone, Debug, Default)]
 struct Col {
@@ -34,7 +37,7 @@ pub(in crate::series) struct Csv {
     held: Vec<(u64, String)>,
     /// Lines a source ended with before its delimiter was decided, and its
     /// name: read at the next line or the end.
-    stale: Option<(Option<String>, Vec<(u64, String)>)>,
+    stale: Option<Stale>,
     /// The last header's fields, and where it was.
     header: Option<Vec<String>>,
     header_at: String,
@@ -147,11 +150,7 @@ impl Parser {
         Ok(())
     }
 
-    fn replay_stale(
-        &mut self,
-        (source, lines): (Option<String>, Vec<(u64, String)>),
-        sink: &mut dyn Sink,
-    ) -> Result<()> {
+    fn replay_stale(&mut self, (source, lines): Stale, sink: &mut dyn Sink) -> Result<()> {
         let current = std::mem::replace(&mut self.source, source);
         let line_no = self.line_no;
         self.csv.held = lines;
@@ -208,7 +207,7 @@ impl Parser {
                 0
             };
             let key = (present == has.len(), times, present, CANDIDATES.len() - k);
-            if best.is_none_or(|(b, _)| key > b) {
+            if best.map_or(true, |(b, _)| key > b) {
                 best = Some((key, d));
             }
         }
@@ -312,7 +311,7 @@ impl Parser {
         let r = if x == Some(0)
             && fields.len() == 2
             && kinds[1] == Kind::Empty
-            && self.csv.cols.get(1).is_none_or(|c| c.series.is_none())
+            && self.csv.cols.get(1).map_or(true, |c| c.series.is_none())
         {
             // `EPOCH,`: an empty line of the command's output, stamped.
             self.stats.skipped += 1;
