@@ -3,7 +3,8 @@
 //! chart's time zone, labelled `19:04:05`, `19:04`, `Nov 24 19:00` or
 //! `2025-11-24` as the span needs.
 
-use crate::time::zone::{civil, Zone, MONTHS};
+use crate::time::format::strftime;
+use crate::time::zone::Zone;
 
 /// Round value ticks covering `lo..=hi`, at most about `max` of them.
 pub fn values(lo: f64, hi: f64, max: usize) -> Vec<f64> {
@@ -124,30 +125,21 @@ pub fn times(t0: f64, t1: f64, max: usize, zone: Zone) -> Vec<(f64, String)> {
 /// A time label fit for a tick `step` seconds apart on a chart spanning
 /// `span` seconds.
 pub fn time_label(t: f64, step: i64, span: f64, zone: Zone) -> String {
-    let secs = t.floor() as i64;
-    let c = civil(secs + zone.offset_at(secs).secs as i64);
-    let hms = format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second);
-    let hm = &hms[..5];
-    let mon = MONTHS[(c.month - 1) as usize];
-    if step >= 86400 {
-        format!("{}-{:02}-{:02}", c.year, c.month, c.day)
+    let spec = if step >= 86400 {
+        "%Y-%m-%d"
     } else if span > 86400.0 {
-        format!("{mon} {:02} {hm}", c.day)
+        "%b %d %H:%M"
     } else if step >= 60 {
-        hm.to_string()
+        "%H:%M"
     } else {
-        hms
-    }
+        "%H:%M:%S"
+    };
+    strftime(spec, t.floor(), zone)
 }
 
 /// A full time for read-outs and reports: `2025-11-24 16:05:00`.
 pub fn full_time(t: f64, zone: Zone) -> String {
-    let secs = t.floor() as i64;
-    let c = civil(secs + zone.offset_at(secs).secs as i64);
-    format!(
-        "{}-{:02}-{:02} {:02}:{:02}:{:02}",
-        c.year, c.month, c.day, c.hour, c.minute, c.second
-    )
+    strftime("%Y-%m-%d %H:%M:%S", t.floor(), zone)
 }
 
 #[cfg(test)]

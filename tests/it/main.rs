@@ -14,6 +14,7 @@ mod fdcount_stress;
 mod fuzz_regressions;
 mod input_real;
 mod manpages;
+mod pipeline_props;
 mod report;
 mod series_data;
 mod series_local_time;
