@@ -1,6 +1,11 @@
-//! The CSV dialect: how a text line becomes fields (delimiter detection,
-//! RFC 4180 quoting, runs of blanks), which rows are headers, how header
-//! names map columns to series, and how a field becomes a number.
+//! The CSV dialect, line by line: the delimiter candidates, RFC 4180
+//! quoting, runs of blanks, a stamped line's rest split at its blanks, how a
+//! field becomes a number (sizes, percentages, a leading number), and the
+//! byte-level path for `epoch,integer` rows. Rows, headers and columns are
+//! table.rs's.
+
+use crate::series::clip;
+use crate::sys::term::visible;
 
 /// sysstat's closing summary row (`Average:  all  1.00 ...`).
 const SUMMARY_LABEL: &str = "Average:";
@@ -296,6 +301,52 @@ fn number(s: &str, decimal_comma: bool) -> Option<f64> {
 /// does not.
 fn name_like(s: &str) -> bool {
     s.len() <= 64 && s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.contains(char::is_whitespace)
+}
+
+/// `EPOCH,  1  0  812344 ...` as tstamp writes a command's line: the rest
+/// after the time split at its blanks, when it has some and no quotes.
+fn split_rest(text: &str, spans: &mut Vec<Span>) -> bool {
+    let rest = spans[1];
+    if rest.scratch {
+        return false;
+    }
+    let s = &text.as_bytes()[rest.start..rest.end];
+    if !s.iter().any(|&b| is_blank(b)) || s.contains(&b'"') {
+        return false;
+    }
+    spans.truncate(1);
+    let mut i = 0;
+    while i < s.len() {
+        while i < s.len() && is_blank(s[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < s.len() && !is_blank(s[i]) {
+            i += 1;
+        }
+        if i > start {
+            spans.push(Span {
+                start: rest.start + start,
+                end: rest.start + i,
+                scratch: false,
+            });
+        }
+    }
+    true
+}
+
+/// Names for an error message: the first dozen, escaped, then a count.
+fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let mut s: Vec<String> = names
+        .iter()
+        .take(12)
+        .map(|n| visible(&clip(n)).into_owned())
+        .collect();
+    if names.len() > 12 {
+        s.push(format!("and {} more", names.len() - 12));
+    }
+    s.join(", ")
 }
 
 /// `1764000000,12`: ten digits of epoch seconds, the delimiter, an integer

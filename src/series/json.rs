@@ -556,62 +556,6 @@ impl Prom {
     }
 }
 
-/// A selector as PromQL writes one, `name{label="value",...}` (`=` and
-/// `!=`), or only its label matchers (`kind="tcp"`): whether `metric` is
-/// one it selects.
-fn selector_matches(y: &str, metric: &BTreeMap<String, String>) -> bool {
-    let (name, body) = match y.find('{') {
-        Some(i) if y.ends_with('}') => (&y[..i], &y[i + 1..y.len() - 1]),
-        None if y.contains('=') => ("", y),
-        _ => return false,
-    };
-    if !name.is_empty() && metric.get("__name__").map(String::as_str) != Some(name) {
-        return false;
-    }
-    let mut rest = body.trim();
-    while !rest.is_empty() {
-        let Some(eq) = rest.find('=') else {
-            return false;
-        };
-        let (key, negate) = match rest[..eq].strip_suffix('!') {
-            Some(k) => (k.trim(), true),
-            None => (rest[..eq].trim(), false),
-        };
-        let after = rest[eq + 1..].trim_start();
-        let Some(quoted) = after.strip_prefix('"') else {
-            return false;
-        };
-        // The value up to the closing quote, `\"` and `\\` unescaped.
-        let mut value = String::new();
-        let mut chars = quoted.char_indices();
-        let mut end = None;
-        while let Some((i, c)) = chars.next() {
-            match c {
-                '\\' => match chars.next() {
-                    Some((_, 'n')) => value.push('\n'),
-                    Some((_, e)) => value.push(e),
-                    None => return false,
-                },
-                '"' => {
-                    end = Some(i);
-                    break;
-                }
-                _ => value.push(c),
-            }
-        }
-        let Some(end) = end else {
-            return false;
-        };
-        let found = metric.get(key).map_or("", String::as_str);
-        if (found == value) == negate {
-            return false;
-        }
-        rest = quoted[end + 1..].trim_start();
-        rest = rest.strip_prefix(',').unwrap_or(rest).trim_start();
-    }
-    true
-}
-
 /// `fdcount_open_fds{kind="tcp",pid="3136"}`, escaped as Prometheus does.
 fn render(metric: &BTreeMap<String, String>, keep: impl Fn(&str) -> bool) -> String {
     let mut s = metric.get("__name__").cloned().unwrap_or_default();
@@ -808,6 +752,9 @@ impl<'de> Deserialize<'de> for Sample {
         d.deserialize_seq(V)
     }
 }
+
+mod selector;
+use selector::selector_matches;
 
 #[cfg(test)]
 mod tests;

@@ -15,25 +15,23 @@
 //!   (unless it is a Prometheus response); a `{` that opens a document
 //!   continued on later lines, or an object with `"status"` and `"data"`,
 //!   is a Prometheus HTTP API response; anything else is CSV.
-//! - CSV: the delimiter is a tab if the first line has one outside quotes,
-//!   else a semicolon (then `12,5` also reads as 12.5), else a comma, else
-//!   runs of blanks; `-d` forces it (`-d ' '`: runs of blanks). Fields are
-//!   RFC 4180 (`"a ""b"""`), one record per line; blanks around fields are
-//!   dropped. A BOM, CRLF, blank lines and `#` lines are accepted. An empty
-//!   field, `NaN` or an infinity is a gap.
+//! - CSV (csv.rs, csv/table.rs): the delimiter is decided from the first
+//!   lines, up to the first that reads as data; `-d` forces it. Fields are
+//!   RFC 4180, one record per line; a BOM, CRLF, blank lines and `#` lines
+//!   are accepted. A stamped command line (`EPOCH,  1  0  812344`) is split
+//!   at its blanks; sizes (`1.1M`, K = 1024) and leading numbers
+//!   (`12 connections`) are numbers. An empty field, `NaN` or an infinity
+//!   is a gap; a column that never holds a number is left out, with a note.
 //! - Column 1 (or `-x`) is the time; every other column (or those of `-y`)
-//!   is a series. A row with no number among its values is a header: the
-//!   first row of a file; later ones only if their names have no spaces and
-//!   either the time column holds text (`time,tcp`) or an earlier header
-//!   had a time there too (`fdcount --header | tstamp` appended to by
-//!   several runs). Headers match columns to series by name: the same
-//!   header again changes nothing, new names add series.
+//!   is a series. A row with no number among its values is a header (see
+//!   `csv/table.rs` for which later ones count); the last header before the
+//!   data names the columns, so banners make no series.
 //! - Times: see [`crate::time::parse::TimeParser`]: epoch numbers by magnitude, RFC 3339
 //!   and ISO 8601, the `ts` default `Nov 24 19:04:05`, or `--time-format`.
 //! - JSON Lines: see `json.rs`; Prometheus: one series per result, named
 //!   by the labels that tell the results apart.
 //! - A line that cannot be read is skipped with a warning naming it (the
-//!   first [`SHOWN_WARNINGS`], then a count at `finish`); `--strict` makes
+//!   first [`SHOWN_WARNINGS`], then a one-line summary at `finish`); `--strict` makes
 //!   it an error. Mistakes in options (`-y` naming a column the header
 //!   lacks, more than [`MAX_SERIES`] series) are errors.
 //! - The sink only ever sees finite times and values.

@@ -4,7 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{delimiters_in, is_blank, name_like, split, value, Delim, Fields, Kind, Span};
+use super::{delimiters_in, is_blank, listing, name_like, split, split_rest, value};
+use super::{Delim, Fields, Kind, Span};
 use super::{CANDIDATES, SUMMARY_LABEL};
 use crate::error::Result;
 use crate::series::{clip, Column, Parser, Sink};
@@ -765,50 +766,4 @@ impl Parser {
             self.fast = Some((d, s));
         }
     }
-}
-
-/// `EPOCH,  1  0  812344 ...` as tstamp writes a command's line: the rest
-/// after the time split at its blanks, when it has some and no quotes.
-fn split_rest(text: &str, spans: &mut Vec<Span>) -> bool {
-    let rest = spans[1];
-    if rest.scratch {
-        return false;
-    }
-    let s = &text.as_bytes()[rest.start..rest.end];
-    if !s.iter().any(|&b| is_blank(b)) || s.contains(&b'"') {
-        return false;
-    }
-    spans.truncate(1);
-    let mut i = 0;
-    while i < s.len() {
-        while i < s.len() && is_blank(s[i]) {
-            i += 1;
-        }
-        let start = i;
-        while i < s.len() && !is_blank(s[i]) {
-            i += 1;
-        }
-        if i > start {
-            spans.push(Span {
-                start: rest.start + start,
-                end: rest.start + i,
-                scratch: false,
-            });
-        }
-    }
-    true
-}
-
-/// Names for an error message: the first dozen, escaped, then a count.
-fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
-    let names: Vec<&str> = names.collect();
-    let mut s: Vec<String> = names
-        .iter()
-        .take(12)
-        .map(|n| visible(&clip(n)).into_owned())
-        .collect();
-    if names.len() > 12 {
-        s.push(format!("and {} more", names.len() - 12));
-    }
-    s.join(", ")
 }
