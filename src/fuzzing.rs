@@ -199,7 +199,7 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
         s.format = format;
         let out = draw(&s, &chart);
         let bad = match format {
-            Format::Ascii => ascii_unsafe(&out),
+            Format::Ascii => ascii_flaw(&out),
             Format::Svg => svg_non_finite(&out),
             Format::Html => html_non_finite(&out),
         };
@@ -230,7 +230,7 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
 
 /// A control character (the chart is drawn without colour here) or a
 /// non-finite number in an axis label.
-fn ascii_unsafe(out: &str) -> Option<String> {
+fn ascii_flaw(out: &str) -> Option<String> {
     if let Some(c) = out
         .chars()
         .find(|&c| c != '\n' && crate::sys::term::is_control(c))
