@@ -13,6 +13,7 @@ mod fdcount_alloc;
 mod fdcount_narrow;
 mod fdcount_stress;
 mod fuzz_regressions;
+mod input_real;
 mod manpages;
 mod pipeline_props;
 mod report;
