@@ -119,7 +119,11 @@ impl Signals {
     /// arrives, or `timeout` passes; each pollfd's `revents` says what
     /// happened to it. Lets a loop watch stdout for a reader that went away
     /// (POLLERR, POLLHUP: asked for with `events` 0) beside its input.
-    pub fn wait_fds(&self, fds: &mut [libc::pollfd], timeout: Option<Duration>) -> io::Result<Wake> {
+    pub fn wait_fds(
+        &self,
+        fds: &mut [libc::pollfd],
+        timeout: Option<Duration>,
+    ) -> io::Result<Wake> {
         if let Some(s) = self.caught() {
             return Ok(Wake::Signal(s));
         }
@@ -143,7 +147,14 @@ impl Signals {
             .as_ref()
             .map_or(std::ptr::null(), |t| t as *const libc::timespec);
         // SAFETY: `all` and `ts` live across the call; negative fds are ignored.
-        let r = unsafe { libc::ppoll(all.as_mut_ptr(), n as libc::nfds_t + 1, tsp, std::ptr::null()) };
+        let r = unsafe {
+            libc::ppoll(
+                all.as_mut_ptr(),
+                n as libc::nfds_t + 1,
+                tsp,
+                std::ptr::null(),
+            )
+        };
         if r < 0 {
             let e = io::Error::last_os_error();
             if e.kind() != io::ErrorKind::Interrupted {

@@ -28,7 +28,8 @@ pub struct Civil {
 /// is no such date (February 30, month 13, a year out of range).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> Option<i64> {
     let month = Month::try_from(u8::try_from(m).ok()?).ok()?;
-    let date = Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()?;
+    let date =
+        Date::from_calendar_date(i32::try_from(y).ok()?, month, u8::try_from(d).ok()?).ok()?;
     Some(i64::from(date.to_julian_day()) - UNIX_EPOCH_JD)
 }
 

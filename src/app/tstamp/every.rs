@@ -134,7 +134,15 @@ pub fn every(
     loop {
         let mut run = start(e.command)?;
         runs += 1;
-        let ended = pump(&mut run, &mut stream, &mut clock, &mut buf, out, watch_out, signals)?;
+        let ended = pump(
+            &mut run,
+            &mut stream,
+            &mut clock,
+            &mut buf,
+            out,
+            watch_out,
+            signals,
+        )?;
         stream.flush(out)?;
         match ended {
             Ended::Signal => {

@@ -105,7 +105,12 @@ pub const OPTS: &[Opt] = &[
         Value::Text("seconds"),
         "run COMMAND every SECS seconds and stamp its output",
     ),
-    opt(Some('c'), "count", Value::Text("runs"), "with -e: stop after N runs"),
+    opt(
+        Some('c'),
+        "count",
+        Value::Text("runs"),
+        "with -e: stop after N runs",
+    ),
 ];
 
 #[derive(Debug, Default, PartialEq)]
@@ -410,7 +415,8 @@ mod tests {
             m(&["-r", "%F %T"]).unwrap().0,
             Mode::Relative(Some(Format::compile("%F %T").unwrap()))
         );
-        let (mode, opts) = m(&["--ms", "-e", "0.3", "-c", "5", "--", "sh", "-c", "echo x"]).unwrap();
+        let (mode, opts) =
+            m(&["--ms", "-e", "0.3", "-c", "5", "--", "sh", "-c", "echo x"]).unwrap();
         assert_eq!(
             mode,
             Mode::Every {
@@ -424,8 +430,14 @@ mod tests {
         let (mode, opts) = m(&["--every=5", "%T", "--", "du", "-s", "--", "x"]).unwrap();
         assert!(matches!(mode, Mode::Every { ref command, .. } if command.len() == 4));
         assert!(matches!(opts.style, Style::Format(_)));
-        assert!(matches!(m(&["-ue", "1", "--", "true"]).unwrap().0, Mode::Every { .. }));
-        assert!(matches!(m(&["-ue1", "--", "true"]).unwrap().0, Mode::Every { .. }));
+        assert!(matches!(
+            m(&["-ue", "1", "--", "true"]).unwrap().0,
+            Mode::Every { .. }
+        ));
+        assert!(matches!(
+            m(&["-ue1", "--", "true"]).unwrap().0,
+            Mode::Every { .. }
+        ));
         // -d's value is not the start of the command.
         assert!(matches!(
             m(&["-d", "--", "-e", "1", "--", "true"]).unwrap(),

@@ -63,7 +63,10 @@ fn epoch(b: &[u8], delim: &[u8], whole: bool) -> Option<(usize, i64, u32)> {
     }
     let mut end = int;
     if b.get(end) == Some(&b'.') {
-        let f = b[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let f = b[end + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if f == 0 {
             return None;
         }
@@ -108,7 +111,10 @@ fn rfc3339(b: &[u8]) -> Option<(usize, i64, u32)> {
     }
     let mut end = 19;
     if b.get(end) == Some(&b'.') {
-        end += 1 + b[end + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        end += 1 + b[end + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
     }
     match b.get(end)? {
         b'Z' => end += 1,
@@ -372,7 +378,10 @@ mod tests {
     #[test]
     fn stamps_recognised() {
         let d = b",".as_slice();
-        assert_eq!(epoch(b"1764000000,x", d, false), Some((10, 1_764_000_000, 0)));
+        assert_eq!(
+            epoch(b"1764000000,x", d, false),
+            Some((10, 1_764_000_000, 0))
+        );
         assert_eq!(
             epoch(b"1764000000123,x", d, false),
             Some((13, 1_764_000_000, 123_000_000))

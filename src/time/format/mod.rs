@@ -182,7 +182,10 @@ impl Format {
         // (format length + 64) until it is over 100 times the format's length;
         // an output that fits none is dropped. `toks` is the format ts hands
         // it, microseconds included.
-        let fmtlen = toks.iter().map(|t| if *t == Tok::Micros { 6 } else { 1 }).sum::<usize>();
+        let fmtlen = toks
+            .iter()
+            .map(|t| if *t == Tok::Micros { 6 } else { 1 })
+            .sum::<usize>();
         let mut limit = fmtlen + 64;
         while limit <= 100 * fmtlen {
             limit *= 2;
@@ -500,7 +503,14 @@ impl Compiler<'_> {
 
     /// A directive glibc does not know: its text, widened and upper-cased
     /// as a string would be.
-    fn bad(&mut self, lit: &mut Vec<u8>, text: String, width: Option<usize>, pad: Pad, upper: bool) {
+    fn bad(
+        &mut self,
+        lit: &mut Vec<u8>,
+        text: String,
+        width: Option<usize>,
+        pad: Pad,
+        upper: bool,
+    ) {
         pad_text(lit, text.as_bytes(), width, pad, upper);
         self.unknown.push(text);
     }

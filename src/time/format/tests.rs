@@ -57,7 +57,12 @@ fn every_flag_width_and_modifier_matches_glibc() {
     let mut checked = 0;
     let mut bad = Vec::new();
     for &t in &times {
-        for (off, name) in [(0, "UTC"), (19_800, "IST"), (-18_000, "EST"), (37_800, "+1030")] {
+        for (off, name) in [
+            (0, "UTC"),
+            (19_800, "IST"),
+            (-18_000, "EST"),
+            (37_800, "+1030"),
+        ] {
             let mut o = Offset::fixed(off);
             if off == 0 {
                 o = Offset::UTC;
@@ -70,7 +75,9 @@ fn every_flag_width_and_modifier_matches_glibc() {
                     continue;
                 }
                 if got != want && bad.len() < 3000 {
-                    bad.push(format!("{f:?} at {t} offset {off}: {got:?}, glibc {want:?}"));
+                    bad.push(format!(
+                        "{f:?} at {t} offset {off}: {got:?}, glibc {want:?}"
+                    ));
                 }
                 checked += 1;
             }
@@ -88,16 +95,26 @@ fn matches_glibc_over_two_centuries() {
     let mut t: i64 = -2_208_988_800; // 1900-01-01
     let mut checked = 0;
     while t < 4_102_444_800 {
-        assert_eq!(render(spec, t, 0), libc_strftime(spec, t, 0, "UTC"), "at {t}");
+        assert_eq!(
+            render(spec, t, 0),
+            libc_strftime(spec, t, 0, "UTC"),
+            "at {t}"
+        );
         t += 86_400 * 3 + 3_607 * 5 + 13;
         checked += 1;
     }
     // Every day around several new years, where ISO weeks are tricky.
-    for y in [1999i64, 2004, 2008, 2009, 2010, 2015, 2020, 2021, 2026, 2027] {
+    for y in [
+        1999i64, 2004, 2008, 2009, 2010, 2015, 2020, 2021, 2026, 2027,
+    ] {
         let d0 = days_from_civil(y, 12, 20).unwrap();
         for d in d0..d0 + 20 {
             let t = d * 86_400 + 45_296;
-            assert_eq!(render(spec, t, 0), libc_strftime(spec, t, 0, "UTC"), "at {t}");
+            assert_eq!(
+                render(spec, t, 0),
+                libc_strftime(spec, t, 0, "UTC"),
+                "at {t}"
+            );
             checked += 1;
         }
     }
@@ -108,7 +125,10 @@ fn matches_glibc_over_two_centuries() {
 fn epoch_seconds_and_widths() {
     assert_eq!(render("%s", 1_764_000_000, 0), "1764000000");
     assert_eq!(render("%s", -5, 0), "-5");
-    assert_eq!(render("%12s|%012s|%-12s|%_12s", 5, 0), "           5|000000000005|           5|           5");
+    assert_eq!(
+        render("%12s|%012s|%-12s|%_12s", 5, 0),
+        "           5|000000000005|           5|           5"
+    );
 }
 
 #[test]
@@ -133,10 +153,19 @@ fn ts_fractions_and_nanos() {
 #[test]
 fn gnu_offsets() {
     let f = |spec: &str, secs: i32| render_off(spec, 0, 0, &Offset::fixed(secs));
-    assert_eq!(f("%z %:z %::z %:::z", 19_800), "+0530 +05:30 +05:30:00 +05:30");
+    assert_eq!(
+        f("%z %:z %::z %:::z", 19_800),
+        "+0530 +05:30 +05:30:00 +05:30"
+    );
     assert_eq!(f("%:::z", 3_600 * 5), "+05");
-    assert_eq!(f("%:::z|%::z", -(3_600 * 3 + 30 * 60 + 7)), "-03:30:07|-03:30:07");
-    assert_eq!(f("%z|%:z|%H:%M", -(3 * 3600 + 30 * 60)), "-0330|-03:30|20:30");
+    assert_eq!(
+        f("%:::z|%::z", -(3_600 * 3 + 30 * 60 + 7)),
+        "-03:30:07|-03:30:07"
+    );
+    assert_eq!(
+        f("%z|%:z|%H:%M", -(3 * 3600 + 30 * 60)),
+        "-0330|-03:30|20:30"
+    );
     assert_eq!(render("%z %:z %Z", 0, 0), "+0000 +00:00 UTC");
     for bad in ["%:Y", "%::::z", "%:", "a%::"] {
         match Format::compile(bad) {
@@ -201,6 +230,12 @@ fn compiled_items() {
 
 #[test]
 fn strings_for_labels() {
-    assert_eq!(strftime("%F %T", 1_764_000_000.75, Zone::Utc), "2025-11-24 16:00:00");
-    assert_eq!(strftime("%T.%3N", 1_764_000_000.75, Zone::Utc), "16:00:00.750");
+    assert_eq!(
+        strftime("%F %T", 1_764_000_000.75, Zone::Utc),
+        "2025-11-24 16:00:00"
+    );
+    assert_eq!(
+        strftime("%T.%3N", 1_764_000_000.75, Zone::Utc),
+        "16:00:00.750"
+    );
 }
