@@ -444,3 +444,58 @@ fn help_and_man_page_agree() {
         .unwrap()
         .starts_with("tstamp (leakhunt) "));
 }
+
+#[test]
+fn closed_stdout_at_start_is_an_error() {
+    // std would reopen a closed fd 1 on /dev/null before main; tstamp
+    // checks first.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec '{BIN}' >&-"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.starts_with("tstamp: stdout is closed"), "{err}");
+}
+
+#[test]
+fn a_reader_that_leaves_is_noticed_while_no_input_comes() {
+    for args in [&[][..], &["-r"], &["-e", "60", "--", "true"]] {
+        // stdin stays open and silent; the reader of stdout goes at once.
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        if args.first() == Some(&"-e") {
+            // -e's first run prints nothing; wait for it to be over.
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let mut b = [0u8; 1];
+        let _ = out.read(&mut b[..0]);
+        drop(out);
+        let t = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if t.elapsed() > Duration::from_secs(5) {
+                let _ = child.kill();
+                panic!("tstamp {args:?} still running 5 s after its reader left");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(0), "{args:?}");
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "{args:?}: {:?}",
+            t.elapsed()
+        );
+        drop(stdin);
+    }
+}
