@@ -14,7 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::sys::signals::{Signals, Wake};
-use crate::time::format::{push_frac, push_num, Format};
+use crate::time::format::{push_num, rfc3339, Format};
 use crate::time::zone::{Offset, Zone};
 use std::io::{self, Write};
 use std::os::fd::RawFd;
@@ -267,34 +267,9 @@ impl Stamper {
                 let v = secs as i128 * per + nanos as i128 / (NS / per);
                 push_num(out, v as i64, 1, 0);
             }
-            Style::Iso(u) => iso(out, secs, nanos, &off, *u, zone == Zone::Utc),
+            Style::Iso(u) => rfc3339(out, secs, nanos, &off, u.digits(), zone == Zone::Utc),
         }
         out.extend_from_slice(&self.opts.delim);
-    }
-}
-
-/// RFC 3339: `2026-11-24T22:22:02+01:00`, `Z` for UTC, with `digits` of
-/// fraction; the date and time written by `time`.
-fn iso(out: &mut Vec<u8>, secs: i64, nanos: u32, off: &Offset, unit: Unit, utc: bool) {
-    const DATE_TIME: &[::time::format_description::BorrowedFormatItem<'_>] =
-        ::time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let t = ::time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(off.utc_offset());
-    // Writing to a Vec cannot fail; a year `time` cannot show is left out.
-    let _ = t.format_into(out, DATE_TIME);
-    if unit != Unit::Seconds {
-        out.push(b'.');
-        push_frac(out, nanos, unit.digits());
-    }
-    if utc {
-        out.push(b'Z');
-    } else {
-        let m = off.secs.unsigned_abs() / 60;
-        out.push(if off.secs < 0 { b'-' } else { b'+' });
-        push_num(out, (m / 60) as i64, 2, b'0');
-        out.push(b':');
-        push_num(out, (m % 60) as i64, 2, b'0');
     }
 }
 
