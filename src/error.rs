@@ -111,14 +111,17 @@ pub fn tool() -> &'static str {
 }
 
 /// Prints `tool: msg` on stderr. A closed stderr must not turn a warning
-/// into a panic, so write errors are ignored.
+/// into a panic, so write errors are ignored. Messages quote names from
+/// data and arguments (a series called `\x1b]0;PWNED\x07`): control
+/// characters are shown escaped here, the one door to stderr.
 pub fn warn(msg: impl fmt::Display) {
+    let msg = msg.to_string();
     let mut e = io::stderr().lock();
-    let _ = writeln!(e, "{}: {msg}", tool());
+    let _ = writeln!(e, "{}: {}", tool(), crate::sys::term::visible(&msg));
 }
 
 /// Runs a tool's body and turns its outcome into the exit status: the one
-/// place where errors are printed.
+/// place where errors are printed. A panic prints one line and exits 1.
 pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> ExitCode {
     let _ = TOOL.set(tool);
     // A bug must still read as one line from this tool, not a Rust backtrace.
@@ -133,6 +136,8 @@ pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> E
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // One line, whatever the payload holds.
+        let msg = msg.replace(['\n', '\r'], " ");
         warn(format_args!(
             "internal error: {msg}{at} (please report this)"
         ));
@@ -148,7 +153,9 @@ pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> E
             }
             e.status().into()
         }
-        Err(_) => ExitCode::from(101),
+        // A bug is a runtime failure like any other to a script (exit 1),
+        // not Rust's 101; the hook above has said what happened.
+        Err(_) => Status::Failure.into(),
     }
 }
 

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use textplots::{Chart as Canvas, Plot, Shape};
 
 use super::ticks;
-use super::{Bounds, Chart};
+use super::{Bounds, Chart, Renderer};
 use crate::time::zone::Zone;
 
 /// The smallest chart drawn, in characters.
@@ -29,6 +29,12 @@ pub struct Options {
     pub height: u16,
     pub color: bool,
     pub zone: Zone,
+}
+
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        render(chart, self)
+    }
 }
 
 /// The whole chart as text, `height` lines or fewer, none wider than
@@ -134,7 +140,10 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let mut legend = " ".repeat(lw + 2);
     let mut used = lw + 2;
     for (n, (i, s)) in series.iter().enumerate() {
-        let name: String = s.name.chars().take(40).collect();
+        let name: String = crate::sys::term::visible(&s.name)
+            .chars()
+            .take(40)
+            .collect();
         let entry_len = name.chars().count() + 4;
         if used + entry_len > width {
             let _ = write!(legend, "(+{} more)", series.len() - n);

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::ticks;
-use super::{Bounds, Chart};
+use super::{Bounds, Chart, Renderer};
 use crate::time::zone::Zone;
 
 /// Series colours, the same order as the terminal chart's and the HTML
@@ -57,6 +57,13 @@ impl Frame {
     }
 }
 
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        render(chart, self)
+    }
+}
+
+/// The whole SVG document.
 pub fn render(chart: &Chart, o: &Options) -> String {
     let (w, h) = (o.width.max(200) as f64, o.height.max(120) as f64);
     let mut s = String::with_capacity(64 * 1024);

@@ -205,7 +205,7 @@ struct State {
     /// Origin of the shifted coordinates: the first sample seen.
     t0: f64,
     v0: f64,
-    /// Welford means and co-moments of (t - t0, v - v0).
+    /// Welford means and co-moments of (t - t0, (v - v0) / 2).
     mx: f64,
     my: f64,
     sxx: f64,
@@ -253,7 +253,8 @@ impl State {
         // Welford's updates on shifted coordinates: epoch seconds squared
         // lose every digit that matters in a plain sum of squares.
         let x = t - self.t0;
-        let y = v - self.v0;
+        // Halved (exactly): v - v0 overflows for values near ±f64::MAX.
+        let y = v * 0.5 - self.v0 * 0.5;
         let n = self.n as f64;
         let dx = x - self.mx;
         self.mx += dx / n;
@@ -289,14 +290,16 @@ impl State {
             floor = replay(&floor, late, cfg);
         }
         let has = n > 0;
-        let some = |v: f64| if has { Some(v) } else { None };
+        // A statistic that overflowed (values near ±1e308) is unknown, not
+        // NaN or infinite: null in JSON, "-" in the text.
+        let some = |v: f64| (has && v.is_finite()).then_some(v);
         let slope = if n >= 2 && self.sxx > 0.0 {
-            Some(self.sxy / self.sxx * 3600.0)
+            some(self.sxy / self.sxx * 2.0 * 3600.0)
         } else {
             None
         };
         let r2 = if n >= 2 && self.sxx > 0.0 && self.syy > 0.0 {
-            Some((self.sxy * self.sxy / (self.sxx * self.syy)).clamp(0.0, 1.0))
+            some(self.sxy * self.sxy / (self.sxx * self.syy)).map(|r| r.clamp(0.0, 1.0))
         } else {
             None
         };
@@ -310,7 +313,7 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some(self.v0 + self.my),
+            mean: some((self.v0 * 0.5 + self.my) * 2.0),
             change: some(self.last.1 - self.first.1),
             slope_per_hour: slope,
             r2,

@@ -38,7 +38,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
         g => format!(", {g} gaps"),
     };
     let plural = if s.samples == 1 { "" } else { "s" };
-    let _ = writeln!(out, "{}{unit}: {} sample{plural}{gaps}", s.name, s.samples);
+    // Names come from data: never raw to a terminal.
+    let name = crate::sys::term::visible(&s.name);
+    let _ = writeln!(out, "{name}{unit}: {} sample{plural}{gaps}", s.samples);
     let (Some(start), Some(end)) = (s.start, s.end) else {
         return;
     };
@@ -70,6 +72,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
         }
         (Some(m), None) => {
             let _ = writeln!(out, "  slope   {}/h", signed(m));
+        }
+        _ if s.end > s.start => {
+            let _ = writeln!(out, "  slope   - (out of range of a float)");
         }
         _ => {
             let _ = writeln!(out, "  slope   - (no time span)");
@@ -160,7 +165,7 @@ fn time(f: &Format, t: f64, zone: Zone) -> String {
 /// `2.13333`, `1234.57`, `1.5e-7`.
 pub fn format_number(x: f64) -> String {
     if !x.is_finite() {
-        return x.to_string();
+        return "-".to_string();
     }
     if x == x.trunc() && x.abs() < 1e15 {
         return format!("{}", x as i64);

@@ -680,3 +680,6 @@ impl<'de> Deserialize<'de> for Sample {
         d.deserialize_seq(V)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -3,7 +3,8 @@
 //! output format) of every kind, alone and together, with and without TCP
 //! states, by PID and by command name, after a warm-up.
 
-use leakhunt::app::fdcount::run::{Format, Options, Target, Watch};
+use leakhunt::app::fdcount::run::Watch;
+use leakhunt::app::fdcount::{Format, Options, Target};
 use leakhunt::procfs::{Kind, States};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

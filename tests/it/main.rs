@@ -13,6 +13,7 @@ mod fdcount_alloc;
 mod fdcount_stress;
 mod fuzz_regressions;
 mod manpages;
+mod pipeline_props;
 mod report;
 mod series_data;
 mod series_local_time;

@@ -11,7 +11,8 @@ pub mod follow;
 pub mod run;
 
 use crate::time::zone::{self, Zone};
-use run::{Format, ReportKind, Settings};
+pub use run::Settings;
+use run::{Format, ReportKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -496,6 +497,17 @@ fn settings(c: Config) -> Result<Settings> {
         fail_on_growth,
         follow: c.follow,
     })
+}
+
+/// The settings an argument list gives, as `main` reads them: for the
+/// whole-pipeline fuzz target and property test.
+#[doc(hidden)]
+pub fn settings_from<I>(args: I) -> Result<Settings>
+where
+    I: IntoIterator,
+    I::Item: Into<std::ffi::OsString>,
+{
+    settings(parse(lexopt::Parser::from_args(args))?)
 }
 
 /// tsplot's whole run: arguments in, exit status out.

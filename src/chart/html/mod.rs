@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::{Chart, Renderer};
 use crate::time::zone::Zone;
 
 const SCRIPT: &str = include_str!("page.js");
@@ -74,6 +75,71 @@ pub fn offsets(zone: Zone, t0: f64, t1: f64) -> Vec<(f64, i32)> {
         t = next;
     }
     out
+}
+
+/// How the page labels times.
+pub struct Options {
+    pub zone: Zone,
+}
+
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        page(chart, self.zone).map_or_else(String::new, |p| render(&p))
+    }
+}
+
+/// What the page shows of `chart`: the same buckets as the SVG, at up to
+/// 2,000 columns. `None` when there is nothing to draw.
+pub fn page(chart: &Chart, zone: Zone) -> Option<Page<'_>> {
+    let view = chart.view()?;
+    let series: Vec<PageSeries> = chart
+        .drawn()
+        .map(|(_, s)| {
+            let mut points = Vec::new();
+            for run in s.store.runs(view.t0, view.t1, 2000) {
+                if !points.is_empty() {
+                    points.push(None);
+                }
+                // Each bucket path is at most 4 points; the page wants one
+                // entry per drawn vertex, as [t, min, max, first, last].
+                points.extend(run.into_iter().map(|(t, v)| Some([t, v, v, v, v])));
+            }
+            PageSeries {
+                name: &s.name,
+                points,
+            }
+        })
+        .collect();
+    // Marks refer to the chart's series numbers; the page lists drawn ones.
+    let index: Vec<usize> = chart.drawn().map(|(i, _)| i).collect();
+    let marks = chart
+        .marks
+        .iter()
+        .filter_map(|m| {
+            Some(PageMark {
+                series: index.iter().position(|&i| i == m.series)?,
+                time: m.time,
+                before: m.before,
+                after: m.after,
+            })
+        })
+        .collect();
+    Some(Page {
+        title: chart.title.as_deref().unwrap_or("tsplot"),
+        ylabel: chart.ylabel.as_deref().unwrap_or(""),
+        time: chart.time,
+        t0: view.t0,
+        t1: view.t1,
+        ymin: chart.ymin,
+        ymax: chart.ymax,
+        offsets: if chart.time {
+            offsets(zone, view.t0, view.t1)
+        } else {
+            vec![(view.t0, 0)]
+        },
+        series,
+        marks,
+    })
 }
 
 /// The whole page.
