@@ -17,6 +17,7 @@ mod pipeline_props;
 mod report;
 mod series_data;
 mod series_local_time;
+mod tsplot_chart;
 mod tsplot_cli;
 mod tsplot_live;
 mod tsplot_scale;
