@@ -170,6 +170,15 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_exits_1_not_101() {
+        let code = main_with("test", || panic!("a bug"));
+        // The hook main_with set would report every later test's panic.
+        let _ = std::panic::take_hook();
+        assert_eq!(code, ExitCode::from(1));
+        assert_eq!(main_with("test", || Ok(Status::Growth)), ExitCode::from(3));
+    }
+
+    #[test]
     fn broken_pipe_is_quiet() {
         let e = io::Error::from_raw_os_error(libc::EPIPE);
         assert!(matches!(Error::io("writing", e), Error::Quiet));

@@ -53,10 +53,21 @@ pub fn tsplot_input(data: &[u8]) {
         InputFormat::Jsonl,
         InputFormat::Prometheus,
     ][usize::from(sel & 3)];
+    // -y by name reaches header matching, JSON keys and Prometheus
+    // selectors; a second source midway, the lines held for the delimiter.
+    let y = if sel & 8 != 0 {
+        vec![
+            crate::series::Column::Name("free".into()),
+            crate::series::Column::Name("kind=\"tcp\"".into()),
+        ]
+    } else {
+        Vec::new()
+    };
     let opts = Options {
         format,
         no_time: sel & 4 != 0,
         zone: Zone::Utc,
+        y,
         ..Options::default()
     };
     let Ok(mut parser) = Parser::new(opts) else {
@@ -65,12 +76,25 @@ pub fn tsplot_input(data: &[u8]) {
     // Warnings on stderr would slow the fuzzer down to the terminal's pace.
     parser.on_warning(|_| {});
     let mut sink = FiniteTimes;
+    let half = if sel & 16 != 0 {
+        body.len() / 2
+    } else {
+        usize::MAX
+    };
+    let mut at = 0;
     for line in body.split(|&b| b == b'\n') {
+        if at >= half {
+            parser.set_source("second");
+            at = 0;
+        } else {
+            at += line.len() + 1;
+        }
         if parser.line(line, &mut sink).is_err() {
             return;
         }
     }
     let _ = parser.finish(&mut sink);
+    std::hint::black_box(parser.summary(true));
 }
 
 /// fdcount's /proc table parsers (TCP table rows, socket protocol names,
@@ -175,7 +199,7 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
         s.format = format;
         let out = draw(&s, &chart);
         let bad = match format {
-            Format::Ascii => ascii_unsafe(&out),
+            Format::Ascii => ascii_flaw(&out),
             Format::Svg => svg_non_finite(&out),
             Format::Html => html_non_finite(&out),
         };
@@ -206,7 +230,7 @@ pub fn tsplot_run(args: &[&str], input: &[u8]) {
 
 /// A control character (the chart is drawn without colour here) or a
 /// non-finite number in an axis label.
-fn ascii_unsafe(out: &str) -> Option<String> {
+fn ascii_flaw(out: &str) -> Option<String> {
     if let Some(c) = out
         .chars()
         .find(|&c| c != '\n' && crate::sys::term::is_control(c))

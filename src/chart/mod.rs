@@ -6,12 +6,14 @@
 pub mod ascii;
 pub mod html;
 pub mod model;
+pub mod store;
 pub mod svg;
 pub mod ticks;
 
 use std::path::Path;
 
-pub use model::{Bounds, Bucket, Chart, Mark, Series, Store, MAX_BUCKETS, MAX_SERIES};
+pub use model::{Bounds, Chart, Mark, Series, MAX_SERIES};
+pub use store::{Bucket, Store, MAX_BUCKETS};
 
 use crate::time::zone::Zone;
 

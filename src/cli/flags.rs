@@ -90,7 +90,8 @@ impl Opt {
         };
         let arg = self.arg_name();
         if !arg.is_empty() {
-            if !arg.starts_with(['[', '=']) {
+            // `--report[=FORMAT]` is one word; `--top [N]` two.
+            if !arg.starts_with("[=") && !arg.starts_with('=') {
                 s.push(' ');
             }
             s.push_str(&arg);

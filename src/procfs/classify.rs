@@ -46,6 +46,7 @@ pub(crate) fn proto(name: &[u8]) -> Proto {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Class {
     File,
+    Dir,
     Pipe,
     Anon,
     Other,
@@ -103,7 +104,8 @@ impl Devs {
                 Some(Class::Socket(st.st_ino))
             }
             FileType::Fifo => Some(Class::Pipe),
-            FileType::RegularFile | FileType::Directory => Some(Class::File),
+            FileType::RegularFile => Some(Class::File),
+            FileType::Directory => Some(Class::Dir),
             FileType::CharacterDevice | FileType::BlockDevice => Some(Class::Other),
             _ => None,
         }
@@ -144,7 +146,7 @@ pub(crate) fn classify(
 }
 
 /// Classifies by the link text; `fmt` is the file type if known.
-fn by_link(
+pub(crate) fn by_link(
     dir: BorrowedFd,
     name: &CStr,
     fmt: FileType,
@@ -174,7 +176,8 @@ pub(crate) fn link_class(link: &[u8], fmt: FileType) -> Class {
         Class::Anon
     } else {
         match fmt {
-            FileType::RegularFile | FileType::Directory => Class::File,
+            FileType::RegularFile => Class::File,
+            FileType::Directory => Class::Dir,
             FileType::Fifo => Class::Pipe,
             _ => Class::Other,
         }

@@ -1,5 +1,8 @@
-//! The kind types: what fdcount can count ([`Kind`]), one sample's values
-//! ([`Counts`]) and the TCP states `-s` narrows to ([`States`]).
+//! The kind types: what fdcount can count ([`Kind`]), a column of output
+//! ([`Col`]: a kind or a narrowed kind), one sample's values ([`Counts`])
+//! and the TCP states `-s` narrows to ([`States`]).
+
+use super::narrow::Narrow;
 
 /// What fdcount can count. The discriminant indexes [`Counts`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -20,11 +23,14 @@ pub enum Kind {
     Other,
     Rss,
     Threads,
+    Limit,
+    RssAnon,
+    Swap,
 }
 
 impl Kind {
     /// Every kind, in the order the help text lists them.
-    pub const LIST: [Kind; 16] = [
+    pub const LIST: [Kind; 19] = [
         Kind::All,
         Kind::File,
         Kind::Socket,
@@ -41,6 +47,9 @@ impl Kind {
         Kind::Other,
         Kind::Rss,
         Kind::Threads,
+        Kind::Limit,
+        Kind::RssAnon,
+        Kind::Swap,
     ];
 
     pub fn name(self) -> &'static str {
@@ -61,6 +70,9 @@ impl Kind {
             Kind::Other => "other",
             Kind::Rss => "rss",
             Kind::Threads => "threads",
+            Kind::Limit => "limit",
+            Kind::RssAnon => "rss-anon",
+            Kind::Swap => "swap",
         }
     }
 
@@ -68,9 +80,13 @@ impl Kind {
         Kind::LIST.into_iter().find(|k| k.name() == s)
     }
 
-    /// Whether the kind is a count of file descriptors (not rss or threads).
+    /// Whether the kind is a count of file descriptors (not memory,
+    /// threads or the fd limit).
     pub fn is_fd(self) -> bool {
-        !matches!(self, Kind::Rss | Kind::Threads)
+        !matches!(
+            self,
+            Kind::Rss | Kind::Threads | Kind::Limit | Kind::RssAnon | Kind::Swap
+        )
     }
 
     /// Whether `-s` narrows this kind.
@@ -79,32 +95,143 @@ impl Kind {
     }
 }
 
-/// One sample's values, indexed by [`Kind`].
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts([u64; 16]);
+/// A column of output: a kind, or a narrowed kind whose count sits at
+/// `slot` of [`Counts`]'s narrowed values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Col {
+    Kind(Kind),
+    Narrow { slot: usize, narrow: Narrow },
+}
+
+impl Col {
+    /// The column's name as the user gave it (`tcp`, `tcp:5432`).
+    pub fn name(&self) -> &str {
+        match self {
+            Col::Kind(k) => k.name(),
+            Col::Narrow { narrow, .. } => narrow.text(),
+        }
+    }
+
+    /// Whether it counts file descriptors (needs the fd directory).
+    pub fn is_fd(&self) -> bool {
+        match self {
+            Col::Kind(k) => k.is_fd(),
+            Col::Narrow { .. } => true,
+        }
+    }
+
+    /// Whether `-s` narrows it.
+    pub fn is_tcp(&self) -> bool {
+        match self {
+            Col::Kind(k) => k.is_tcp(),
+            Col::Narrow { narrow, .. } => narrow.is_tcp(),
+        }
+    }
+
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Col::Kind(k) => Some(*k),
+            Col::Narrow { .. } => None,
+        }
+    }
+}
+
+/// At most this many narrowed kinds in one `-k`.
+pub const NARROW_MAX: usize = 16;
+
+/// The value of `limit` when the soft limit is unlimited.
+pub const UNLIMITED: u64 = u64::MAX;
+
+/// TCP states are 1..=11; index 0 is unused.
+pub(crate) const NSTATES: usize = 12;
+
+/// One sample's values, indexed by [`Kind`] and narrowed-kind slot, with
+/// the TCP kinds also kept by state (for one Prometheus sample per state).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Counts {
+    k: [u64; Kind::LIST.len()],
+    n: [u64; NARROW_MAX],
+    /// tcp, tcp4, tcp6 by state (filled when the tables were read).
+    pub(crate) ks: [[u64; NSTATES]; 3],
+    /// Narrowed tcp kinds by state.
+    pub(crate) ns: [[u64; NSTATES]; NARROW_MAX],
+}
+
+impl Default for Counts {
+    fn default() -> Counts {
+        Counts {
+            k: [0; Kind::LIST.len()],
+            n: [0; NARROW_MAX],
+            ks: [[0; NSTATES]; 3],
+            ns: [[0; NSTATES]; NARROW_MAX],
+        }
+    }
+}
 
 impl Counts {
     pub fn get(&self, k: Kind) -> u64 {
-        self.0[k as usize]
+        self.k[k as usize]
+    }
+
+    /// The value of a column; `None` for a limit that is unlimited.
+    pub fn value(&self, c: &Col) -> Option<u64> {
+        match c {
+            Col::Kind(Kind::Limit) if self.get(Kind::Limit) == UNLIMITED => None,
+            Col::Kind(k) => Some(self.get(*k)),
+            Col::Narrow { slot, .. } => Some(self.n[*slot]),
+        }
+    }
+
+    /// The count of a TCP column in state `st` (only meaningful with `-s`).
+    pub fn by_state(&self, c: &Col, st: u8) -> u64 {
+        let st = st as usize % NSTATES;
+        match c {
+            Col::Kind(Kind::Tcp) => self.ks[0][st],
+            Col::Kind(Kind::Tcp4) => self.ks[1][st],
+            Col::Kind(Kind::Tcp6) => self.ks[2][st],
+            Col::Kind(_) => 0,
+            Col::Narrow { slot, .. } => self.ns[*slot][st],
+        }
     }
 
     pub(crate) fn add(&mut self, k: Kind, n: u64) {
-        self.0[k as usize] += n;
+        self.k[k as usize] += n;
     }
 
     pub(crate) fn set(&mut self, k: Kind, n: u64) {
-        self.0[k as usize] = n;
+        self.k[k as usize] = n;
     }
 
-    /// Adds every value of `o` (summing processes for `-C`).
+    pub(crate) fn add_narrow(&mut self, slot: usize, n: u64) {
+        self.n[slot] += n;
+    }
+
+    /// Adds every value of `o` (summing processes for `-C`), but for the
+    /// fd limit, where the tightest one is what a sum of fds runs into.
     pub fn accumulate(&mut self, o: &Counts) {
-        for (a, b) in self.0.iter_mut().zip(o.0) {
+        let l = Kind::Limit as usize;
+        // 0: no process accumulated yet (a soft limit of 0 opens nothing).
+        let limit = match self.k[l] {
+            0 => o.k[l],
+            mine => mine.min(o.k[l]),
+        };
+        for (a, b) in self.k.iter_mut().zip(o.k) {
+            *a = a.saturating_add(b);
+        }
+        self.k[l] = limit;
+        for (a, b) in self.n.iter_mut().zip(o.n) {
+            *a += b;
+        }
+        for (a, b) in self.ks.iter_mut().flatten().zip(o.ks.iter().flatten()) {
+            *a += b;
+        }
+        for (a, b) in self.ns.iter_mut().flatten().zip(o.ns.iter().flatten()) {
             *a += b;
         }
     }
 
     pub fn clear(&mut self) {
-        self.0 = [0; 16];
+        *self = Counts::default();
     }
 }
 

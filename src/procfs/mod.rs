@@ -3,7 +3,9 @@
 //! This module owns the shared pieces (the error type, the small parsers of
 //! /proc text) and re-exports the rest, one file per concern:
 //!
-//! - [`kinds`]: what can be counted, one sample's values, TCP states.
+//! - [`kinds`]: what can be counted, columns, one sample's values, TCP states.
+//! - [`narrow`]: narrowed kinds (`tcp:PORT`, `tcp@ADDR`, `file:GLOB`), and
+//!   [`glob`] the shell glob they use.
 //! - [`proc`]: the process handle, holding /proc/PID open between samples.
 //! - [`dents`]: the one getdents64 loop, into a buffer allocated once.
 //! - [`classify`]: what one fd is (file, pipe, socket and its protocol...).
@@ -23,9 +25,12 @@
 //!   `readlinkat`, only settles the rare rest). Sockets are then asked their
 //!   protocol, the `system.sockprotoname` xattr, so unbound sockets count
 //!   too.
-//! - TCP states (`-s`) come from sock_diag netlink when the target shares
-//!   our network namespace, else from the target's own /proc/PID/net/tcp
-//!   and tcp6 (its namespace). Socket inodes are matched against either.
+//! - Where permitted (root, CAP_SYS_PTRACE), each fd is taken with
+//!   pidfd_getfd and the duplicate `fstat`ed instead (see [`scan`]).
+//! - TCP states (`-s`), ports and peers come from sock_diag netlink when the
+//!   target shares our network namespace, else from the target's own
+//!   /proc/PID/net tables (its namespace). Socket inodes are matched
+//!   against either.
 //!
 //! A lookup in /proc/PID/fd costs a couple of microseconds whatever does
 //! it, so one system call per fd (two per socket) is the floor that
@@ -34,15 +39,20 @@
 pub mod classify;
 pub mod dents;
 pub mod finder;
+pub mod glob;
 pub mod kinds;
+pub mod narrow;
 pub mod proc;
 pub mod scan;
 pub mod tcp;
 
 pub use finder::{Finder, COMM_LEN};
-pub use kinds::{Counts, Kind, States, TCP_STATES};
+pub use kinds::{Col, Counts, Kind, States, NARROW_MAX, TCP_STATES, UNLIMITED};
+pub use narrow::{remote_ip, Inet};
+pub use narrow::{Label, Narrow};
 pub use proc::{Needs, Proc};
-pub use scan::Scanner;
+pub use scan::{FdInfo, Scanner};
+pub use tcp::Sock;
 
 /// Why a process could not be sampled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,8 +61,11 @@ pub enum ProcError {
     NoSuchProcess,
     /// The process went away (or is a zombie) since it was opened.
     Exited,
-    /// Its file descriptors are not ours to look at; `uid` owns it.
-    PermissionDenied { uid: u32 },
+    /// Its file descriptors are not ours to look at; `uid` (its effective
+    /// uid) owns it. `dumpable` false: it made itself non-dumpable
+    /// (prctl PR_SET_DUMPABLE, setuid programs), so that only
+    /// CAP_SYS_PTRACE over it gives access, whoever we are.
+    PermissionDenied { uid: u32, dumpable: bool },
     /// Anything else: what was being read and the errno.
     Io { what: &'static str, errno: i32 },
 }
@@ -68,7 +81,7 @@ impl ProcError {
 
 /// The `i`th space-separated field.
 pub(crate) fn field(s: &[u8], i: usize) -> Option<&[u8]> {
-    s.split(|&c| c == b' ' || c == b'\n')
+    s.split(|&c| c == b' ' || c == b'\n' || c == b'\t')
         .filter(|f| !f.is_empty())
         .nth(i)
 }
@@ -177,7 +190,7 @@ mod tests {
     fn socket_protocol_with_and_without_getxattrat() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let u = std::net::UdpSocket::bind("[::1]:0").unwrap();
-        let p = Proc::open(std::process::id(), Needs::of(&[Kind::Tcp])).unwrap();
+        let p = Proc::open(std::process::id(), Needs::of(&[Col::Kind(Kind::Tcp)])).unwrap();
         let dir = p.fd_dir();
         for (fd, want) in [(l.as_raw_fd(), Proto::Tcp4), (u.as_raw_fd(), Proto::Udp6)] {
             let name = std::ffi::CString::new(fd.to_string()).unwrap();
@@ -213,8 +226,8 @@ mod tests {
             .arg("5")
             .spawn()
             .unwrap();
-        let p = Proc::open(child.id(), Needs::of(&[Kind::All])).unwrap();
-        let mut s = Scanner::new(&[Kind::All], States::default());
+        let p = Proc::open(child.id(), Needs::of(&[Col::Kind(Kind::All)])).unwrap();
+        let mut s = Scanner::new(&[Col::Kind(Kind::All)], States::default());
         let listed = s.count_listed(&p).unwrap();
         let counted = s.count_all(&p).unwrap();
         let _ = child.kill();
@@ -241,14 +254,15 @@ mod tests {
             .unwrap();
         let pid: u32 = line.trim().parse().unwrap();
         let kinds = [Kind::Tcp, Kind::Tcp4, Kind::Tcp6];
-        let p = Proc::open(pid, Needs::of(&kinds)).unwrap();
+        let cols = kinds.map(Col::Kind);
+        let p = Proc::open(pid, Needs::of(&cols)).unwrap();
         let mut got = Vec::new();
         for name in ["established", "listen", "close", "syn-sent"] {
             let mut st = States::default();
             st.insert(States::parse_one(name).unwrap());
-            let mut diag = Scanner::new(&kinds, st);
+            let mut diag = Scanner::new(&cols, st);
             assert!(diag.net.diag.is_some(), "no sock_diag socket here");
-            let mut tables = Scanner::new(&kinds, st);
+            let mut tables = Scanner::new(&cols, st);
             tables.net.diag = None;
             let (mut a, mut b) = (Counts::default(), Counts::default());
             diag.sample(&p, &mut a).unwrap();
@@ -265,8 +279,8 @@ mod tests {
     #[test]
     fn own_process() {
         let me = std::process::id();
-        let p = Proc::open(me, Needs::of(&Kind::LIST)).unwrap();
-        let mut s = Scanner::new(&Kind::LIST, States::default());
+        let p = Proc::open(me, Needs::ALL).unwrap();
+        let mut s = Scanner::new(&Kind::LIST.map(Col::Kind), States::default());
         let mut c = Counts::default();
         s.sample(&p, &mut c).unwrap();
         assert!(c.get(Kind::All) >= 3);
@@ -284,7 +298,7 @@ mod tests {
             c.get(Kind::All)
         );
         assert_eq!(
-            Proc::open(u32::MAX - 1, Needs::of(&[Kind::All])).unwrap_err(),
+            Proc::open(u32::MAX - 1, Needs::of(&[Col::Kind(Kind::All)])).unwrap_err(),
             ProcError::NoSuchProcess
         );
     }

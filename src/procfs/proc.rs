@@ -6,7 +6,7 @@
 //! once it exits, every lookup through them fails with ESRCH or ENOENT, so a
 //! recycled PID is never mistaken for the old process.
 
-use super::{field, parse_u64, stat_fields, ProcError};
+use super::{field, parse_u64, stat_fields, Col, Kind, ProcError, UNLIMITED};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{Mode, OFlags, CWD};
 use rustix::io::Errno;
@@ -55,17 +55,32 @@ pub struct Needs {
     pub statm: bool,
     /// /proc/PID/stat (threads).
     pub stat: bool,
+    /// /proc/PID/limits (limit).
+    pub limits: bool,
+    /// /proc/PID/status (rss-anon, swap).
+    pub status: bool,
 }
 
 impl Needs {
-    pub fn of(kinds: &[super::Kind]) -> Needs {
-        use super::Kind;
+    pub fn of(cols: &[Col]) -> Needs {
+        let has = |k: Kind| cols.contains(&Col::Kind(k));
         Needs {
-            fds: kinds.iter().any(|k| k.is_fd()),
-            statm: kinds.contains(&Kind::Rss),
-            stat: kinds.contains(&Kind::Threads),
+            fds: cols.iter().any(|c| c.is_fd()),
+            statm: has(Kind::Rss),
+            stat: has(Kind::Threads),
+            limits: has(Kind::Limit),
+            status: has(Kind::RssAnon) || has(Kind::Swap),
         }
     }
+
+    /// Everything: what `--top` and the tests of every kind read.
+    pub const ALL: Needs = Needs {
+        fds: true,
+        statm: true,
+        stat: true,
+        limits: true,
+        status: true,
+    };
 }
 
 /// A process opened for sampling. Holds file descriptors only, no heap.
@@ -76,6 +91,12 @@ pub struct Proc {
     pub(crate) fds: Option<OwnedFd>,
     stat: Option<OwnedFd>,
     statm: Option<OwnedFd>,
+    limits: Option<OwnedFd>,
+    status: Option<OwnedFd>,
+    /// A pidfd, for pidfd_getfd (None where it could not be opened).
+    pub(crate) pidfd: Option<OwnedFd>,
+    /// pidfd_getfd has not been refused for this process.
+    pidfd_ok: std::cell::Cell<bool>,
     /// `/proc/self/fd/N/`, N the held fd directory: the prefix of the paths
     /// that getxattr follows to a socket, so that they too go through the
     /// held directory and never reach a newer process with the same PID.
@@ -106,6 +127,10 @@ impl Proc {
             fds: None,
             stat: None,
             statm: None,
+            limits: None,
+            status: None,
+            pidfd: None,
+            pidfd_ok: std::cell::Cell::new(true),
             xprefix: [0; 40],
             xlen: 0,
         };
@@ -130,6 +155,22 @@ impl Proc {
         if needs.statm {
             p.statm = Some(open_at(&p.dir, c"statm", OFlags::empty()).map_err(gone)?);
         }
+        if needs.limits {
+            p.limits = Some(open_at(&p.dir, c"limits", OFlags::empty()).map_err(gone)?);
+        }
+        if needs.status || needs.fds {
+            p.status = Some(open_at(&p.dir, c"status", OFlags::empty()).map_err(gone)?);
+        }
+        if needs.fds {
+            // Opened now, while /proc/PID is held and is this process: a
+            // pidfd made later could name a newer process with the PID. The
+            // held directory proves it is still the same one.
+            p.pidfd = rustix::process::Pid::from_raw(pid as i32)
+                .and_then(|id| {
+                    rustix::process::pidfd_open(id, rustix::process::PidfdFlags::empty()).ok()
+                })
+                .filter(|_| rustix::fs::fstat(&p.dir).is_ok());
+        }
         // A zombie shows as no fds and no memory: the first sample finds
         // out, so that a count of one stat stays one stat.
         Ok(p)
@@ -144,14 +185,58 @@ impl Proc {
         self.fds.as_ref().expect("fd dir held").as_fd()
     }
 
+    /// Whether pidfd_getfd may be tried on it.
+    pub(crate) fn pidfd_ok(&self) -> bool {
+        self.pidfd.is_some() && self.pidfd_ok.get()
+    }
+
+    pub(crate) fn pidfd_refused(&self) {
+        self.pidfd_ok.set(false);
+    }
+
     /// The uid owning the process (for the permission message).
     pub fn owner(&self) -> u32 {
         rustix::fs::fstat(&self.dir).map_or(u32::MAX, |st| st.st_uid)
     }
 
-    /// The error for an EACCES/EPERM on the fd directory.
+    /// The error for an EACCES/EPERM on the fd directory. The kernel shows
+    /// a non-dumpable process's /proc files as root's: an fd directory owner that is not
+    /// the process's effective uid tells it apart.
     pub(crate) fn denied(&self) -> ProcError {
-        ProcError::PermissionDenied { uid: self.owner() }
+        // (/proc/PID itself keeps the process's owner; what is in it shows
+        // the dump owner.)
+        let owner = rustix::fs::statat(&self.dir, c"fd", rustix::fs::AtFlags::empty())
+            .map_or_else(|_| self.owner(), |st| st.st_uid);
+        let euid = self.status_ids(b"Uid:").map_or(owner, |ids| ids[1]);
+        ProcError::PermissionDenied {
+            uid: euid,
+            dumpable: owner == euid,
+        }
+    }
+
+    /// The real, effective, saved and fs ids of a /proc/PID/status line
+    /// (`Uid:`, `Gid:`), or the thread group id `Tgid:` in `[0]`.
+    fn status_ids(&self, key: &[u8]) -> Option<[u32; 4]> {
+        let fd = open_at(&self.dir, c"status", OFlags::empty()).ok()?;
+        let mut buf = [0u8; 4096];
+        let n = pread_all(&fd, &mut buf).ok()?;
+        let text = &buf[..n];
+        let at = text.split(|&b| b == b'\n').find(|l| l.starts_with(key))?;
+        let mut ids = [u32::MAX; 4];
+        for (i, slot) in ids.iter_mut().enumerate() {
+            match field(&at[key.len()..], i).and_then(parse_u64) {
+                Some(v) => *slot = v as u32,
+                None if i > 0 => break,
+                None => return None,
+            }
+        }
+        Some(ids)
+    }
+
+    /// The process a thread belongs to: its thread group id, which is the
+    /// PID itself for a process (and for a thread's /proc/TID, its leader).
+    pub fn tgid(&self) -> Option<u32> {
+        self.status_ids(b"Tgid:").map(|ids| ids[0])
     }
 
     /// The command name (/proc/PID/comm), read once when needed for output.
@@ -212,6 +297,62 @@ impl Proc {
                 errno: libc::EINVAL,
             })?;
         Ok(pages * rustix::param::page_size() as u64 / 1024)
+    }
+}
+
+impl Proc {
+    /// The soft RLIMIT_NOFILE from /proc/PID/limits, [`UNLIMITED`] when so.
+    pub(crate) fn fd_limit(&self) -> Result<u64, ProcError> {
+        let fd = self.limits.as_ref().expect("limits held");
+        let mut buf = [0u8; 2048];
+        let n = pread_all(fd, &mut buf)
+            .map_err(|e| ProcError::from_errno("limits", e.raw_os_error()))?;
+        let bad = ProcError::Io {
+            what: "limits",
+            errno: libc::EINVAL,
+        };
+        let text = &buf[..n];
+        let at = memchr::memmem::find(text, b"Max open files").ok_or(bad)?;
+        let soft = field(&text[at + b"Max open files".len()..], 0).ok_or(bad)?;
+        if soft == b"unlimited" {
+            return Ok(UNLIMITED);
+        }
+        parse_u64(soft).ok_or(bad)
+    }
+
+    /// The size of the fd table (FDSize in /proc/PID/status): every open
+    /// fd is below it.
+    pub(crate) fn fd_table_size(&self) -> Option<u64> {
+        let fd = self.status.as_ref()?;
+        let mut buf = [0u8; 4096];
+        let n = pread_all(fd, &mut buf).ok()?;
+        let text = &buf[..n];
+        let at = memchr::memmem::find(text, b"\nFDSize:")?;
+        field(&text[at + 8..], 0).and_then(parse_u64)
+    }
+
+    /// RssAnon and VmSwap (KiB) from /proc/PID/status; 0 where the process
+    /// has no memory of its own (a kernel thread) and the lines are absent.
+    pub(crate) fn anon_swap_kib(&self) -> Result<(u64, u64), ProcError> {
+        let fd = self.status.as_ref().expect("status held");
+        let mut buf = [0u8; 4096];
+        let n = pread_all(fd, &mut buf)
+            .map_err(|e| ProcError::from_errno("status", e.raw_os_error()))?;
+        let text = &buf[..n];
+        let get = |key: &[u8]| -> Result<u64, ProcError> {
+            match memchr::memmem::find(text, key) {
+                None => Ok(0),
+                Some(at) => {
+                    field(&text[at + key.len()..], 0)
+                        .and_then(parse_u64)
+                        .ok_or(ProcError::Io {
+                            what: "status",
+                            errno: libc::EINVAL,
+                        })
+                }
+            }
+        };
+        Ok((get(b"\nRssAnon:")?, get(b"\nVmSwap:")?))
     }
 }
 

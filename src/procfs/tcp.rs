@@ -19,6 +19,7 @@ const NLMSG_DONE: u16 = 3;
 pub(crate) const AF_INET: u8 = libc::AF_INET as u8;
 pub(crate) const AF_INET6: u8 = libc::AF_INET6 as u8;
 pub(crate) const IPPROTO_TCP: u8 = libc::IPPROTO_TCP as u8;
+pub(crate) const IPPROTO_UDP: u8 = libc::IPPROTO_UDP as u8;
 
 /// Bytes of a table (or of netlink replies) read per call.
 const TABLE: usize = 64 * 1024;
@@ -29,7 +30,7 @@ const SHORT_READ: usize = 4096 - 1024;
 /// One socket of a table. Addresses are in network byte order; an IPv4
 /// address fills the first 4 bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Sock {
+pub struct Sock {
     pub ino: u64,
     pub state: u8,
     pub v6: bool,
@@ -87,24 +88,67 @@ impl Net {
     /// Calls `f` for every socket of `family` and `proto` in our network
     /// namespace that has an inode, by a sock_diag dump.
     pub fn dump(&mut self, family: u8, proto: u8, mut f: impl FnMut(&Sock)) -> Result<(), Errno> {
+        // struct inet_diag_req_v2, the socket id left 0.
+        let mut req = [0u8; 56];
+        req[0] = family;
+        req[1] = proto;
+        // Every state but TIME_WAIT and NEW_SYN_RECV, which have no inode.
+        let states: u32 = 0xffe & !(1 << 6);
+        req[4..8].copy_from_slice(&states.to_ne_bytes());
+        let v6 = family == AF_INET6;
+        self.request(&req, 72, |m| {
+            // struct inet_diag_msg: family, state, timer, retrans, the id
+            // (sport, dport, src, dst, if, cookie), expires, rqueue, wqueue,
+            // uid, inode.
+            let ino = u32::from_ne_bytes(m[68..72].try_into().unwrap()) as u64;
+            if ino != 0 {
+                let mut s = Sock {
+                    ino,
+                    state: m[1],
+                    v6,
+                    lport: u16::from_be_bytes([m[4], m[5]]),
+                    rport: u16::from_be_bytes([m[6], m[7]]),
+                    ..Sock::default()
+                };
+                s.local.copy_from_slice(&m[8..24]);
+                s.remote.copy_from_slice(&m[24..40]);
+                if !v6 {
+                    s.local[4..].fill(0);
+                    s.remote[4..].fill(0);
+                }
+                f(&s);
+            }
+        })
+    }
+
+    /// Calls `f(inode, type)` for every Unix socket of our network
+    /// namespace, by a sock_diag dump (type as SOCK_STREAM, SOCK_DGRAM...).
+    pub fn dump_unix(&mut self, mut f: impl FnMut(u64, u8)) -> Result<(), Errno> {
+        // struct unix_diag_req: family, protocol, pad, states, ino, show, cookie.
+        let mut req = [0u8; 24];
+        req[0] = libc::AF_UNIX as u8;
+        req[4..8].copy_from_slice(&u32::MAX.to_ne_bytes());
+        // struct unix_diag_msg: family, type, state, pad, inode, cookie.
+        self.request(&req, 16, |m| {
+            f(u32::from_ne_bytes(m[4..8].try_into().unwrap()) as u64, m[1]);
+        })
+    }
+
+    /// Sends one SOCK_DIAG_BY_FAMILY dump request and calls `f` with the
+    /// payload of every reply message of at least `min` bytes.
+    fn request(&mut self, body: &[u8], min: usize, mut f: impl FnMut(&[u8])) -> Result<(), Errno> {
         let fd = self.diag.as_ref().ok_or(Errno::NOTSOCK)?;
-        // struct nlmsghdr + struct inet_diag_req_v2 (the socket id left 0).
         let mut req = [0u8; 16 + 56];
-        let total = req.len() as u32;
-        req[0..4].copy_from_slice(&total.to_ne_bytes());
+        let total = 16 + body.len();
+        req[0..4].copy_from_slice(&(total as u32).to_ne_bytes());
         req[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
         let flags = (libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16;
         req[6..8].copy_from_slice(&flags.to_ne_bytes());
-        req[16] = family;
-        req[17] = proto;
-        // Every state but TIME_WAIT and NEW_SYN_RECV, which have no inode.
-        let states: u32 = 0xffe & !(1 << 6);
-        req[20..24].copy_from_slice(&states.to_ne_bytes());
-        let sent = rustix::net::send(fd, &req, rustix::net::SendFlags::empty())?;
-        if sent != req.len() {
+        req[16..total].copy_from_slice(body);
+        let sent = rustix::net::send(fd, &req[..total], rustix::net::SendFlags::empty())?;
+        if sent != total {
             return Err(Errno::IO);
         }
-        let v6 = family == AF_INET6;
         loop {
             let n = match rustix::net::recv(fd, &mut self.buf[..], rustix::net::RecvFlags::empty())
             {
@@ -127,30 +171,7 @@ impl Net {
                             .map_or(libc::EPROTO, |b| -i32::from_ne_bytes(b.try_into().unwrap()));
                         return Err(Errno::from_raw_os_error(e));
                     }
-                    SOCK_DIAG_BY_FAMILY if len >= 16 + 72 => {
-                        // struct inet_diag_msg: family, state, timer, retrans,
-                        // the id (sport, dport, src, dst, if, cookie),
-                        // expires, rqueue, wqueue, uid, inode.
-                        let m = &data[at + 16..at + len];
-                        let ino = u32::from_ne_bytes(m[68..72].try_into().unwrap()) as u64;
-                        if ino != 0 {
-                            let mut s = Sock {
-                                ino,
-                                state: m[1],
-                                v6,
-                                lport: u16::from_be_bytes([m[4], m[5]]),
-                                rport: u16::from_be_bytes([m[6], m[7]]),
-                                ..Sock::default()
-                            };
-                            s.local.copy_from_slice(&m[8..24]);
-                            s.remote.copy_from_slice(&m[24..40]);
-                            if !v6 {
-                                s.local[4..].fill(0);
-                                s.remote[4..].fill(0);
-                            }
-                            f(&s);
-                        }
-                    }
+                    SOCK_DIAG_BY_FAMILY if len >= 16 + min => f(&data[at + 16..at + len]),
                     _ => {}
                 }
                 at += (len + 3) & !3;
@@ -169,7 +190,7 @@ impl Net {
         want: u64,
         mut f: impl FnMut(&Sock) -> u64,
     ) -> Result<(), ProcError> {
-        let what = "net/tcp";
+        let what = "net tables";
         let fd = match open_at(&p.dir, path, OFlags::empty()) {
             Ok(fd) => fd,
             // No IPv6 in that namespace: no v6 table, no v6 socket in it.

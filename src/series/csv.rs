@@ -1,9 +1,14 @@
-//! The CSV dialect: how a text line becomes fields (delimiter detection,
-//! RFC 4180 quoting, runs of blanks), which rows are headers, how header
-//! names map columns to series, and how a field becomes a number.
+//! The CSV dialect, line by line: the delimiter candidates, RFC 4180
+//! quoting, runs of blanks, a stamped line's rest split at its blanks, how a
+//! field becomes a number (sizes, percentages, a leading number), and the
+//! byte-level path for `epoch,integer` rows. Rows, headers and columns are
+//! table.rs's.
 
-use super::{clip, Column, Parser, Sink};
-use crate::error::Result;
+use crate::series::clip;
+use crate::sys::term::visible;
+
+/// sysstat's closing summary row (`Average:  all  1.00 ...`).
+const SUMMARY_LABEL: &str = "Average:";
 
 /// How the fields of a CSV line are separated.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -13,30 +18,26 @@ enum Delim {
     Blanks,
 }
 
-/// Comma, tab or semicolon, whichever the line has (tab first, then
-/// semicolon, so `1764000000;12,5` is read with a decimal comma), else runs
-/// of blanks. Quoted text does not count.
-fn detect_delimiter(line: &str) -> Delim {
-    let (mut tab, mut semi, mut comma) = (false, false, false);
+/// The delimiter candidates, in the order that breaks ties: a tab, then a
+/// semicolon (so `1764000000;12,5` is read with a decimal comma), then a
+/// comma.
+const CANDIDATES: [u8; 3] = [b'\t', b';', b','];
+
+/// Which of [`CANDIDATES`] the line has outside quotes.
+fn delimiters_in(line: &str) -> [bool; 3] {
+    let mut has = [false; 3];
     let mut quoted = false;
     for b in line.bytes() {
         match b {
             b'"' => quoted = !quoted,
-            b'\t' if !quoted => tab = true,
-            b';' if !quoted => semi = true,
-            b',' if !quoted => comma = true,
+            _ if quoted => {}
+            b'\t' => has[0] = true,
+            b';' => has[1] = true,
+            b',' => has[2] = true,
             _ => {}
         }
     }
-    if tab {
-        Delim::Byte(b'\t')
-    } else if semi {
-        Delim::Byte(b';')
-    } else if comma {
-        Delim::Byte(b',')
-    } else {
-        Delim::Blanks
-    }
+    has
 }
 
 /// Where a field's text is: in the line, or unquoted into the scratch
@@ -202,6 +203,16 @@ impl<'a> Fields<'a> {
         (0..self.len()).map(|i| self.get(i).unwrap_or(""))
     }
 
+    /// The line from field `i` to the end of the last field.
+    fn rest(&self, i: usize) -> &'a str {
+        match (self.spans.get(i), self.spans.last()) {
+            (Some(a), Some(b)) if !a.scratch && !b.scratch => {
+                self.text.get(a.start..b.end).unwrap_or("")
+            }
+            _ => self.get(i).unwrap_or(""),
+        }
+    }
+
     fn to_vec(&self) -> Vec<&'a str> {
         self.iter().collect()
     }
@@ -216,6 +227,53 @@ enum Kind {
     Text,
     /// The time column (not a value).
     Time,
+}
+
+/// A field as a number: a plain one, a size as `du -h`, `ls -h` and
+/// `free -h` print it (`512K`, `1.1M`, `2.3Gi`, `1.5GB`: every multiplier
+/// is a power of 1024, whatever the letters), a percentage (`45%`), or the
+/// number that starts a field of words (`12 connections`, as awk reads it).
+fn value(s: &str, decimal_comma: bool) -> Option<f64> {
+    if let Some(v) = number(s, decimal_comma) {
+        return Some(v);
+    }
+    if let Some(v) = sized(s) {
+        return Some(v);
+    }
+    let end = s.find(char::is_whitespace)?;
+    let head = &s[..end];
+    number(head, decimal_comma).or_else(|| sized(head))
+}
+
+/// `512K`, `1.1M`, `2.3Gi`, `1.5GB`, `12B`, `45%`.
+fn sized(s: &str) -> Option<f64> {
+    if let Some(n) = s.strip_suffix('%') {
+        return plain_decimal(n);
+    }
+    let s = s.strip_suffix('B').unwrap_or(s);
+    let s = s.strip_suffix('i').unwrap_or(s);
+    let (n, power) = match s.as_bytes().last()? {
+        b'K' | b'k' => (&s[..s.len() - 1], 1),
+        b'M' => (&s[..s.len() - 1], 2),
+        b'G' => (&s[..s.len() - 1], 3),
+        b'T' => (&s[..s.len() - 1], 4),
+        b'P' => (&s[..s.len() - 1], 5),
+        b'E' => (&s[..s.len() - 1], 6),
+        _ => (s, 0),
+    };
+    Some(plain_decimal(n)? * 1024f64.powi(power))
+}
+
+/// Digits with at most one decimal point and an optional sign: no
+/// exponents or `inf`, so that words never read as sizes.
+fn plain_decimal(s: &str) -> Option<f64> {
+    let b = s.strip_prefix('-').unwrap_or(s).as_bytes();
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    let points = b.iter().filter(|&&c| c == b'.').count();
+    if digits == 0 || points > 1 || digits + points != b.len() {
+        return None;
+    }
+    s.parse().ok()
 }
 
 fn number(s: &str, decimal_comma: bool) -> Option<f64> {
@@ -245,382 +303,92 @@ fn name_like(s: &str) -> bool {
     s.len() <= 64 && s.bytes().any(|b| b.is_ascii_alphabetic()) && !s.contains(char::is_whitespace)
 }
 
-/// The CSV reader's state.
-#[derive(Default)]
-pub(super) struct Csv {
-    /// Decided on the first line of each source.
-    delim: Option<Delim>,
-    /// The last header's fields.
-    header: Option<Vec<String>>,
-    /// Fields per row: of the last header, else of the last data row.
-    width: usize,
-    /// The time column, once known (`None` with `--no-time`).
-    x: Option<usize>,
-    x_known: bool,
-    /// Series of each column (`None`: the time column, or not picked).
-    col_series: Vec<Option<usize>>,
-    /// Series by name, so a header repeated or reordered finds its series.
-    by_name: std::collections::HashMap<String, usize>,
-    /// A data row was read from the current source.
-    data_in_source: bool,
-    /// A header had a time in the time column (`tstamp` stamped it).
-    stamped_header: bool,
-    /// `-x`/`-y` indices were checked against the first row.
-    checked: bool,
-    spans: Vec<Span>,
-    scratch: String,
-    kinds: Vec<Kind>,
-}
-
-impl Csv {
-    /// A new file: its delimiter is detected again, and its first row may
-    /// be a header.
-    pub(super) fn new_source(&mut self) {
-        self.delim = None;
-        self.data_in_source = false;
+/// `EPOCH,  1  0  812344 ...` as tstamp writes a command's line: the rest
+/// after the time split at its blanks, when it has some and no quotes.
+fn split_rest(text: &str, spans: &mut Vec<Span>) -> bool {
+    let rest = spans[1];
+    if rest.scratch {
+        return false;
     }
-}
-
-impl Parser {
-    /// The time column by position, for the header test before it is known.
-    fn x_guess(&self, fields: &Fields) -> Option<usize> {
-        if self.opts.no_time {
-            return None;
-        }
-        if self.csv.x_known {
-            return self.csv.x;
-        }
-        match &self.opts.x {
-            None => Some(0),
-            Some(Column::Index(i)) => Some(i - 1),
-            Some(Column::Name(n)) => fields.iter().position(|f| f == n.as_str()),
-        }
+    let s = &text.as_bytes()[rest.start..rest.end];
+    if !s.iter().any(|&b| is_blank(b)) || s.contains(&b'"') {
+        return false;
     }
-
-    pub(super) fn csv_line(&mut self, text: &str, sink: &mut dyn Sink) -> Result<()> {
-        let delim = match self.csv.delim {
-            Some(d) => d,
-            None => {
-                let d = match self.opts.delimiter {
-                    Some(b' ') => Delim::Blanks,
-                    Some(b) => Delim::Byte(b),
-                    None => detect_delimiter(text),
-                };
-                self.csv.delim = Some(d);
-                d
-            }
-        };
-        // With blanks between fields, a time at the start may hold blanks
-        // itself (`Nov 24 19:04:05 12`, `2025-11-24 19:04:05 12`).
-        let mut prefix_time = None;
-        if delim == Delim::Blanks && !self.opts.no_time && self.x_first() {
-            let lead = text.bytes().take_while(|&b| is_blank(b)).count();
-            if let Some((t, n)) = self.time.parse_prefix(&text[lead..]) {
-                prefix_time = Some((t, n));
-            }
+    spans.truncate(1);
+    let mut i = 0;
+    while i < s.len() {
+        while i < s.len() && is_blank(s[i]) {
+            i += 1;
         }
-        let mut spans = std::mem::take(&mut self.csv.spans);
-        let mut scratch = std::mem::take(&mut self.csv.scratch);
-        let r = split(
-            text,
-            delim,
-            prefix_time.map_or(0, |p| p.1),
-            &mut spans,
-            &mut scratch,
-        );
-        let result = match r {
-            Err(m) => self.bad_line(&m),
-            Ok(()) => {
-                let fields = Fields {
-                    text,
-                    scratch: &scratch,
-                    spans: &spans,
-                };
-                self.csv_fields(&fields, prefix_time.map(|p| p.0), delim, sink)
-            }
-        };
-        self.csv.spans = spans;
-        self.csv.scratch = scratch;
-        result
-    }
-
-    /// Whether the time is (or will be) the first column.
-    fn x_first(&self) -> bool {
-        if self.csv.x_known {
-            return self.csv.x == Some(0);
+        let start = i;
+        while i < s.len() && !is_blank(s[i]) {
+            i += 1;
         }
-        matches!(self.opts.x, None | Some(Column::Index(1)))
-    }
-
-    fn csv_fields(
-        &mut self,
-        fields: &Fields,
-        prefix_time: Option<f64>,
-        delim: Delim,
-        sink: &mut dyn Sink,
-    ) -> Result<()> {
-        let x = self.x_guess(fields);
-        let mut kinds = std::mem::take(&mut self.csv.kinds);
-        kinds.clear();
-        let comma = delim == Delim::Byte(b';');
-        for (c, f) in fields.iter().enumerate() {
-            kinds.push(if Some(c) == x {
-                Kind::Time
-            } else if f.is_empty() {
-                Kind::Empty
-            } else {
-                number(f, comma).map_or(Kind::Text, Kind::Num)
+        if i > start {
+            spans.push(Span {
+                start: rest.start + start,
+                end: rest.start + i,
+                scratch: false,
             });
         }
-        let any_num = kinds.iter().any(|k| matches!(k, Kind::Num(_)));
-        let any_text = kinds.contains(&Kind::Text);
-        let r = if !any_num && any_text && self.is_header(&fields.to_vec(), x, &kinds) {
-            self.header(&fields.to_vec())
-        } else {
-            self.data(fields, &kinds, prefix_time, sink)
-        };
-        self.csv.kinds = kinds;
-        r
     }
-
-    /// A row without numbers is a header if it is the first row of its
-    /// file; later, if its names have no spaces (and, split by blanks, it
-    /// has as many fields as the rows before it), and either text where the
-    /// time goes (`time,tcp`) or a time there after a header that had one
-    /// too (the header a program prints again when a stamped log is
-    /// appended to: `1764000000,3137:tcp,3137:unix`). Otherwise it is a
-    /// malformed data row (`1764000000,abc` in the seed log, or an error
-    /// message stamped into the log).
-    fn is_header(&self, fields: &[&str], x: Option<usize>, kinds: &[Kind]) -> bool {
-        if !self.csv.data_in_source {
-            return true;
-        }
-        let names = (self.csv.delim != Some(Delim::Blanks) || fields.len() == self.csv.width)
-            && fields
-                .iter()
-                .zip(kinds)
-                .all(|(f, k)| *k == Kind::Time || name_like(f));
-        if !names {
-            return false;
-        }
-        match x.and_then(|x| fields.get(x)) {
-            Some(t) if self.time.parse(t).is_some() => self.csv.stamped_header,
-            _ => true,
-        }
-    }
-
-    fn header(&mut self, fields: &[&str]) -> Result<()> {
-        let cols = || {
-            fields
-                .iter()
-                .map(|f| clip(f))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        if !self.opts.no_time {
-            if let Some(Column::Name(n)) = &self.opts.x {
-                match fields.iter().position(|f| f == n) {
-                    Some(p) => self.csv.x = Some(p),
-                    None if !self.csv.x_known => {
-                        return Err(self.fatal_at(format!(
-                            "-x {n}: no column named \"{n}\" (columns: {})",
-                            cols()
-                        )));
-                    }
-                    // A later header without it: rows go on with the old one.
-                    None => {}
-                }
-            } else {
-                self.csv.x = Some(match &self.opts.x {
-                    Some(Column::Index(i)) => i - 1,
-                    _ => 0,
-                });
-            }
-            self.csv.x_known = true;
-        } else {
-            self.csv.x = None;
-            self.csv.x_known = true;
-        }
-        if self.csv.header.is_none() {
-            for c in &self.opts.y {
-                if let Column::Name(n) = c {
-                    if !fields.iter().any(|f| f == n) {
-                        return Err(self.fatal_at(format!(
-                            "-y {n}: no column named \"{n}\" (columns: {})",
-                            cols()
-                        )));
-                    }
-                }
-            }
-        }
-        self.check_indices(fields.len())?;
-        let x = self.csv.x;
-        let mut map = Vec::with_capacity(fields.len());
-        let mut seen = std::collections::HashSet::new();
-        for (c, f) in fields.iter().enumerate() {
-            if Some(c) == x || !self.picked(c, Some(f)) {
-                map.push(None);
-                continue;
-            }
-            let mut name = if f.is_empty() {
-                format!("column {}", c + 1)
-            } else {
-                f.to_string()
-            };
-            if !seen.insert(name.clone()) {
-                name = format!("{name} (column {})", c + 1);
-            }
-            map.push(Some(self.series_named(name)?));
-        }
-        self.csv.col_series = map;
-        if let Some(t) = self.csv.x.and_then(|x| fields.get(x)) {
-            self.csv.stamped_header |= self.time.parse(t).is_some();
-        }
-        self.csv.header = Some(fields.iter().map(|f| f.to_string()).collect());
-        self.csv.width = fields.len();
-        Ok(())
-    }
-
-    /// Whether column `c` (0-based) is one the user asked for.
-    fn picked(&self, c: usize, name: Option<&str>) -> bool {
-        self.opts.y.is_empty()
-            || self.opts.y.iter().any(|col| match col {
-                Column::Index(i) => *i == c + 1,
-                Column::Name(n) => name == Some(n.as_str()),
-            })
-    }
-
-    fn series_named(&mut self, name: String) -> Result<usize> {
-        if let Some(&i) = self.csv.by_name.get(&name) {
-            return Ok(i);
-        }
-        let i = self.out.add(name.clone()).map_err(|m| self.fatal_at(m))?;
-        self.csv.by_name.insert(name, i);
-        Ok(i)
-    }
-
-    /// `-x 5` or `-y 5` on input with 3 columns is a mistake, not a gap.
-    fn check_indices(&mut self, width: usize) -> Result<()> {
-        if self.csv.checked {
-            return Ok(());
-        }
-        self.csv.checked = true;
-        if let Some(x) = self.csv.x {
-            if self.opts.y.contains(&Column::Index(x + 1)) {
-                return Err(self.fatal(format!(
-                    "-y {0}: column {0} is the time column (see -x and --no-time)",
-                    x + 1
-                )));
-            }
-        }
-        for (opt, c) in self
-            .opts
-            .x
-            .iter()
-            .map(|c| ("-x", c))
-            .chain(self.opts.y.iter().map(|c| ("-y", c)))
-        {
-            if let Column::Index(i) = c {
-                if *i > width {
-                    return Err(self.fatal_at(format!(
-                        "{opt} {i}: the input has only {width} column{}",
-                        if width == 1 { "" } else { "s" }
-                    )));
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn data(
-        &mut self,
-        fields: &Fields,
-        kinds: &[Kind],
-        prefix_time: Option<f64>,
-        sink: &mut dyn Sink,
-    ) -> Result<()> {
-        if !self.csv.x_known {
-            if let Some(Column::Name(n)) = &self.opts.x {
-                return Err(self.fatal_at(format!(
-                    "-x {n}: the input has no header row naming its columns",
-                )));
-            }
-            self.csv.x = if self.opts.no_time {
-                None
-            } else {
-                Some(match &self.opts.x {
-                    Some(Column::Index(i)) => i - 1,
-                    _ => 0,
-                })
-            };
-            self.csv.x_known = true;
-        }
-        if self.csv.header.is_none() {
-            if let Some(Column::Name(n)) = self.opts.y.iter().find(|c| matches!(c, Column::Name(_)))
-            {
-                return Err(self.fatal_at(format!(
-                    "-y {n}: the input has no header row naming its columns",
-                )));
-            }
-        }
-        self.check_indices(fields.len())?;
-        let x = self.csv.x;
-        // Columns beyond the header (or all, without one) are named by
-        // their number.
-        while self.csv.col_series.len() < fields.len() {
-            let c = self.csv.col_series.len();
-            let s = if Some(c) == x || !self.picked(c, None) {
-                None
-            } else {
-                Some(self.series_named(format!("column {}", c + 1))?)
-            };
-            self.csv.col_series.push(s);
-        }
-        let time = match x {
-            None => (self.row_no + 1) as f64,
-            Some(x) => match (prefix_time, fields.get(x)) {
-                (Some(t), _) if x == 0 => t,
-                (_, None) => {
-                    return self.bad_line(&format!("column {}: no time", x + 1));
-                }
-                (_, Some(f)) => match self.time.parse(f) {
-                    Some(t) => t,
-                    None => {
-                        return self.bad_line(&format!(
-                            "column {}: expected a time, found {:?}",
-                            x + 1,
-                            clip(f)
-                        ));
-                    }
-                },
-            },
-        };
-        for (c, s) in self.csv.col_series.iter().enumerate() {
-            if s.is_some() && kinds.get(c) == Some(&Kind::Text) {
-                let found = clip(fields.get(c).unwrap_or(""));
-                return self.bad_line(&format!(
-                    "column {}: expected a number, found {found:?}",
-                    c + 1
-                ));
-            }
-        }
-        for (c, s) in self.csv.col_series.iter().enumerate() {
-            if let Some(s) = *s {
-                let v = match kinds.get(c) {
-                    Some(Kind::Num(v)) => Some(*v),
-                    _ => None,
-                };
-                self.out.point(sink, s, time, v);
-            }
-        }
-        self.row_no += 1;
-        self.csv.data_in_source = true;
-        if self.csv.header.is_none() {
-            self.csv.width = fields.len();
-        }
-        Ok(())
-    }
+    true
 }
+
+/// Names for an error message: the first dozen, escaped, then a count.
+fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<&str> = names.collect();
+    let mut s: Vec<String> = names
+        .iter()
+        .take(12)
+        .map(|n| visible(&clip(n)).into_owned())
+        .collect();
+    if names.len() > 12 {
+        s.push(format!("and {} more", names.len() - 12));
+    }
+    s.join(", ")
+}
+
+/// `1764000000,12`: ten digits of epoch seconds, the delimiter, an integer
+/// of at most 15 digits, the end: read byte by byte. Anything else (a sign
+/// on the time, a fraction, a CR, a second value) is `None`, for the
+/// general parser, which reads these rows to the same numbers.
+#[inline]
+pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
+    let (time, rest) = (line.get(..10)?, line.get(10..)?);
+    let mut t = 0u64;
+    for &b in time {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        t = t * 10 + u64::from(digit);
+    }
+    let (&first, rest) = rest.split_first()?;
+    if first != d {
+        return None;
+    }
+    let (neg, digits) = match rest.split_first() {
+        Some((b'-', r)) => (true, r),
+        _ => (false, rest),
+    };
+    if digits.is_empty() || digits.len() > 15 {
+        return None;
+    }
+    let mut v = 0u64;
+    for &b in digits {
+        let digit = b.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        v = v * 10 + u64::from(digit);
+    }
+    let v = v as f64;
+    Some((t as f64, if neg { -v } else { v }))
+}
+
+mod table;
+pub(super) use table::Csv;
 
 #[cfg(test)]
 mod tests;

@@ -15,25 +15,23 @@
 //!   (unless it is a Prometheus response); a `{` that opens a document
 //!   continued on later lines, or an object with `"status"` and `"data"`,
 //!   is a Prometheus HTTP API response; anything else is CSV.
-//! - CSV: the delimiter is a tab if the first line has one outside quotes,
-//!   else a semicolon (then `12,5` also reads as 12.5), else a comma, else
-//!   runs of blanks; `-d` forces it (`-d ' '`: runs of blanks). Fields are
-//!   RFC 4180 (`"a ""b"""`), one record per line; blanks around fields are
-//!   dropped. A BOM, CRLF, blank lines and `#` lines are accepted. An empty
-//!   field, `NaN` or an infinity is a gap.
+//! - CSV (csv.rs, csv/table.rs): the delimiter is decided from the first
+//!   lines, up to the first that reads as data; `-d` forces it. Fields are
+//!   RFC 4180, one record per line; a BOM, CRLF, blank lines and `#` lines
+//!   are accepted. A stamped command line (`EPOCH,  1  0  812344`) is split
+//!   at its blanks; sizes (`1.1M`, K = 1024) and leading numbers
+//!   (`12 connections`) are numbers. An empty field, `NaN` or an infinity
+//!   is a gap; a column that never holds a number is left out, with a note.
 //! - Column 1 (or `-x`) is the time; every other column (or those of `-y`)
-//!   is a series. A row with no number among its values is a header: the
-//!   first row of a file; later ones only if their names have no spaces and
-//!   either the time column holds text (`time,tcp`) or an earlier header
-//!   had a time there too (`fdcount --header | tstamp` appended to by
-//!   several runs). Headers match columns to series by name: the same
-//!   header again changes nothing, new names add series.
+//!   is a series. A row with no number among its values is a header (see
+//!   `csv/table.rs` for which later ones count); the last header before the
+//!   data names the columns, so banners make no series.
 //! - Times: see [`crate::time::parse::TimeParser`]: epoch numbers by magnitude, RFC 3339
 //!   and ISO 8601, the `ts` default `Nov 24 19:04:05`, or `--time-format`.
 //! - JSON Lines: see `json.rs`; Prometheus: one series per result, named
 //!   by the labels that tell the results apart.
 //! - A line that cannot be read is skipped with a warning naming it (the
-//!   first [`SHOWN_WARNINGS`], then a count at `finish`); `--strict` makes
+//!   first [`SHOWN_WARNINGS`], then a one-line summary at `finish`); `--strict` makes
 //!   it an error. Mistakes in options (`-y` naming a column the header
 //!   lacks, more than [`MAX_SERIES`] series) are errors.
 //! - The sink only ever sees finite times and values.
@@ -125,6 +123,39 @@ pub const MAX_SERIES: usize = 1000;
 /// Malformed lines warned about one by one; the rest are counted.
 pub const SHOWN_WARNINGS: u64 = 5;
 
+/// Lines named in the summary, at most, before a count of the rest.
+const SHOWN_IN_SUMMARY: usize = 3;
+
+/// What the parser made of its lines, for [`Parser::summary`].
+#[derive(Default)]
+struct Stats {
+    read: u64,
+    /// Blank and `#` lines, stamped empty lines, sysstat's averages.
+    skipped: u64,
+    headers: u64,
+    header_at: Vec<String>,
+    /// The first rejected lines: where, and the warning.
+    rejected_at: Vec<(String, String)>,
+}
+
+impl Stats {
+    fn header(&mut self, at: String) {
+        self.headers += 1;
+        if self.header_at.len() < SHOWN_IN_SUMMARY {
+            self.header_at.push(at);
+        }
+    }
+}
+
+fn first_few(shown: &[String], total: u64, sep: &str) -> String {
+    let mut s = shown.join(sep);
+    let rest = total.saturating_sub(shown.len() as u64);
+    if rest > 0 {
+        s.push_str(&format!("{sep}and {rest} more"));
+    }
+    s
+}
+
 /// Series names as the sink last heard them, and what was sent.
 pub(crate) struct Out {
     names: Vec<String>,
@@ -199,6 +230,10 @@ pub struct Parser {
     malformed: u64,
     /// Malformed lines already told about at a `finish`.
     told: u64,
+    stats: Stats,
+    /// Set while rows of the common shape (`epoch,integer`, one series)
+    /// can skip the general parser: the delimiter and the series.
+    fast: Option<(u8, usize)>,
     /// An error found between lines (a document cut short at the end of
     /// a file), reported at the next call.
     deferred: Option<Error>,
@@ -259,6 +294,8 @@ impl Parser {
             prom: json::Prom::default(),
             malformed: 0,
             told: 0,
+            stats: Stats::default(),
+            fast: None,
             deferred: None,
             warn: Box::new(|m| crate::error::warn(m)),
         })
@@ -276,7 +313,8 @@ impl Parser {
         self.prom.new_source();
         self.source = Some(name.to_string());
         self.line_no = 0;
-        self.csv.new_source();
+        self.csv.new_source(self.source.clone());
+        self.fast = None;
         if self.opts.format == InputFormat::Auto {
             self.mode = Mode::Undecided;
         }
@@ -343,11 +381,19 @@ impl Parser {
         if self.opts.strict {
             return Err(Error::failure(full));
         }
+        self.reject(self.at(), full);
+        Ok(())
+    }
+
+    /// Counts a rejected line (at `at`), warning about the first few.
+    fn reject(&mut self, at: String, full: String) {
         self.malformed += 1;
+        if self.stats.rejected_at.len() < SHOWN_IN_SUMMARY {
+            self.stats.rejected_at.push((at, full.clone()));
+        }
         if self.malformed <= SHOWN_WARNINGS {
             (self.warn)(&full);
         }
-        Ok(())
     }
 
     /// Feed one line, without its line ending (a trailing `\n` or `\r\n`
@@ -358,6 +404,14 @@ impl Parser {
             return Err(e);
         }
         self.line_no += 1;
+        self.stats.read += 1;
+        if let Some((d, series)) = self.fast {
+            if let Some((t, v)) = csv::fast_row(line, d) {
+                self.out.point(sink, series, t, Some(v));
+                self.row_no += 1;
+                return Ok(());
+            }
+        }
         let line = line.strip_prefix(b"\xef\xbb\xbf").unwrap_or(line);
         let line = line.strip_suffix(b"\n").unwrap_or(line);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -371,6 +425,7 @@ impl Parser {
         }
         let t = text.trim();
         if t.is_empty() || t.starts_with('#') {
+            self.stats.skipped += 1;
             return Ok(());
         }
         if self.mode == Mode::Undecided {
@@ -388,19 +443,60 @@ impl Parser {
         if let Some(e) = self.deferred.take() {
             return Err(e);
         }
+        self.csv_flush(sink)?;
+        self.csv_check_y()?;
+        self.jsonl.finish(&self.opts).map_err(|e| self.fatal(e))?;
         self.prom.finish().map_err(|e| self.fatal(e))?;
         self.out.flush(sink);
-        let told = self.told.max(SHOWN_WARNINGS);
-        if self.malformed > told {
-            let n = self.malformed - told;
-            (self.warn)(&format!(
-                "{n} more malformed line{} skipped",
-                if n == 1 { "" } else { "s" }
-            ));
-            // Counted once, even if finish is called again.
+        if let Some(note) = self.csv_note() {
+            (self.warn)(&note);
+        }
+        // Told once, even if finish is called again; when nothing plots,
+        // the caller's error carries the summary instead.
+        if self.malformed > self.told && self.out.values > 0 {
+            let summary = self.summary(false);
+            (self.warn)(&summary);
             self.told = self.malformed;
         }
         Ok(())
+    }
+
+    /// What became of the lines read, in one line: how many, which were
+    /// headers, which were rejected and why (the first few, then a count).
+    /// `tsplot: no data points` carries it (`why`: with the reasons); so
+    /// does the warning at the end when some rows were rejected.
+    pub fn summary(&self, why: bool) -> String {
+        let st = &self.stats;
+        let s = |n: u64| if n == 1 { "" } else { "s" };
+        let mut parts = vec![format!("{} line{} read", st.read, s(st.read))];
+        if self.row_no > 0 {
+            parts.push(format!("{} row{} of data", self.row_no, s(self.row_no)));
+        }
+        if st.headers > 0 {
+            parts.push(format!(
+                "{} header line{} without numbers ({})",
+                st.headers,
+                s(st.headers),
+                first_few(&st.header_at, st.headers, ", ")
+            ));
+        }
+        if self.malformed > 0 {
+            parts.push(format!(
+                "{} rejected ({})",
+                self.malformed,
+                if why {
+                    let why: Vec<String> = st.rejected_at.iter().map(|r| r.1.clone()).collect();
+                    first_few(&why, self.malformed, "; ")
+                } else {
+                    let at: Vec<String> = st.rejected_at.iter().map(|r| r.0.clone()).collect();
+                    first_few(&at, self.malformed, ", ")
+                }
+            ));
+        }
+        if st.skipped > 0 {
+            parts.push(format!("{} blank, comment or summary", st.skipped));
+        }
+        parts.join(", ")
     }
 
     fn jsonl_line(&mut self, t: &str, sink: &mut dyn Sink) -> Result<()> {

@@ -104,7 +104,9 @@ fn several_sources() {
         *warnings.lock().unwrap(),
         [
             "a.log: line 3: column 2: expected a number, found \"x\"",
-            "b.log: line 3: column 2: expected a number, found \"y\""
+            "b.log: line 3: column 2: expected a number, found \"y\"",
+            "7 lines read, 3 rows of data, 2 header lines without numbers (a.log: line 1, b.log: line 1), \
+             2 rejected (a.log: line 3, b.log: line 3)"
         ]
     );
     // Fatal errors name the file once.
@@ -115,7 +117,7 @@ fn several_sources() {
     let r = run_with("time,a\n", o, |p| p.set_source("x.csv"));
     assert_eq!(
         r.err(),
-        "x.csv: line 1: -y b: no column named \"b\" (columns: time, a)"
+        "x.csv: line 1: -y b: no column named \"b\" (columns: a)"
     );
     let many: String = (0..=MAX_SERIES)
         .map(|p| format!("{{\"time\":1764000000,\"pid\":{p},\"tcp\":1}}\n"))
@@ -140,7 +142,8 @@ fn several_sources() {
 #[test]
 fn too_many_series() {
     let header: Vec<String> = (0..=MAX_SERIES + 1).map(|i| format!("c{i}")).collect();
-    let r = run(&format!("{}\n", header.join(",")), utc());
+    let row: Vec<String> = (0..=MAX_SERIES + 1).map(|i| i.to_string()).collect();
+    let r = run(&format!("{}\n{}\n", header.join(","), row.join(",")), utc());
     assert_eq!(
         r.err(),
         "line 1: more than 1000 series (the last one \"c1001\"): pick some with -y"

@@ -38,7 +38,13 @@ pub fn replace(path: &Path, data: &[u8]) -> io::Result<()> {
         Ok(m) if m.is_dir() => Err(io::Error::from_raw_os_error(libc::EISDIR)),
         Ok(m) if !m.is_file() => write_in_place(path, data, false),
         Ok(_) if names_a_descriptor(path) => write_in_place(path, data, true),
-        Ok(m) => atomic(path, data, Some(m.permissions().mode() & 0o7777)),
+        // The existing file's permissions, without set-id bits, and only
+        // when it is ours: a file someone else planted (mode 0666) must not
+        // choose the mode of root's output.
+        Ok(m) if m.uid() == rustix::process::geteuid().as_raw() => {
+            atomic(path, data, Some(m.permissions().mode() & 0o777))
+        }
+        Ok(_) => atomic(path, data, None),
         // Nothing there, or a dangling link (replaced, never followed).
         Err(e) if e.kind() == io::ErrorKind::NotFound => atomic(path, data, None),
         Err(e) => Err(e),
@@ -67,6 +73,11 @@ fn write_in_place(path: &Path, data: &[u8], truncate: bool) -> io::Result<()> {
 /// /proc/self/fd/1, /dev/fd/N): the path names a descriptor this process
 /// was handed, and replacing the link itself would break /dev for everyone.
 fn names_a_descriptor(path: &Path) -> bool {
+    // The common case, a plain file, costs one lstat (fdcount writes
+    // once per sample).
+    if !fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return false;
+    }
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         let parent = match p.parent() {
@@ -243,13 +254,23 @@ mod tests {
         fs::remove_dir_all(&d).unwrap();
     }
 
+    // A FIFO, not /dev/null: a regression must not replace the machine's.
     #[test]
-    fn devices_are_written_in_place() {
+    fn fifos_are_written_in_place() {
         use std::os::unix::fs::FileTypeExt;
-        replace(Path::new("/dev/null"), b"gone").unwrap();
-        assert!(fs::metadata("/dev/null")
-            .unwrap()
-            .file_type()
-            .is_char_device());
+        let d = dir("fifo");
+        let f = d.join("fifo");
+        let st = std::process::Command::new("mkfifo")
+            .arg(&f)
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let g = f.clone();
+        let reader = std::thread::spawn(move || fs::read(g).unwrap());
+        replace(&f, b"through").unwrap();
+        assert_eq!(reader.join().unwrap(), b"through");
+        assert!(fs::symlink_metadata(&f).unwrap().file_type().is_fifo());
+        assert_eq!(entries(&d), ["fifo"]);
+        fs::remove_dir_all(&d).unwrap();
     }
 }

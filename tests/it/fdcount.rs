@@ -692,32 +692,37 @@ fn signals_and_closed_pipes_end_quietly() {
 
 #[test]
 fn a_closed_pipe_ends_a_long_wait_at_once() {
+    // -i 100: the reader leaving is seen while waiting (POLLERR on fd 1),
+    // not at the next sample 100 s later; the 10 s guard only catches that.
     let me = std::process::id().to_string();
-    let mut w = Command::new(FDCOUNT)
-        .args(["-p", &me, "-i", "60"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(w.stdout.take().unwrap());
-    let mut line = String::new();
-    out.read_line(&mut line).unwrap();
-    drop(out);
-    let t = Instant::now();
-    let status = loop {
-        if let Some(s) = w.try_wait().unwrap() {
-            break s;
-        }
-        if t.elapsed() > Duration::from_secs(10) {
-            let _ = w.kill();
-            panic!("fdcount still waited for its next sample after the reader left");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    assert!(status.success());
-    let mut err = String::new();
-    w.stderr.take().unwrap().read_to_string(&mut err).unwrap();
-    assert_eq!(err, "");
+    for extra in [&[][..], &["--top"][..]] {
+        let mut w = Command::new(FDCOUNT)
+            .args(["-p", &me, "-i", "100"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = BufReader::new(w.stdout.take().unwrap());
+        let mut line = String::new();
+        out.read_line(&mut line).unwrap();
+        drop(out);
+        let t = Instant::now();
+        let status = loop {
+            if let Some(s) = w.try_wait().unwrap() {
+                break s;
+            }
+            if t.elapsed() > Duration::from_secs(10) {
+                let _ = w.kill();
+                panic!("fdcount {extra:?} still waited for its next sample after the reader left");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert!(status.success(), "{extra:?}");
+        let mut err = String::new();
+        w.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert_eq!(err, "", "{extra:?}");
+    }
 }
 
 #[test]

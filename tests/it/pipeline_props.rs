@@ -79,35 +79,27 @@ fn input(extremes: bool) -> impl Strategy<Value = Vec<u8>> {
     ]
 }
 
-/// Arguments from the fuzz target's pool; without `extremes`, no
-/// --ymin/--ymax (limits outside the data still panic in the chart).
-fn args(extremes: bool) -> impl Strategy<Value = Vec<&'static str>> {
-    let pool: Vec<&str> = TSPLOT_ARGS
-        .iter()
-        .copied()
-        .filter(|a| extremes || !matches!(*a, "--ymin" | "--ymax"))
-        .collect();
-    prop::collection::vec(prop::sample::select(pool), 0..8)
+/// Arguments from the fuzz target's pool, --ymin/--ymax among them.
+fn args() -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(prop::sample::select(TSPLOT_ARGS.to_vec()), 0..8)
 }
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 1500,
+        cases: 3000,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
 
     #[test]
-    fn pipeline_never_panics_and_draws_finite(args in args(false), input in input(false)) {
+    fn pipeline_never_panics_and_draws_finite(args in args(), input in input(false)) {
         tsplot_run(&args, &input);
     }
 
-    // Values near ±f64::MAX draw NaN coordinates in the SVG and limits
-    // outside the data panic (issue 13, items 5-6: the chart's part):
-    // un-ignore when they land.
+    // Values near ±f64::MAX, and limits outside the data (issue 13, items
+    // 5-6).
     #[test]
-    #[ignore = "the chart's finite coordinates and --ymin/--ymax outside the data (issue 13 items 5-6) are not in yet"]
-    fn pipeline_at_the_extremes(args in args(true), input in input(true)) {
+    fn pipeline_at_the_extremes(args in args(), input in input(true)) {
         tsplot_run(&args, &input);
     }
 }

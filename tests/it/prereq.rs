@@ -60,6 +60,21 @@ pub const ALL: &[Prereq] = &[
     tool("lsof", "lsof (apt-get install lsof)"),
     tool("ts", "moreutils' ts (apt-get install moreutils)"),
     tool("promtool", "promtool (apt-get install prometheus)"),
+    Prereq {
+        command: "",
+        check: || Path::new(FAKETIME_LIB).is_file(),
+        ..tool("faketime", "libfaketime (apt-get install faketime)")
+    },
+    Prereq {
+        command: "vmstat",
+        check: || on_path("free"),
+        ..tool("procps", "vmstat and free (apt-get install procps)")
+    },
+    Prereq {
+        command: "iostat",
+        check: || on_path("sar"),
+        ..tool("sysstat", "iostat and sar (apt-get install sysstat)")
+    },
     tool("zsh", "zsh (apt-get install zsh)"),
     tool("fish", "fish (apt-get install fish)"),
     Prereq {
@@ -69,6 +84,11 @@ pub const ALL: &[Prereq] = &[
             "postgres",
             "a PostgreSQL server and psql (apt-get install postgresql)",
         )
+    },
+    Prereq {
+        command: "",
+        root: true,
+        ..tool("root", "root")
     },
     Prereq {
         root: true,
@@ -147,6 +167,9 @@ fn runs(cmd: &str, args: &[&str]) -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// The preload library of Debian's libfaketime.
+pub const FAKETIME_LIB: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
 
 /// Where Debian puts the server (examples/pg-sandbox looks there too).
 pub const POSTGRES_DIR: &str = "/usr/lib/postgresql";

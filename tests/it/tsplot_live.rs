@@ -56,7 +56,39 @@ fn html_page_works_in_a_real_browser() {
         "page refers to the network"
     );
     require("chromium");
-    let profile = dir.join("profile");
+    let v = browser_selftest(&dir, &page);
+    assert_eq!(v["series"], 2, "{v}");
+    assert_eq!(v["legend"], 2, "{v}");
+    assert!(
+        v["marks"].as_u64().unwrap() >= 5,
+        "report steps marked: {v}"
+    );
+    let hover = v["hover"].as_str().unwrap();
+    // 2025-11-24 16:00 UTC + up to 4 h: the read-out shows time and values.
+    assert!(
+        hover.starts_with("2025-11-24 1"),
+        "hover read-out: {hover:?}"
+    );
+    assert!(hover.contains("\ntcp: "), "hover read-out: {hover:?}");
+    assert!(
+        hover.contains("</script><script>alert(1)</script>: 3"),
+        "{hover:?}"
+    );
+    assert_eq!(v["zoomed"], true, "{v}");
+    assert_eq!(v["toggled"], true, "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Opens `page` in headless chromium at `#selftest` (the page drives
+/// itself as a user would and writes what it showed into the DOM) and hands
+/// back what it reported. A page that hangs (a tick loop that never ends)
+/// is killed after 90 s and fails here.
+fn browser_selftest(dir: &std::path::Path, page: &std::path::Path) -> serde_json::Value {
+    let profile = dir.join(format!(
+        "profile-{}",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
     let run = Command::new("timeout")
         .arg("90")
         .arg("chromium")
@@ -91,31 +123,83 @@ fn html_page_works_in_a_real_browser() {
         .replace("&quot;", "\"")
         .replace("&amp;", "&");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["series"], 2, "{v}");
-    assert_eq!(v["legend"], 2, "{v}");
-    assert!(
-        v["marks"].as_u64().unwrap() >= 5,
-        "report steps marked: {v}"
-    );
-    let hover = v["hover"].as_str().unwrap();
-    // 2025-11-24 16:00 UTC + up to 4 h: the read-out shows time and values.
-    assert!(
-        hover.starts_with("2025-11-24 1"),
-        "hover read-out: {hover:?}"
-    );
-    assert!(hover.contains("\ntcp: "), "hover read-out: {hover:?}");
-    assert!(
-        hover.contains("</script><script>alert(1)</script>: 3"),
-        "{hover:?}"
-    );
-    assert_eq!(v["zoomed"], true, "{v}");
-    assert_eq!(v["toggled"], true, "{v}");
-    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
     for line in log.lines() {
         assert!(
             !(line.contains("CONSOLE") && line.contains("Uncaught")),
             "console error: {line}"
         );
+    }
+    v
+}
+
+/// The page with a hole in time, values 1e17 and 1e17 + 16 (where adding
+/// a tick step to 1e17 never advances), ±1e308 and whole numbers: it draws
+/// in a real browser, ends, and shows what the chart shows.
+#[test]
+#[cfg_attr(missing_chromium, ignore = "needs chromium (apt-get install chromium)")]
+fn html_page_draws_holes_and_extreme_values_in_a_real_browser() {
+    let dir = scratch("html-extreme");
+    let pages = [
+        (
+            "hole",
+            (0..30)
+                .chain(90..120)
+                .map(|i| (i, (10 + i % 4) as f64))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "e17",
+            vec![(0, 1e17), (1, 1e17 + 16.0), (2, 1e17), (3, 1e17 + 16.0)],
+        ),
+        (
+            "e308",
+            vec![(0, 1e308), (60, -1e308), (120, 1e-300), (180, f64::MAX)],
+        ),
+    ];
+    for (name, rows) in &pages {
+        let page = dir.join(format!("{name}.html"));
+        let csv: String = rows
+            .iter()
+            .map(|(t, v)| format!("{},{v:e}\n", 1_764_000_000 + t))
+            .collect();
+        let out = tsplot(&["--html", "-o", page.to_str().unwrap()], &csv);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    require("chromium");
+    for (name, _) in &pages {
+        let v = browser_selftest(&dir, &dir.join(format!("{name}.html")));
+        assert_eq!(v["errors"], serde_json::json!([]), "{name}: {v}");
+        let ticks: Vec<&str> = v["yticks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let mut distinct = ticks.clone();
+        distinct.dedup();
+        assert!(!ticks.is_empty() && distinct == ticks, "{name}: {ticks:?}");
+        assert!(
+            ticks.iter().all(|t| !t.contains("NaN")),
+            "{name}: {ticks:?}"
+        );
+        match *name {
+            // Two pieces of line, whole-number ticks.
+            "hole" => {
+                assert_eq!(v["pieces"], serde_json::json!([2]), "{v}");
+                assert!(ticks.iter().all(|t| t.parse::<i64>().is_ok()), "{ticks:?}");
+            }
+            "e17" => assert!(
+                ticks
+                    .iter()
+                    .all(|t| t.starts_with("1e17") || t.starts_with("1.0000000000000")),
+                "{ticks:?}"
+            ),
+            _ => assert_eq!(v["pieces"], serde_json::json!([1]), "{v}"),
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -41,9 +41,14 @@ pub fn peak_kib(pid: u32) -> Option<u64> {
     l.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Whether `cmd` is on PATH.
+/// Whether `sh` can run `cmd`: on PATH, or a shell keyword or builtin
+/// (`command -v`). For a test's prerequisite use [`require`].
 pub fn have(cmd: &str) -> bool {
-    crate::prereq::on_path(cmd)
+    Command::new("sh")
+        .args(["-c", &format!("command -v {cmd}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Fails the test unless its prerequisite `name` (one of

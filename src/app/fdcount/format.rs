@@ -1,17 +1,20 @@
-//! fdcount's output formats: the CSV header and rows, JSON Lines and the
-//! Prometheus text exposition, rendered from a [`Watch`]'s last sample into
-//! a caller's buffer (no allocation once it has grown).
+//! fdcount's output formats for counts: the CSV header and rows, JSON Lines
+//! and the Prometheus text exposition, rendered from a [`Watch`]'s last
+//! sample into a caller's buffer (no allocation once it has grown). The
+//! `--top` table has its own home, [`super::top`].
 
 use super::options::{Format, Target};
 use super::run::{Slot, Watch};
-use crate::procfs::{Kind, States};
+use crate::procfs::{Col, Kind};
+use crate::sys::term::{visible, visible_symbols};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 impl Watch {
-    /// The CSV header line: kind names, or `PID:kind` with several targets.
+    /// The CSV header line: column names as given, or `PID:kind` with
+    /// several targets.
     pub fn header(&self, out: &mut Vec<u8>) {
         let many = self.slots.len() > 1;
         let mut first = true;
@@ -27,12 +30,12 @@ impl Watch {
                             let _ = write!(out, "{p}:");
                         }
                         Target::Name(n) => {
-                            out.extend_from_slice(n.as_bytes());
+                            out.extend_from_slice(visible(n).as_bytes());
                             out.push(b':');
                         }
                     }
                 }
-                out.extend_from_slice(k.name().as_bytes());
+                out.extend_from_slice(visible(k.name()).as_bytes());
             }
         }
         out.push(b'\n');
@@ -50,13 +53,13 @@ impl Watch {
     fn render_csv(&self, out: &mut Vec<u8>) {
         let mut first = true;
         for slot in &self.slots {
-            for &k in &self.kinds {
+            for k in &self.kinds {
                 if !first {
                     out.push(b',');
                 }
                 first = false;
-                if slot.present {
-                    let _ = write!(out, "{}", slot.counts.get(k));
+                if let Some(v) = slot.present.then(|| slot.counts.value(k)).flatten() {
+                    let _ = write!(out, "{v}");
                 }
             }
         }
@@ -80,7 +83,6 @@ impl Watch {
     }
 
     fn render_prom(&self, out: &mut Vec<u8>) {
-        let fd_kinds = self.kinds.iter().any(|k| k.is_fd());
         if self.slots.iter().any(|s| s.finder.is_some()) {
             family(
                 out,
@@ -92,36 +94,77 @@ impl Watch {
                 let _ = writeln!(out, " {}", slot.matched);
             }
         }
-        if fd_kinds {
+        let present = || self.slots.iter().filter(|s| s.present);
+        if self.kinds.iter().any(|k| k.is_fd()) {
             family(
                 out,
                 "fdcount_open_fds",
                 "Open file descriptors of the process, by kind.",
             );
-            for slot in self.slots.iter().filter(|s| s.present) {
-                for &k in self.kinds.iter().filter(|k| k.is_fd()) {
-                    let state = (k.is_tcp() && !self.states.is_empty()).then_some(self.states);
-                    metric(out, "fdcount_open_fds", slot, Some(k), state);
-                    let _ = writeln!(out, " {}", slot.counts.get(k));
+            for slot in present() {
+                for k in self.kinds.iter().filter(|k| k.is_fd()) {
+                    if k.is_tcp() && !self.states.is_empty() {
+                        // One sample per state, so that sum() and a
+                        // state="..." selector both mean what they say.
+                        for (name, st) in crate::procfs::TCP_STATES {
+                            if self.states.contains(st) {
+                                metric(out, "fdcount_open_fds", slot, Some(k), Some(name));
+                                let _ = writeln!(out, " {}", slot.counts.by_state(k, st));
+                            }
+                        }
+                    } else {
+                        metric(out, "fdcount_open_fds", slot, Some(k), None);
+                        let _ = writeln!(out, " {}", slot.counts.value(k).unwrap_or(0));
+                    }
                 }
             }
         }
-        if self.kinds.contains(&Kind::Rss) {
-            family(
-                out,
+        let single: [(Kind, &str, &str, u64); 5] = [
+            (
+                Kind::Limit,
+                "fdcount_fd_limit",
+                "Soft limit on open file descriptors of the process (RLIMIT_NOFILE).",
+                1,
+            ),
+            (
+                Kind::Rss,
                 "fdcount_resident_memory_bytes",
                 "Resident memory of the process in bytes.",
-            );
-            for slot in self.slots.iter().filter(|s| s.present) {
-                metric(out, "fdcount_resident_memory_bytes", slot, None, None);
-                let _ = writeln!(out, " {}", slot.counts.get(Kind::Rss) * 1024);
+                1024,
+            ),
+            (
+                Kind::RssAnon,
+                "fdcount_resident_anon_memory_bytes",
+                "Resident anonymous memory of the process (RssAnon) in bytes.",
+                1024,
+            ),
+            (
+                Kind::Swap,
+                "fdcount_swap_bytes",
+                "Swapped-out memory of the process (VmSwap) in bytes.",
+                1024,
+            ),
+            (
+                Kind::Threads,
+                "fdcount_threads",
+                "Threads of the process.",
+                1,
+            ),
+        ];
+        for (kind, name, help, scale) in single {
+            let col = Col::Kind(kind);
+            if !self.kinds.contains(&col) {
+                continue;
             }
-        }
-        if self.kinds.contains(&Kind::Threads) {
-            family(out, "fdcount_threads", "Threads of the process.");
-            for slot in self.slots.iter().filter(|s| s.present) {
-                metric(out, "fdcount_threads", slot, None, None);
-                let _ = writeln!(out, " {}", slot.counts.get(Kind::Threads));
+            family(out, name, help);
+            for slot in present() {
+                metric(out, name, slot, None, None);
+                match slot.counts.value(&col) {
+                    Some(v) => {
+                        let _ = writeln!(out, " {}", v.saturating_mul(scale));
+                    }
+                    None => out.extend_from_slice(b" +Inf\n"),
+                }
             }
         }
     }
@@ -131,28 +174,36 @@ fn family(out: &mut Vec<u8>, name: &str, help: &str) {
     let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n");
 }
 
-/// `name{pid="..",comm="..",kind="..",state=".."}`, without the value.
-fn metric(out: &mut Vec<u8>, name: &str, slot: &Slot, kind: Option<Kind>, states: Option<States>) {
+/// `name{pid="..",comm="..",kind="..",port="..",state=".."}`, without the
+/// value.
+fn metric(out: &mut Vec<u8>, name: &str, slot: &Slot, col: Option<&Col>, state: Option<&str>) {
     out.extend_from_slice(name.as_bytes());
     out.push(b'{');
     if let Target::Pid(p) = slot.target {
         let _ = write!(out, "pid=\"{p}\",");
     }
     out.extend_from_slice(b"comm=\"");
-    escape_label(out, &slot.comm);
+    escape_label(out, &visible_symbols(&slot.comm));
     out.push(b'"');
-    if let Some(k) = kind {
-        let _ = write!(out, ",kind=\"{}\"", k.name());
-    }
-    if let Some(st) = states {
-        out.extend_from_slice(b",state=\"");
-        for (i, n) in st.names().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(n.as_bytes());
+    match col {
+        Some(Col::Kind(k)) => {
+            let _ = write!(out, ",kind=\"{}\"", k.name());
         }
-        out.push(b'"');
+        Some(Col::Narrow { narrow, .. }) => {
+            let (kind, label, value) = narrow.label();
+            let _ = write!(out, ",kind=\"{}\",{label}=\"", kind.name());
+            match value {
+                crate::procfs::Label::Glob(g) => escape_label(out, &visible_symbols(g)),
+                v => {
+                    let _ = write!(out, "{v}");
+                }
+            }
+            out.push(b'"');
+        }
+        None => {}
+    }
+    if let Some(st) = state {
+        let _ = write!(out, ",state=\"{st}\"");
     }
     out.push(b'}');
 }
@@ -173,7 +224,7 @@ pub fn escape_label(out: &mut Vec<u8>, v: &str) {
 struct JsonRow<'a> {
     time: f64,
     slot: &'a Slot,
-    kinds: &'a [Kind],
+    kinds: &'a [Col],
 }
 
 impl Serialize for JsonRow<'_> {
@@ -189,9 +240,10 @@ impl Serialize for JsonRow<'_> {
             }
             (Target::Name(_), None) => m.serialize_entry("pid", &())?,
         }
+        // Exact: serde_json writes control characters as \u escapes.
         m.serialize_entry("comm", &slot.comm)?;
-        for &k in self.kinds {
-            let v = slot.present.then(|| slot.counts.get(k));
+        for k in self.kinds {
+            let v = slot.present.then(|| slot.counts.value(k)).flatten();
             m.serialize_entry(k.name(), &v)?;
         }
         m.end()

@@ -5,7 +5,7 @@
 use crate::cli;
 use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{Error, Result};
-use crate::procfs::{Kind, States, COMM_LEN};
+use crate::procfs::{Col, Kind, Narrow, States, COMM_LEN, NARROW_MAX};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -54,7 +54,7 @@ impl Target {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     pub targets: Vec<Target>,
-    pub kinds: Vec<Kind>,
+    pub kinds: Vec<Col>,
     /// Narrows the tcp kinds; empty: every state.
     pub states: States,
     /// `None`: one sample.
@@ -66,26 +66,29 @@ pub struct Options {
     /// Replace this file atomically with every sample instead of writing
     /// to stdout.
     pub output: Option<PathBuf>,
+    /// `--top N`: a grouped table of the N largest groups instead of counts.
+    pub top: Option<usize>,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             targets: Vec::new(),
-            kinds: vec![Kind::All],
+            kinds: vec![Col::Kind(Kind::All)],
             states: States::default(),
             interval: None,
             count: None,
             header: false,
             format: Format::Csv,
             output: None,
+            top: None,
         }
     }
 }
 
 const KINDS: &[&str] = &[
     "all", "file", "socket", "inet", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "pipe",
-    "anon", "other", "rss", "threads",
+    "anon", "other", "rss", "threads", "limit", "rss-anon", "swap",
 ];
 const STATES: &[&str] = &[
     "established",
@@ -116,7 +119,7 @@ pub(super) const OPTS: &[Opt] = &[
     .doc("Every process whose command name is exactly NAME (as pgrep matches it), summed; looked up again at every sample, so a watch follows restarts. When none runs, the sample's field is empty"),
     opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count")
         .arg("KIND[,KIND...]")
-        .doc("What to count, one column each: all, file (regular files and directories), socket, inet (any IPv4/IPv6 socket), tcp, tcp4, tcp6, udp, udp4, udp6, unix, pipe (and FIFOs), anon (eventfd, epoll, timerfd, inotify...), other (devices and the rest); also rss (resident memory, KiB) and threads")
+        .doc("What to count, one column each: all, file (regular files and directories), socket, inet (any IPv4/IPv6 socket), tcp, tcp4, tcp6, udp, udp4, udp6, unix, pipe (and FIFOs), anon (eventfd, epoll, timerfd, inotify...), other (devices and the rest); also rss (resident memory, KiB), rss-anon (resident anonymous memory, KiB), swap (KiB), threads and limit (the soft limit on open fds; empty when unlimited). Narrowed kinds, one column each: tcp:PORT (either end on PORT; also tcp4, tcp6, udp, udp4, udp6), tcp@ADDR and tcp@ADDR:PORT (the remote end; IPv6 in brackets), file:GLOB (regular files whose path matches a shell glob: *, ?, [...]; * also matches /)")
         .default("all"),
     opt(
         Some('s'),
@@ -125,7 +128,7 @@ pub(super) const OPTS: &[Opt] = &[
         "only TCP sockets in these states",
     )
     .arg("STATE[,STATE...]")
-    .doc("Count only TCP sockets in these states (for the tcp kinds): established, syn-sent, syn-recv, fin-wait1, fin-wait2, time-wait, close, close-wait, last-ack, listen, closing"),
+    .doc("Count only TCP sockets in these states (for the tcp kinds, narrowed ones too): established, syn-sent, syn-recv, fin-wait1, fin-wait2, time-wait, close, close-wait, last-ack, listen, closing"),
     opt(
         Some('i'),
         "interval",
@@ -149,6 +152,15 @@ pub(super) const OPTS: &[Opt] = &[
         "print a line naming the columns",
     )
     .doc("Print a first line naming the columns (tcp,udp or 3136:tcp,3137:tcp)"),
+    opt(
+        None,
+        "top",
+        Value::Flag,
+        "a table of what the fds are, grouped, largest first",
+    )
+    .arg("[N]")
+    .doc("Print what the fds are instead, grouped, the N largest groups first: inet sockets by protocol, state and remote end, files by directory, unix sockets by type, anon inodes by name. Each row's `what` can be given back to -k (tcp@10.0.0.5:5432, file:/var/log/app/*). With -i, each sample prints the groups that changed, with the change (+5, -2) and the new count")
+    .default("20"),
     opt(
         Some('f'),
         "format",
@@ -175,6 +187,7 @@ pub(super) struct Config {
     header: bool,
     format: Option<String>,
     output: Option<PathBuf>,
+    top: Option<String>,
     pub(super) completions: Option<String>,
     pub(super) help: bool,
     pub(super) version: bool,
@@ -218,6 +231,24 @@ pub(super) fn parse(mut p: lexopt::Parser) -> Result<Config> {
             Short('i') | Long("interval") => c.interval = Some(cli::string("-i", p.value()?)?),
             Short('c') | Long("count") => c.count = Some(cli::string("-c", p.value()?)?),
             Long("header") => c.header = true,
+            Long("top") => {
+                // An optional value: `--top=N`, or `--top N` when N is a number.
+                c.top = Some(match p.optional_value() {
+                    Some(v) => cli::string("--top", v)?,
+                    None => {
+                        let mut raw = p.raw_args()?;
+                        let next = raw.peek().and_then(|a| a.to_str());
+                        match next.filter(|a| a.bytes().all(|b| b.is_ascii_digit())) {
+                            Some(n) => {
+                                let n = n.to_string();
+                                raw.next();
+                                n
+                            }
+                            None => String::new(),
+                        }
+                    }
+                });
+            }
             Short('f') | Long("format") => c.format = Some(cli::string("--format", p.value()?)?),
             Short('o') | Long("output") => c.output = Some(p.value()?.into()),
             Long("completions") => c.completions = Some(cli::string("--completions", p.value()?)?),
@@ -263,22 +294,42 @@ pub(super) fn options(c: Config) -> Result<Options> {
             }
         }
     }
-    let mut kinds = Vec::new();
+    let mut kinds: Vec<Col> = Vec::new();
+    let mut slots = 0;
     for k in &c.kinds {
-        let kind = Kind::parse(k).ok_or_else(|| {
-            let all: Vec<_> = Kind::LIST.iter().map(|k| k.name()).collect();
-            Error::usage(format!(
-                "unknown kind \"{k}\" for -k: expected one of {}",
-                all.join(", ")
-            ))
-        })?;
-        if kinds.contains(&kind) {
-            return Err(Error::usage(format!("kind \"{k}\" is given twice in -k")));
+        let col = match Narrow::parse(k).map_err(Error::usage)? {
+            Some(narrow) => {
+                if slots == NARROW_MAX {
+                    return Err(Error::usage(format!(
+                        "-k {k}: at most {NARROW_MAX} narrowed kinds at once"
+                    )));
+                }
+                slots += 1;
+                Col::Narrow {
+                    slot: slots - 1,
+                    narrow,
+                }
+            }
+            None => Col::Kind(Kind::parse(k).ok_or_else(|| {
+                let all: Vec<_> = Kind::LIST.iter().map(|k| k.name()).collect();
+                Error::usage(format!(
+                    "unknown kind \"{}\" for -k: expected one of {}, \
+                     or tcp:PORT, tcp@ADDR[:PORT], file:GLOB",
+                    crate::sys::term::visible(k),
+                    all.join(", ")
+                ))
+            })?),
+        };
+        if kinds.iter().any(|c| c.name() == col.name()) {
+            return Err(Error::usage(format!(
+                "kind \"{}\" is given twice in -k",
+                crate::sys::term::visible(k)
+            )));
         }
-        kinds.push(kind);
+        kinds.push(col);
     }
     if kinds.is_empty() {
-        kinds.push(Kind::All);
+        kinds.push(Col::Kind(Kind::All));
     }
     let mut states = States::default();
     for s in &c.states {
@@ -293,8 +344,38 @@ pub(super) fn options(c: Config) -> Result<Options> {
     }
     if !states.is_empty() && !kinds.iter().any(|k| k.is_tcp()) {
         return Err(Error::usage(
-            "-s narrows the tcp kinds: add tcp, tcp4 or tcp6 to -k",
+            "-s narrows the tcp kinds: add tcp, tcp4, tcp6 or tcp:PORT... to -k",
         ));
+    }
+    let top = match c.top.as_deref() {
+        None => None,
+        Some("") => Some(20),
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                return Err(Error::usage(format!(
+                    "invalid value \"{v}\" for --top: expected a number of groups, at least 1"
+                )))
+            }
+        },
+    };
+    if top.is_some() {
+        let clash = [
+            (!c.kinds.is_empty(), "-k"),
+            (!c.states.is_empty(), "-s"),
+            (c.output.is_some(), "-o"),
+            (c.header, "--header"),
+        ];
+        if let Some((_, flag)) = clash.iter().find(|(on, _)| *on) {
+            return Err(Error::usage(format!(
+                "--top shows every kind of fd, grouped: it takes no {flag}"
+            )));
+        }
+        if c.targets.len() != 1 {
+            return Err(Error::usage(
+                "--top groups the fds of one -p PID or -C NAME",
+            ));
+        }
     }
     let interval = c
         .interval
@@ -317,6 +398,11 @@ pub(super) fn options(c: Config) -> Result<Options> {
         }
     };
     let format = match c.format.as_deref() {
+        Some("prom" | "prometheus") if top.is_some() => {
+            return Err(Error::usage(
+                "--top prints a table or JSON: --format prom is for counts",
+            ))
+        }
         None => Format::Csv,
         Some(f) => Format::parse(f).ok_or_else(|| {
             Error::usage(format!(
@@ -346,6 +432,7 @@ pub(super) fn options(c: Config) -> Result<Options> {
         header: c.header,
         format,
         output: c.output,
+        top,
     })
 }
 
@@ -368,7 +455,7 @@ mod tests {
     fn defaults() {
         let o = opts(&["-p", "3136"]).unwrap();
         assert_eq!(o.targets, [Target::Pid(3136)]);
-        assert_eq!(o.kinds, [Kind::All]);
+        assert_eq!(o.kinds, [Col::Kind(Kind::All)]);
         assert_eq!(o.interval, None);
         assert_eq!(o.format, Format::Csv);
         assert!(!o.header);
@@ -389,7 +476,7 @@ mod tests {
                 Target::Name("client".into())
             ]
         );
-        assert_eq!(o.kinds, [Kind::Tcp, Kind::Udp, Kind::Rss]);
+        assert_eq!(o.kinds, [Kind::Tcp, Kind::Udp, Kind::Rss].map(Col::Kind));
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 use super::options::{Format, Options, Target};
 use crate::error::{describe, Error, Result, Status};
-use crate::procfs::{Counts, Finder, Kind, Needs, Proc, ProcError, Scanner, States};
+use crate::procfs::{Col, Counts, Finder, Needs, Proc, ProcError, Scanner, States};
 use crate::sys::output;
 use crate::sys::signals::{Signals, Wake, STOP};
 use std::io::{self, Write};
@@ -34,17 +34,26 @@ pub(super) struct Slot {
 pub struct Watch {
     pub(super) slots: Vec<Slot>,
     pub(super) scanner: Scanner,
-    pub(super) kinds: Vec<Kind>,
+    pub(super) kinds: Vec<Col>,
     pub(super) states: States,
     pub(super) format: Format,
     pub(super) needs: Needs,
     pub(super) scratch: Counts,
 }
 
-fn proc_error(target: &str, e: ProcError) -> Error {
+pub(super) fn proc_error(target: &str, e: ProcError) -> Error {
     match e {
         ProcError::NoSuchProcess => Error::failure(format!("process {target}: no such process")),
         ProcError::Exited => Error::failure(format!("process {target} exited")),
+        ProcError::PermissionDenied {
+            dumpable: false, ..
+        } if rustix::process::geteuid().is_root() => Error::failure(format!(
+            "process {target}: permission denied reading its file descriptors, even as root: \
+             it made itself non-dumpable (prctl PR_SET_DUMPABLE), and then only CAP_SYS_PTRACE \
+             over it gives access, which this root lacks (a container that drops it, \
+             or kernel.yama.ptrace_scope = 3): run fdcount with CAP_SYS_PTRACE in the \
+             process's user namespace"
+        )),
         ProcError::PermissionDenied { .. } if rustix::process::geteuid().is_root() => {
             Error::failure(format!(
                 "process {target}: permission denied reading its file descriptors, even as root: \
@@ -52,7 +61,16 @@ fn proc_error(target: &str, e: ProcError) -> Error {
                  run fdcount as the process's user or as root inside its container"
             ))
         }
-        ProcError::PermissionDenied { uid } => Error::failure(format!(
+        ProcError::PermissionDenied {
+            uid,
+            dumpable: false,
+        } => Error::failure(format!(
+            "process {target}: permission denied reading its file descriptors: the process \
+             ({}) made itself non-dumpable (prctl PR_SET_DUMPABLE, as setuid programs and \
+             sshd do), so that only root may read them: run fdcount as root (sudo)",
+            user_name(uid)
+        )),
+        ProcError::PermissionDenied { uid, .. } => Error::failure(format!(
             "process {target}: permission denied reading its file descriptors: \
              run fdcount as the process's user ({}) or as root",
             user_name(uid)
@@ -65,18 +83,24 @@ fn proc_error(target: &str, e: ProcError) -> Error {
 }
 
 /// `name (uid N)`, or `uid N` when the user database has no name for it.
+/// (getpwuid_r, for NSS users too: neither std nor rustix has it.)
 fn user_name(uid: u32) -> String {
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut buf = vec![0 as libc::c_char; 4096];
-    let mut res: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: all pointers are valid for the call; buf outlives the use of pw.
-    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res) };
-    if rc == 0 && !res.is_null() && !pw.pw_name.is_null() {
-        // SAFETY: getpwuid_r filled pw_name with a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(pw.pw_name) };
-        format!("{}, uid {uid}", name.to_string_lossy())
-    } else {
-        format!("uid {uid}")
+    // SAFETY: pw is plain data, zeroed; every pointer passed is valid for
+    // the call, and buf, which pw_name points into, outlives its one use.
+    let name = unsafe {
+        let mut pw: libc::passwd = std::mem::zeroed();
+        let mut res: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res);
+        (rc == 0 && !res.is_null() && !pw.pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr(pw.pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    match name {
+        Some(n) => format!("{n}, uid {uid}"),
+        None => format!("uid {uid}"),
     }
 }
 
@@ -100,6 +124,17 @@ impl Watch {
             match t {
                 Target::Pid(pid) => {
                     let p = Proc::open(*pid, needs).map_err(|e| proc_error(&t.label(), e))?;
+                    if let Some(tgid) = p.tgid().filter(|&g| g != *pid) {
+                        // /proc/TID works like /proc/PID and threads share
+                        // their fd table: the count is the process's.
+                        let name = Proc::open(tgid, Needs::default())
+                            .and_then(|q| q.comm())
+                            .unwrap_or_default();
+                        crate::error::warn(format_args!(
+                            "-p {pid} is a thread of process {tgid} ({}): counting that process",
+                            crate::sys::term::visible(&name)
+                        ));
+                    }
                     if opts.format != Format::Csv {
                         slot.comm = p.comm().map_err(|e| proc_error(&t.label(), e))?;
                     }
@@ -151,7 +186,10 @@ impl Watch {
                     }
                     // Ended between the listing and the count.
                     Err(ProcError::NoSuchProcess | ProcError::Exited) => {}
-                    Err(e) => return Err(proc_error(&format!("{pid} ({})", slot.comm), e)),
+                    Err(e) => {
+                        let name = crate::sys::term::visible(&slot.comm);
+                        return Err(proc_error(&format!("{pid} ({name})"), e));
+                    }
                 }
             }
             slot.present = slot.matched > 0;
@@ -161,11 +199,17 @@ impl Watch {
                 slot.noted = true;
                 crate::error::warn(format_args!(
                     "no process named {}: leaving this sample's field empty",
-                    slot.comm
+                    crate::sys::term::visible(&slot.comm)
                 ));
             }
         }
         Ok(())
+    }
+
+    /// Whether to use pidfd_getfd where the kernel permits (the default);
+    /// off, every fd is looked at through /proc.
+    pub fn use_pidfd(&mut self, on: bool) {
+        self.scanner.use_pidfd(on);
     }
 
     /// The values of the last sample of target `i` (`None`: a gap).
@@ -248,7 +292,31 @@ pub fn next_tick(k: u64, elapsed: Duration, interval: Duration) -> u64 {
 
 /// Runs fdcount: samples until done, interrupted or failed.
 pub fn run(opts: &Options) -> Result<Status> {
+    if let Some(n) = opts.top {
+        let mut top = super::top::Top::new(opts, n)?;
+        return schedule(opts, |now, buf| top.sample(now, buf));
+    }
     let mut watch = Watch::new(opts)?;
+    let to_file = opts.output.is_some();
+    let mut first = true;
+    schedule(opts, |now, buf| {
+        watch.sample()?;
+        // A file gets its header with every replacement; a stream once.
+        if opts.header && (to_file || first) {
+            watch.header(buf);
+        }
+        first = false;
+        watch.render(now, buf);
+        Ok(())
+    })
+}
+
+/// Calls `step` once, or on the `-i` schedule until `-c`, a signal or a
+/// reader that went away, writing what it renders to stdout or `-o`.
+fn schedule(
+    opts: &Options,
+    mut step: impl FnMut(SystemTime, &mut Vec<u8>) -> Result<()>,
+) -> Result<Status> {
     let signals = match opts.interval {
         Some(_) => {
             Some(Signals::install(STOP).map_err(|e| Error::io("installing signal handlers", e))?)
@@ -263,20 +331,14 @@ pub fn run(opts: &Options) -> Result<Status> {
     // or a terminal would always poll ready.
     let watch_stdout = !to_file && stdout_is_pipe();
     let mut buf = Vec::with_capacity(4096);
-    if opts.header && !to_file {
-        watch.header(&mut buf);
-    }
     let start = Instant::now();
     let mut k = 0u64;
     let mut taken = 0u64;
     loop {
-        let now = SystemTime::now();
-        watch.sample()?;
-        if opts.header && to_file {
-            watch.header(&mut buf);
+        step(SystemTime::now(), &mut buf)?;
+        if !buf.is_empty() {
+            sink.write(&buf)?;
         }
-        watch.render(now, &mut buf);
-        sink.write(&buf)?;
         buf.clear();
         taken += 1;
         if opts.count == Some(taken) {

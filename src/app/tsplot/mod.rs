@@ -1,6 +1,7 @@
 //! tsplot: draw a time series from a pipe or files, in the terminal, as SVG
 //! or as an HTML page, and report what grew and when.
 
+use crate::chart::{ascii, svg};
 use crate::cli;
 use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{main_with, Error, Result};
@@ -104,13 +105,23 @@ const OPTS: &[Opt] = &[
     opt(None, "format", Value::OneOf(FORMATS), "chart format")
         .doc("ascii, svg or html, to stdout or -o FILE"),
     opt(None, "html", Value::Flag, "an HTML page").doc("Same as --format html"),
-    opt(Some('W'), "width", Value::Text("width"), "width")
-        .arg("N")
-        .doc("Width: characters (terminal) or pixels (SVG)")
+    opt(
+        Some('W'),
+        "width",
+        Value::Text("width"),
+        "width: characters (20 to 1000) or SVG pixels (200 to 10000)",
+    )
+    .arg("N")
+    .doc("Width: characters (terminal, 20 to 1000) or pixels (SVG, 200 to 10000)")
         .default("the terminal's, or 100; SVG 1000"),
-    opt(Some('H'), "height", Value::Text("height"), "height")
-        .arg("N")
-        .doc("Height: lines or pixels")
+    opt(
+        Some('H'),
+        "height",
+        Value::Text("height"),
+        "height: lines (5 to 1000) or SVG pixels (120 to 10000)",
+    )
+    .arg("N")
+    .doc("Height: lines (5 to 1000) or pixels (120 to 10000)")
         .default("the terminal's, or 30; SVG 500"),
     opt(None, "title", Value::Text("title"), "title")
         .arg("TEXT")
@@ -122,9 +133,10 @@ const OPTS: &[Opt] = &[
         None,
         "ymin",
         Value::Text("value"),
-        "bottom of the value axis",
+        "bottom of the value axis (below --ymax)",
     )
-    .arg("N"),
+    .arg("N")
+    .doc("Bottom of the value axis (below --ymax; past the data, the chart is empty or clipped)"),
     opt(None, "ymax", Value::Text("value"), "top of the value axis").arg("N"),
     opt(None, "from", Value::Text("time"), "start of the time axis")
         .arg("TIME")
@@ -332,13 +344,18 @@ fn finite(opt: &str, v: &Option<String>) -> Result<Option<f64>> {
         .transpose()
 }
 
-fn size(opt: &str, v: &Option<String>, min: u16) -> Result<Option<u16>> {
+fn size(opt: &str, v: &Option<String>, (min, max): (u16, u16)) -> Result<Option<u16>> {
     v.as_deref()
         .map(|s| {
             let n: u16 = cli::number(opt, s)?;
             if n < min {
                 return Err(Error::usage(format!(
                     "invalid value \"{s}\" for {opt}: at least {min} is needed to draw a chart"
+                )));
+            }
+            if n > max {
+                return Err(Error::usage(format!(
+                    "invalid value \"{s}\" for {opt}: at most {max}"
                 )));
             }
             Ok(n)
@@ -472,6 +489,23 @@ fn settings(c: Config) -> Result<Settings> {
         cfg.noise_factor = v.max(0.0);
     }
     let fail_on_growth = finite("--fail-on-growth", &c.fail_on_growth)?;
+    let ymin = finite("--ymin", &c.ymin)?;
+    let ymax = finite("--ymax", &c.ymax)?;
+    if let (Some(lo), Some(hi)) = (ymin, ymax) {
+        if lo >= hi {
+            return Err(Error::usage(format!(
+                "--ymin {lo} must be below --ymax {hi}"
+            )));
+        }
+    }
+    let (width_range, height_range) = if format == Format::Ascii {
+        (
+            (ascii::MIN_WIDTH, ascii::MAX_WIDTH),
+            (ascii::MIN_HEIGHT, ascii::MAX_HEIGHT),
+        )
+    } else {
+        ((200, svg::MAX_SIZE as u16), (120, svg::MAX_SIZE as u16))
+    };
     // The report alone prints no chart, unless a chart is asked for too.
     let chart = report.is_none() || c.output.is_some() || explicit.is_some();
     // --fail-on-growth alone analyses silently (the chart still prints).
@@ -482,21 +516,13 @@ fn settings(c: Config) -> Result<Settings> {
         format,
         output: c.output,
         chart,
-        width: size(
-            "-W",
-            &c.width,
-            if format == Format::Ascii { 20 } else { 200 },
-        )?,
-        height: size(
-            "-H",
-            &c.height,
-            if format == Format::Ascii { 5 } else { 120 },
-        )?,
+        width: size("-W", &c.width, width_range)?,
+        height: size("-H", &c.height, height_range)?,
         color,
         title: c.title,
         ylabel: c.ylabel,
-        ymin: finite("--ymin", &c.ymin)?,
-        ymax: finite("--ymax", &c.ymax)?,
+        ymin,
+        ymax,
         from: c.from,
         to: c.to,
         window: last.or(window),
@@ -622,6 +648,31 @@ mod tests {
         assert!(usage(&["--color", "red"]).contains("\"red\""));
         assert!(usage(&["-W", "3"]).contains("at least"));
         assert!(usage(&["-W", "abc"]).contains("\"abc\""));
+        assert!(usage(&["-W", "65535", "-H", "65535"]).contains("at most 1000"));
+        assert!(usage(&["-o", "x.svg", "-H", "10001"]).contains("at most 10000"));
+        assert!(usage(&["--html", "-W", "65535"]).contains("at most 10000"));
+        assert_eq!(
+            s(&["-o", "x.svg", "-W", "10000"]).unwrap().width,
+            Some(10000)
+        );
+        assert_eq!(s(&["-W", "1000", "-H", "1000"]).unwrap().height, Some(1000));
+        // Reversed limits are a usage error in every mode, the report's too.
+        for mode in [
+            &[][..],
+            &["--report"],
+            &["--html"],
+            &["-o", "x.svg"],
+            &["--follow"],
+        ] {
+            let mut args = mode.to_vec();
+            args.extend(["--ymin", "5", "--ymax", "1"]);
+            assert!(
+                usage(&args).contains("--ymin 5 must be below --ymax 1"),
+                "{args:?}"
+            );
+        }
+        assert!(usage(&["--ymin", "2", "--ymax", "2"]).contains("below"));
+        assert_eq!(s(&["--ymin", "10"]).unwrap().ymin, Some(10.0));
         assert!(usage(&["--ymin", "nan"]).contains("nan"));
         assert!(usage(&["--last", "-5"]).contains("-5"));
         assert!(usage(&["-y", "0"]).contains("from 1"));

@@ -178,7 +178,10 @@ fn finish(
         ));
     }
     if pipe.both().chart.points() == 0 {
-        return Err(Error::failure("no data points"));
+        return Err(Error::failure(format!(
+            "no data points: {}",
+            parser.summary(true)
+        )));
     }
     let both = pipe.into_both();
     let mut chart = both.chart;

@@ -132,26 +132,34 @@ pub fn every(
     let mut k: u64 = 0;
     let mut runs: u64 = 0;
     loop {
-        let mut run = start(e.command)?;
         runs += 1;
-        let ended = pump(
-            &mut run,
-            &mut stream,
-            &mut clock,
-            &mut buf,
-            out,
-            watch_out,
-            signals,
-        )?;
-        stream.flush(out)?;
-        match ended {
-            Ended::Signal => {
-                run.end();
-                return Ok(());
-            }
-            Ended::Done(status) => {
-                if let Some(why) = failure(status) {
-                    warn(format_args!("run {runs}: {} {why}", name(e.command)));
+        match start(e.command) {
+            // Only the first start decides whether COMMAND exists at all; a
+            // later one that fails (the binary replaced mid-upgrade) is one
+            // failed run.
+            Err(err) if runs == 1 => return Err(err),
+            Err(err) => warn(format_args!("run {runs}: {err}")),
+            Ok(mut run) => {
+                let ended = pump(
+                    &mut run,
+                    &mut stream,
+                    &mut clock,
+                    &mut buf,
+                    out,
+                    watch_out,
+                    signals,
+                )?;
+                stream.flush(out)?;
+                match ended {
+                    Ended::Signal => {
+                        run.end();
+                        return Ok(());
+                    }
+                    Ended::Done(status) => {
+                        if let Some(why) = failure(status) {
+                            warn(format_args!("run {runs}: {} {why}", name(e.command)));
+                        }
+                    }
                 }
             }
         }

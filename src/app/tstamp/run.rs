@@ -14,7 +14,7 @@
 
 use crate::error::{Error, Result};
 use crate::sys::signals::{Signals, Wake};
-use crate::time::format::{push_frac, push_num, Format};
+use crate::time::format::{push_num, rfc3339, Format};
 use crate::time::zone::{Offset, Zone};
 use std::io::{self, Write};
 use std::os::fd::RawFd;
@@ -92,19 +92,17 @@ pub struct Options {
 #[derive(Clone, Debug)]
 pub struct Clock {
     fake: Option<(i128, i128)>,
-    monotonic: bool,
     wall0: i128,
-    mono0: i128,
+    /// With -m: CLOCK_MONOTONIC at start (std's Instant is that clock).
+    mono0: Option<std::time::Instant>,
 }
 
-fn clock_ns(id: libc::clockid_t) -> i128 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: ts is a valid timespec we own.
-    unsafe { libc::clock_gettime(id, &mut ts) };
-    ts.tv_sec as i128 * NS + ts.tv_nsec as i128
+/// CLOCK_REALTIME in nanoseconds since the epoch (negative before it).
+fn realtime_ns() -> i128 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
 }
 
 impl Clock {
@@ -113,13 +111,8 @@ impl Clock {
     pub fn system(monotonic: bool) -> Clock {
         Clock {
             fake: None,
-            monotonic,
-            wall0: clock_ns(libc::CLOCK_REALTIME),
-            mono0: if monotonic {
-                clock_ns(libc::CLOCK_MONOTONIC)
-            } else {
-                0
-            },
+            wall0: realtime_ns(),
+            mono0: monotonic.then(std::time::Instant::now),
         }
     }
 
@@ -136,9 +129,8 @@ impl Clock {
         let step = parse_ns(step).ok_or_else(bad)?;
         Ok(Clock {
             fake: Some((now - step, step)),
-            monotonic: false,
             wall0: 0,
-            mono0: 0,
+            mono0: None,
         })
     }
 
@@ -148,10 +140,9 @@ impl Clock {
             *t += *step;
             return *t;
         }
-        if self.monotonic {
-            self.wall0 + clock_ns(libc::CLOCK_MONOTONIC) - self.mono0
-        } else {
-            clock_ns(libc::CLOCK_REALTIME)
+        match self.mono0 {
+            Some(m0) => self.wall0 + m0.elapsed().as_nanos() as i128,
+            None => realtime_ns(),
         }
     }
 }
@@ -267,34 +258,9 @@ impl Stamper {
                 let v = secs as i128 * per + nanos as i128 / (NS / per);
                 push_num(out, v as i64, 1, 0);
             }
-            Style::Iso(u) => iso(out, secs, nanos, &off, *u, zone == Zone::Utc),
+            Style::Iso(u) => rfc3339(out, secs, nanos, &off, u.digits(), zone == Zone::Utc),
         }
         out.extend_from_slice(&self.opts.delim);
-    }
-}
-
-/// RFC 3339: `2026-11-24T22:22:02+01:00`, `Z` for UTC, with `digits` of
-/// fraction; the date and time written by `time`.
-fn iso(out: &mut Vec<u8>, secs: i64, nanos: u32, off: &Offset, unit: Unit, utc: bool) {
-    const DATE_TIME: &[::time::format_description::BorrowedFormatItem<'_>] =
-        ::time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
-    let t = ::time::OffsetDateTime::from_unix_timestamp(secs)
-        .unwrap_or(::time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(off.utc_offset());
-    // Writing to a Vec cannot fail; a year `time` cannot show is left out.
-    let _ = t.format_into(out, DATE_TIME);
-    if unit != Unit::Seconds {
-        out.push(b'.');
-        push_frac(out, nanos, unit.digits());
-    }
-    if utc {
-        out.push(b'Z');
-    } else {
-        let m = off.secs.unsigned_abs() / 60;
-        out.push(if off.secs < 0 { b'-' } else { b'+' });
-        push_num(out, (m / 60) as i64, 2, b'0');
-        out.push(b':');
-        push_num(out, (m % 60) as i64, 2, b'0');
     }
 }
 

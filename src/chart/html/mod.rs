@@ -23,6 +23,11 @@ pub struct Page<'a> {
     pub t1: f64,
     pub ymin: Option<f64>,
     pub ymax: Option<f64>,
+    /// The whole chart's value range, for a view with nothing in it.
+    pub y0: f64,
+    pub y1: f64,
+    /// Every value is a whole number: whole ticks only.
+    pub integral: bool,
     /// `(from_time, seconds east of UTC)`: the zone's offsets over the
     /// range, so the page labels times as the chart and the SVG do.
     pub offsets: Vec<(f64, i32)>,
@@ -51,8 +56,11 @@ pub struct PageMark {
 /// every hour (zones change on the hour or half hour), at most a few
 /// thousand checks, so a year's log still lists its DST changes.
 pub fn offsets(zone: Zone, t0: f64, t1: f64) -> Vec<(f64, i32)> {
-    let start = t0.floor() as i64;
-    let end = t1.ceil().max(t0) as i64;
+    // Past ten million years no zone has rules; the page labels such times
+    // as numbers anyway.
+    const FAR: f64 = 3e14;
+    let start = t0.clamp(-FAR, FAR).floor() as i64;
+    let end = t1.max(t0).clamp(-FAR, FAR).ceil() as i64;
     let step = ((end - start) / 4096).max(3600);
     let mut out = vec![(t0, zone.offset_at(start).secs)];
     let mut t = start;
@@ -132,6 +140,9 @@ pub fn page(chart: &Chart, zone: Zone) -> Option<Page<'_>> {
         t1: view.t1,
         ymin: chart.ymin,
         ymax: chart.ymax,
+        y0: view.y0,
+        y1: view.y1,
+        integral: chart.integral(),
         offsets: if chart.time {
             offsets(zone, view.t0, view.t1)
         } else {
@@ -206,6 +217,9 @@ mod tests {
             t1: 10.0,
             ymin: None,
             ymax: None,
+            y0: 0.0,
+            y1: 1.0,
+            integral: false,
             offsets: vec![(0.0, 0)],
             series: vec![PageSeries {
                 name,
@@ -235,5 +249,7 @@ mod tests {
         // Fixed zones only in unit tests: Zone::Local depends on TZ, which the
         // integration test pins.
         assert_eq!(offsets(Zone::Utc, 0.0, 1e6), vec![(0.0, 0)]);
+        // Any range ends, in a few thousand checks at most.
+        assert_eq!(offsets(Zone::Utc, -1e308, 1e308), vec![(-1e308, 0)]);
     }
 }

@@ -57,9 +57,10 @@ fn delimiters_are_detected() {
         ..utc()
     };
     let r = run("1764000000   4,5   6\n", o);
+    assert_eq!(r.c.points, [(0, T0, Some(6.0))]);
     assert_eq!(
         r.warnings,
-        ["line 1: column 2: expected a number, found \"4,5\""]
+        ["column 2 (4,5) holds no numbers: left out of the chart"]
     );
     assert!(Parser::new(Options {
         delimiter: Some(b'"'),
@@ -87,7 +88,13 @@ fn quoted_fields() {
     // A quote that never closes: the line is skipped.
     let r = ok("1764000000,1\n1764000005,\"2\n1764000010,3\n");
     assert_eq!(r.of(0), [(T0, Some(1.0)), (T0 + 10.0, Some(3.0))]);
-    assert_eq!(r.warnings, ["line 2: unterminated quoted field"]);
+    assert_eq!(
+        r.warnings,
+        [
+            "line 2: unterminated quoted field",
+            "3 lines read, 2 rows of data, 1 rejected (line 2)"
+        ]
+    );
 }
 
 #[test]
@@ -232,10 +239,7 @@ fn column_mistakes_are_errors() {
         "time,a\n1764000000,1\n",
         o(None, vec![Column::Name("b".into())]),
     );
-    assert_eq!(
-        r.err(),
-        "line 1: -y b: no column named \"b\" (columns: time, a)"
-    );
+    assert_eq!(r.err(), "line 1: -y b: no column named \"b\" (columns: a)");
     let r = run(
         "time,a\n1764000000,1\n",
         o(Some(Column::Name("t".into())), vec![]),
@@ -290,7 +294,11 @@ fn no_time_uses_row_numbers() {
     );
     assert_eq!(
         r.warnings,
-        ["line 6: column 1: expected a number, found \"1.2.3\""]
+        [
+            "line 6: column 1: expected a number, found \"1.2.3\"",
+            "7 lines read, 3 rows of data, 1 header line without numbers (line 1), 1 rejected (line 6), \
+             2 blank, comment or summary"
+        ]
     );
 }
 
@@ -329,7 +337,10 @@ time,unix,tcp
     assert_eq!(names(&r), ["tcp"]);
     assert_eq!(
         r.warnings,
-        ["line 3: column 2: expected a number, found \"fdcount: process 3136 exited\""]
+        [
+            "line 3: column 2: expected a number, found \"fdcount: process 3136 exited\"",
+            "4 lines read, 2 rows of data, 1 header line without numbers (line 1), 1 rejected (line 3)"
+        ]
     );
     // Duplicate names within a header stay apart.
     let r = ok("time,a,a\n1764000000,1,2\n");
@@ -348,7 +359,9 @@ fn malformed_rows_warn_then_count() {
     }
     input.push_str("x1764000000,1,2\n");
     let r = ok(&input);
-    assert_eq!(r.points, 20);
+    // Line 2's text came before column 3's first number: told late, and
+    // its column 2 was read.
+    assert_eq!(r.points, 21);
     assert_eq!(r.warnings.len(), 6);
     assert_eq!(
         r.warnings[0],
@@ -358,13 +371,18 @@ fn malformed_rows_warn_then_count() {
         r.warnings[4],
         "line 10: column 3: expected a number, found \"abc4\""
     );
-    assert_eq!(r.warnings[5], "6 more malformed lines skipped");
+    assert_eq!(
+        r.warnings[5],
+        "22 lines read, 11 rows of data, 1 header line without numbers (line 1), \
+         11 rejected (line 2, line 4, line 6, and 8 more)"
+    );
     // finish again (a --follow that ends twice) says nothing new.
     let mut p = Parser::new(utc()).unwrap();
     let n = Arc::new(Mutex::new(0));
     let m = n.clone();
     p.on_warning(move |_| *m.lock().unwrap() += 1);
     let mut c = Collect::default();
+    p.line(b"1764000000,1,2", &mut c).unwrap();
     for _ in 0..7 {
         p.line(b"1764000000,x,1", &mut c).unwrap();
     }
@@ -376,17 +394,20 @@ fn malformed_rows_warn_then_count() {
     let long = "y".repeat(1000);
     let r = ok(&format!("1764000000,1,2\n1764000000,1,{long}\n"));
     assert_eq!(
-        r.warnings,
-        [format!(
+        r.warnings[0],
+        format!(
             "line 2: column 3: expected a number, found \"{}...\"",
             "y".repeat(40)
-        )]
+        )
     );
     // A bad time.
     let r = ok("1764000000,1\n17640000x0,2\n");
     assert_eq!(
         r.warnings,
-        ["line 2: column 1: expected a time, found \"17640000x0\""]
+        [
+            "line 2: column 1: expected a time, found \"17640000x0\"",
+            "2 lines read, 1 row of data, 1 rejected (line 2)"
+        ]
     );
 }
 
@@ -445,5 +466,121 @@ proptest::proptest! {
         proptest::prop_assert!(r.warnings.is_empty(), "{:?}", r.warnings);
         let names = if header { ["a", "b"] } else { ["column 2", "column 3"] };
         proptest::prop_assert_eq!(&r.c.names, &names);
+    }
+}
+
+/// `cmd | tstamp`: `EPOCH,` and the command's line.
+fn stamped(lines: &[&str]) -> String {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| format!("{},{l}\n", 1_764_000_000 + 5 * i))
+        .collect()
+}
+
+#[test]
+fn command_output_stamped() {
+    // A number then text: du -s, wc -l FILE; the text column is left out.
+    let r = ok(&stamped(&["4096\t/var/log", "4100\t/var/log"]));
+    assert_eq!(r.of(0), [(T0, Some(4096.0)), (T0 + 5.0, Some(4100.0))]);
+    assert_eq!(
+        r.warnings,
+        ["column 3 (/var/log) holds no numbers: left out of the chart"]
+    );
+    // Sizes, K = 1024.
+    let r = ok(&stamped(&[
+        "512K\ta", "1.5M\ta", "2Gi\ta", "0B\ta", "45%\ta",
+    ]));
+    let v: Vec<_> = r.of(0).into_iter().map(|p| p.1.unwrap()).collect();
+    assert_eq!(v, [524288.0, 1572864.0, 2147483648.0, 0.0, 45.0]);
+    // vmstat: banner and header lines make no series; the last header
+    // names the columns.
+    let vm = stamped(&[
+        "procs -----------memory---------- ---swap--",
+        " r  b   swpd   free",
+        " 2  0      0 23294784",
+        " 1  0      0 23290112",
+    ]);
+    let r = ok(&vm);
+    assert_eq!(names(&r), ["r", "b", "swpd", "free"]);
+    assert_eq!(
+        r.of(3),
+        [(T0 + 10.0, Some(23294784.0)), (T0 + 15.0, Some(23290112.0))]
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // free -m: a header one field short names the right-most fields.
+    let free = stamped(&[
+        "               total        used        free",
+        "Mem:           15896        3012       10234",
+    ]);
+    let o = Options {
+        y: vec![Column::Name("used".into())],
+        ..utc()
+    };
+    let r = run(&free, o);
+    assert_eq!(names(&r), ["used"]);
+    assert_eq!(r.c.points, [(0, T0 + 5.0, Some(3012.0))]);
+    // iostat's avg-cpu: a header one field longer starts with a label.
+    let r = ok(&stamped(&[
+        "avg-cpu:  %user   %idle",
+        "           0.50   99.25",
+    ]));
+    assert_eq!(names(&r), ["%user", "%idle"]);
+    // A delimiter inside a header name does not decide the delimiter.
+    let r = ok("time,rate;p99\n1764000000,5\n1764000005,7\n");
+    assert_eq!(names(&r), ["rate;p99"]);
+    // A stamped text-only row is a header.
+    let r = ok("1764000000,tcp\n1764000005,3\n");
+    assert_eq!(names(&r), ["tcp"]);
+    assert_eq!(r.c.points, [(0, T0 + 5.0, Some(3.0))]);
+    // sar: a tab-separated banner, an empty line, averages at the end.
+    let sar = stamped(&[
+        "Linux 6.1.0-18-amd64 (host) \t12/01/2026 \t_x86_64_\t(2 CPU)",
+        "",
+        "11:00:01 PM     CPU     %user     %idle",
+        "11:00:02 PM     all      1.00     98.50",
+        "Average:        all      1.00     98.50",
+    ]);
+    let o = Options {
+        y: vec![Column::Name("%idle".into())],
+        ..utc()
+    };
+    let r = run(&sar, o);
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    assert_eq!(r.c.points, [(0, T0 + 15.0, Some(98.5))]);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(100))]
+
+    /// The byte-level path for `epoch,integer` rows reads what the general
+    /// parser reads (CRLF rows take the general one), whatever comes in
+    /// between: headers, other shapes, text.
+    #[test]
+    fn fast_rows_read_as_the_general_parser_does(
+        rows in proptest::collection::vec(
+            (1_000_000_000u64..9_999_999_999, -1_000_000i64..1_000_000_000_000_000, 0usize..8),
+            1..60,
+        ),
+    ) {
+        let mut lf = String::new();
+        let mut crlf = String::new();
+        for (t, v, shape) in &rows {
+            let line = match shape {
+                0 => format!("{t},{v}.5"),
+                1 => format!("{t},{v},1"),
+                2 => "time,fds".to_string(),
+                3 => format!("{t},x"),
+                _ => format!("{t},{v}"),
+            };
+            lf.push_str(&line);
+            lf.push('\n');
+            crlf.push_str(&line);
+            crlf.push_str("\r\n");
+        }
+        let (a, b) = (run(&lf, utc()), run(&crlf, utc()));
+        proptest::prop_assert_eq!(&a.c, &b.c);
+        proptest::prop_assert_eq!(a.warnings, b.warnings);
+        proptest::prop_assert_eq!(a.result.is_ok(), b.result.is_ok());
     }
 }

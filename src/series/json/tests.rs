@@ -66,6 +66,7 @@ time,tcp
             "line 4: field \"time\": expected a time, found \"yesterday\"",
             "line 5: expected a JSON object: invalid type: sequence, expected a JSON object (column 0)",
             "line 6: expected a JSON object: expected ident (column 2)",
+            "7 lines read, 2 rows of data, 5 rejected (line 2, line 3, line 4, and 2 more)",
         ]
     );
     let o = Options {
@@ -220,4 +221,30 @@ fn prometheus_errors() {
     assert!(r.result.is_ok());
     assert_eq!(r.warnings, ["Prometheus warning: too many samples"]);
     assert_eq!(r.points, 0);
+}
+
+#[test]
+fn y_by_name_selector_or_label_matcher() {
+    let doc = r#"{"status":"success","data":{"resultType":"matrix","result":[
+{"metric":{"__name__":"fds","kind":"tcp"},"values":[[1764000000,"3"]]},
+{"metric":{"__name__":"fds","kind":"unix"},"values":[[1764000000,"5"]]}]}}"#;
+    let y = |s: &str| Options {
+        y: vec![Column::Name(s.into())],
+        ..utc()
+    };
+    for sel in [r#"kind="tcp""#, r#"fds{kind="tcp"}"#, r#"{kind!="unix"}"#] {
+        let r = run(doc, y(sel));
+        assert_eq!(r.c.points, [(0, T0, Some(3.0))], "{sel}");
+    }
+    let r = run(doc, y("nosuch"));
+    assert_eq!(
+        r.err(),
+        "-y nosuch: no series named or matching \"nosuch\" (series: fds{kind=\"tcp\"}, fds{kind=\"unix\"})"
+    );
+    // JSON Lines: an unknown key lists the keys there are.
+    let r = run(r#"{"time":1764000000,"tcp":1,"unix":2}"#, y("udp"));
+    assert_eq!(
+        r.err(),
+        "-y udp: no field named \"udp\" (fields: tcp, unix)"
+    );
 }

@@ -15,7 +15,7 @@
 
 pub mod render;
 
-pub use render::{push_frac, push_num, strftime};
+pub use render::{push_frac, push_num, rfc3339, strftime};
 use std::fmt;
 
 /// What one conversion shows. Composites (`%T`, `%c`...) are expanded into

@@ -82,12 +82,15 @@ impl Cursor<'_> {
                 } else if c.digit_at(c.i) {
                     m = c.digits(2, 2)?;
                 }
-                if h > 23 || m > 59 {
+                // RFC 3339 allows hours up to 23; `time` checks the minutes
+                // and builds the offset.
+                if h > 23 {
                     return None;
                 }
+                let sign = if s == b'-' { -1 } else { 1 };
+                let off = ::time::UtcOffset::from_hms(sign * h as i8, sign * m as i8, 0).ok()?;
                 self.i = c.i;
-                let secs = (h * 3600 + m * 60) as i32;
-                Some(if s == b'-' { -secs } else { secs })
+                Some(off.whole_seconds())
             }
             _ => None,
         }
