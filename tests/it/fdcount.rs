@@ -416,7 +416,7 @@ fn prometheus_exposition() {
         samples
             .iter()
             .find(|(n, l, _)| {
-                n == name && kind.map_or(true, |k| l.iter().any(|(a, b)| a == "kind" && b == k))
+                n == name && kind.is_none_or(|k| l.iter().any(|(a, b)| a == "kind" && b == k))
             })
             .unwrap_or_else(|| panic!("no {name} {kind:?} in\n{out}"))
     };

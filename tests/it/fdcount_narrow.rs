@@ -214,7 +214,7 @@ fn count(t: &Truth, kind: &str) -> u64 {
         },
     };
     socks
-        .filter(|s| s.rport != 0 && s.remote == a && p.map_or(true, |p| p == s.rport))
+        .filter(|s| s.rport != 0 && s.remote == a && p.is_none_or(|p| p == s.rport))
         .count() as u64
 }
 

@@ -696,7 +696,7 @@ fn reference(t: &[f64], v: &[f64], cfg: &Config) -> Vec<(f64, f64, f64)> {
             .find(|&e| (e - i) as u64 >= cfg.min_hold_samples && t[e] - t[i] >= cfg.min_hold_secs);
         if jumps
             .get(k + 1)
-            .is_some_and(|&next| e.map_or(true, |e| next <= e))
+            .is_some_and(|&next| e.is_none_or(|e| next <= e))
         {
             continue;
         }
