@@ -53,25 +53,25 @@ def data(n):
         os.rename(path + ".tmp", path)
     return path
 
-plotly_py = f"{work}/plotly_html.py"
-with open(plotly_py, "w") as f:
-    f.write("""import csv, sys
-import plotly.graph_objects as go
+# The Python baselines read the CSV the way a user's script would, then
+# draw: one reader, two drawing tails.
+READ_CSV = """import csv, sys
 xs, ys = [], []
 with open(sys.argv[1]) as fh:
     for row in csv.reader(fh):
         xs.append(int(row[0])); ys.append(float(row[1]))
+"""
+def baseline(name, draw):
+    path = f"{work}/{name}.py"
+    with open(path, "w") as f:
+        f.write(READ_CSV + draw)
+    return path
+
+plotly_py = baseline("plotly_html", """import plotly.graph_objects as go
 fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
 fig.write_html(sys.argv[2], include_plotlyjs=True)
 """)
-plotext_py = f"{work}/plotext_term.py"
-with open(plotext_py, "w") as f:
-    f.write("""import csv, sys
-import plotext as plt
-xs, ys = [], []
-with open(sys.argv[1]) as fh:
-    for row in csv.reader(fh):
-        xs.append(int(row[0])); ys.append(float(row[1]))
+plotext_py = baseline("plotext_term", """import plotext as plt
 plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
 """)
 
