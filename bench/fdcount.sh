@@ -1,26 +1,27 @@
 #!/usr/bin/env bash
 # fdcount against the ways people count fds today, in one run, on processes
-# holding 100, 1k, 10k and 19.9k open files (bench/fd_holder.py plain) and
+# holding 100, 1k, 10k and 19.9k open files (tests/data/fd_holder.py plain) and
 # 10k fds of mixed kinds (mix: TCP listen/established/unbound, UDP v4/v6,
 # pipes, unix pairs, eventfds, files):
 #   fdcount -p PID                              vs  lsof -p PID | wc -l
 #                                                   ls /proc/PID/fd | wc -l
 #                                                   a C program doing one stat (bench/stat1.c)
-#   fdcount -p PID -k tcp,udp,unix,pipe,file    vs  lsof -n -P -i -a -p PID | wc -l
+#   fdcount -p PID -k tcp,udp,unix,pipe,file,anon  vs  lsof -n -P -i -a -p PID | wc -l
 #                                                   a C loop doing one fstatat per fd (stat1 -a)
 # plus the in-loop cost per sample (`-i 0 -c 100000`).
 # Writes bench/work/RESULTS-fdcount.md and appends `label,ratio` lines to
 # bench/work/ratios.csv (how many times faster fdcount is; bench/run collects
 # both). Exits 1 when a target of issue 3 is missed.
 #   bench/fdcount.sh            from anywhere; builds the release binary
+#   bench/fdcount.sh --kinds    only issue 14's comparison, kinds vs lsof -i at
+#                               10k and 20k mixed fds (a minute or two); run as
+#                               root, where fdcount takes the pidfd_getfd path
 # Needs hyperfine, lsof, cc, python3: apt-get install hyperfine lsof gcc
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in hyperfine lsof cc python3; do
-  command -v "$t" >/dev/null || { echo "bench/fdcount.sh: $t is missing (apt-get install hyperfine lsof gcc)" >&2; exit 1; }
-done
-cargo build --release --quiet --bin fdcount
-bin=$PWD/target/release/fdcount
+. bench/lib.sh
+needs "apt-get install hyperfine lsof gcc" hyperfine lsof cc python3
+release_bin fdcount
 work=$(mktemp -d /tmp/fdcount-bench.XXXXXX)
 holders=()
 cleanup() {
@@ -29,13 +30,13 @@ cleanup() {
 }
 trap cleanup EXIT
 cc -O2 -o "$work/stat1" bench/stat1.c
-kinds=tcp,udp,unix,pipe,file
+kinds=tcp,udp,unix,pipe,file,anon
 
 # Starts a holder and sets $pid once every fd is open. (Not in a command
 # substitution: the holder must be recorded in this shell for the cleanup.)
 holder() {
   local mode=$1 n=$2 ready=$work/$1-$2.json
-  python3 bench/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
+  python3 tests/data/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
   holders+=($!)
   for _ in $(seq 600); do
     [[ -f $ready ]] && { pid=$!; return; }
@@ -45,6 +46,50 @@ holder() {
   echo "bench/fdcount.sh: holder $mode $n never got ready" >&2
   exit 1
 }
+
+if [[ ${1:-} == --kinds ]]; then
+  mkdir -p bench/work
+  out=bench/work/RESULTS-fdcount-kinds.md
+  for n in 10000 19900; do
+    holder mix "$n"
+    echo "== mix $n: pid $pid, $("$bin" -p "$pid") fds"
+    hyperfine --style basic -N --warmup 5 --min-runs 30 \
+      --export-json "$work/kinds-$n-direct.json" \
+      -n "fdcount kinds" "$bin -p $pid -k $kinds"
+    hyperfine --style basic --warmup 1 --min-runs 8 \
+      --export-json "$work/kinds-$n-shell.json" \
+      -n "lsof -i" "lsof -n -P -i -a -p $pid | wc -l"
+    kill "$pid"
+  done
+  python3 - "$work" "$out" bench/work/ratios.csv "$kinds" "$(id -u)" <<'PY'
+import json, platform, subprocess, sys, datetime
+work, dest, ratios, kinds, uid = sys.argv[1:]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+ncpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+load = open("/proc/loadavg").read().split()[0]
+lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu}, {ncpu} CPUs, "
+         f"load average {load} (shared), Linux {platform.release()}, as uid {uid}; "
+         "`bench/fdcount.sh --kinds`, hyperfine medians (wall) and mean CPU (user + system).", "",
+         f"| mixed fds | `fdcount -k {kinds}` | `lsof -n -P -i -a -p \\| wc -l` | ratio (wall) | ratio (CPU) | target 5x (aim 8x) |",
+         "|---|---:|---:|---:|---:|---|"]
+ok = True
+with open(ratios, "a") as rf:
+    for n in ("10000", "19900"):
+        a = json.load(open(f"{work}/kinds-{n}-direct.json"))["results"][0]
+        b = json.load(open(f"{work}/kinds-{n}-shell.json"))["results"][0]
+        wall = b["median"] / a["median"]
+        cpu_r = (b["user"] + b["system"]) / (a["user"] + a["system"])
+        met = wall >= 5
+        ok &= met
+        lines.append(f"| {round(int(n) / 1000)}k | {a['median'] * 1e3:.1f} ms | {b['median'] * 1e3:.0f} ms | "
+                     f"{wall:.2f}x | {cpu_r:.2f}x | {'met' if met else 'MISSED'}{' (8x reached)' if wall >= 8 else ''} |")
+        rf.write(f"fdcount -k {kinds} vs lsof -n -P -i -a -p ({round(int(n) / 1000)}k mixed),{wall:.2f}\n")
+open(dest, "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+sys.exit(0 if ok else 1)
+PY
+  exit $?
+fi
 
 sets=(plain:100 plain:1000 plain:10000 plain:19900 mix:10000)
 for set in "${sets[@]}"; do
@@ -100,7 +145,7 @@ lines = [
     "(the machine is shared: medians resist the other jobs' bursts).", "",
     "Targets: processes holding N open regular files (*files*), or N fds of mixed kinds "
     "(*mixed*: 400 TCP established + listener + unbound, UDP v4/v6, pipes, unix pairs, eventfds, files). "
-    f"*kinds* = `fdcount -p PID -k {'tcp,udp,unix,pipe,file'}`; *stat1* = bench/stat1.c, "
+    f"*kinds* = `fdcount -p PID -k {'tcp,udp,unix,pipe,file,anon'}`; *stat1* = bench/stat1.c, "
     "one stat(2) of /proc/PID/fd in C, the floor for a program that counts; *stat1 -a* = the same "
     "program reading the fd directory and doing one fstatat(2) per fd, the floor for telling kinds apart "
     "(fdcount needs one more system call per socket, for its protocol).", "",
@@ -142,7 +187,7 @@ with open(ratios, "a") as f:
         f.write(f"fdcount vs lsof -p | wc -l ({label(s)}),{r['lsof'] / r['fdcount all']:.2f}\n")
         f.write(f"fdcount vs ls /proc/PID/fd | wc -l ({label(s)}),{r['ls'] / r['fdcount all']:.2f}\n")
         f.write(f"fdcount vs one stat in C ({label(s)}),{r['stat1'] / r['fdcount all']:.2f}\n")
-        f.write(f"fdcount -k {'tcp,udp,unix,pipe,file'} vs lsof -n -P -i -a -p ({label(s)}),"
+        f.write(f"fdcount -k {'tcp,udp,unix,pipe,file,anon'} vs lsof -n -P -i -a -p ({label(s)}),"
                 f"{r['lsof -i'] / r['fdcount kinds']:.2f}\n")
 print("\n".join(lines))
 sys.exit(0 if ok else 1)

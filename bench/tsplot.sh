@@ -9,11 +9,10 @@
 # a venv under bench/work when pip can reach PyPI (skipped otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in gnuplot python3; do
-  command -v "$t" >/dev/null || { echo "bench/tsplot.sh: $t is missing (apt-get install gnuplot-nox python3)" >&2; exit 1; }
-done
+. bench/lib.sh
+needs "apt-get install gnuplot-nox python3" gnuplot python3
 [[ -x /usr/bin/time ]] || { echo "bench/tsplot.sh: GNU time is missing (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet --bin tsplot
+release_bin tsplot
 mkdir -p bench/work/tsplot
 work=$PWD/bench/work/tsplot
 
@@ -54,25 +53,25 @@ def data(n):
         os.rename(path + ".tmp", path)
     return path
 
-plotly_py = f"{work}/plotly_html.py"
-with open(plotly_py, "w") as f:
-    f.write("""import csv, sys
-import plotly.graph_objects as go
+# The Python baselines read the CSV the way a user's script would, then
+# draw: one reader, two drawing tails.
+READ_CSV = """import csv, sys
 xs, ys = [], []
 with open(sys.argv[1]) as fh:
     for row in csv.reader(fh):
         xs.append(int(row[0])); ys.append(float(row[1]))
+"""
+def baseline(name, draw):
+    path = f"{work}/{name}.py"
+    with open(path, "w") as f:
+        f.write(READ_CSV + draw)
+    return path
+
+plotly_py = baseline("plotly_html", """import plotly.graph_objects as go
 fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
 fig.write_html(sys.argv[2], include_plotlyjs=True)
 """)
-plotext_py = f"{work}/plotext_term.py"
-with open(plotext_py, "w") as f:
-    f.write("""import csv, sys
-import plotext as plt
-xs, ys = [], []
-with open(sys.argv[1]) as fh:
-    for row in csv.reader(fh):
-        xs.append(int(row[0])); ys.append(float(row[1]))
+plotext_py = baseline("plotext_term", """import plotext as plt
 plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
 """)
 

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # tstamp against cat, moreutils ts and gawk on 1M lines of 39 bytes and 100k
-# lines of 1 kB, in one run. Writes bench/work/RESULTS-tstamp.md (times and ratios)
-# and appends `label,ratio` lines to bench/work/ratios.csv (bench/run collects both).
+# lines of 1 kB, in one run; then the per-second prefix alone (bench/prefix.rs:
+# the `time` crate against hand-written code). Writes
+# bench/work/RESULTS-tstamp.md (times and ratios) and appends `label,ratio`
+# lines to bench/work/ratios.csv (bench/run collects both).
 #   bench/tstamp.sh            from the project root; builds the release binary
+#   BASE=path/to/tstamp bench/tstamp.sh   also times an earlier build
 # Needs hyperfine, moreutils (ts), gawk: apt-get install hyperfine moreutils gawk
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in hyperfine ts gawk python3; do
-  command -v "$t" >/dev/null || { echo "bench/tstamp.sh: $t is missing (apt-get install hyperfine moreutils gawk)" >&2; exit 1; }
-done
-cargo build --release --quiet --bin tstamp
-bin=$PWD/target/release/tstamp
+. bench/lib.sh
+needs "apt-get install hyperfine moreutils gawk" hyperfine ts gawk python3
+release_bin tstamp
+cargo build --release --quiet --example prefix-bench
+base=${BASE:-}
 work=$(mktemp -d /tmp/tstamp-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
@@ -35,12 +38,18 @@ for set in short long; do
     -n tstamp "$bin < $in" \
     -n "tstamp '%.s'" "$bin '%.s' < $in" \
     -n "tstamp --iso" "$bin --iso < $in" \
+    -n "tstamp --iso --ns" "$bin --iso --ns < $in" \
+    -n "tstamp '%b %d %H:%M:%S'" "$bin '%b %d %H:%M:%S' < $in" \
+    ${base:+-n "tstamp (BASE)" "$base < $in"} \
+    ${base:+-n "tstamp --iso (BASE)" "$base --iso < $in"} \
     -n "gawk systime" "gawk '{print systime() \",\" \$0}' < $in"
   hyperfine --style basic --runs 3 --output=pipe \
     --export-json "$work/$set-slow.json" \
     -n "ts '%s'" "ts '%s' < $in" \
     -n "ts '%.s'" "ts '%.s' < $in"
 done
+
+target/release/examples/prefix-bench > "$work/prefix.csv"
 
 mkdir -p bench/work
 python3 - "$work" bench/work/RESULTS-tstamp.md bench/work/ratios.csv <<'PY'
@@ -63,7 +72,10 @@ lines = [
     "|---|---:|---:|---:|---:|",
 ]
 res = {s: load(s) for s in ("short", "long")}
-order = ["cat", "tstamp", "tstamp '%.s'", "tstamp --iso", "gawk systime", "ts '%s'", "ts '%.s'"]
+order = ["cat", "tstamp", "tstamp '%.s'", "tstamp --iso", "tstamp --iso --ns",
+         "tstamp '%b %d %H:%M:%S'", "tstamp (BASE)", "tstamp --iso (BASE)",
+         "gawk systime", "ts '%s'", "ts '%.s'"]
+order = [c for c in order if c in res["short"]]
 for c in order:
     a, b = res["short"][c], res["long"][c]
     lines.append(f"| `{c}` | {a*1000:.1f} | {a/res['short']['cat']:.1f} | {b*1000:.1f} | {b/res['long']['cat']:.1f} |")
@@ -85,6 +97,12 @@ for s in ("short", "long"):
     for name, v, good, unit in checks:
         ok &= good
         lines.append(f"- {'met' if good else 'MISSED'}: {name}: {v:.1f}{unit}")
+lines += ["", "The prefix alone (`bench/prefix.rs`, ns per render, best of 3 x 2M; rendered once",
+          "per second, or once per read for fractional stamps):", "",
+          "| render | ns |", "|---|---:|"]
+for l in open(f"{work}/prefix.csv"):
+    name, ns = l.rstrip("\n").rsplit(",", 1)
+    lines.append(f"| {name} | {float(ns):.1f} |")
 open(dest, "w").write("\n".join(lines) + "\n")
 with open(ratios, "a") as f:
     for s in ("short", "long"):

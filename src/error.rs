@@ -111,14 +111,17 @@ pub fn tool() -> &'static str {
 }
 
 /// Prints `tool: msg` on stderr. A closed stderr must not turn a warning
-/// into a panic, so write errors are ignored.
+/// into a panic, so write errors are ignored. Messages quote names from
+/// data and arguments (a series called `\x1b]0;PWNED\x07`): control
+/// characters are shown escaped here, the one door to stderr.
 pub fn warn(msg: impl fmt::Display) {
+    let msg = msg.to_string();
     let mut e = io::stderr().lock();
-    let _ = writeln!(e, "{}: {msg}", tool());
+    let _ = writeln!(e, "{}: {}", tool(), crate::sys::term::visible(&msg));
 }
 
 /// Runs a tool's body and turns its outcome into the exit status: the one
-/// place where errors are printed.
+/// place where errors are printed. A panic prints one line and exits 1.
 pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> ExitCode {
     let _ = TOOL.set(tool);
     // A bug must still read as one line from this tool, not a Rust backtrace.
@@ -133,6 +136,8 @@ pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> E
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // One line, whatever the payload holds.
+        let msg = msg.replace(['\n', '\r'], " ");
         warn(format_args!(
             "internal error: {msg}{at} (please report this)"
         ));
@@ -148,7 +153,9 @@ pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> E
             }
             e.status().into()
         }
-        Err(_) => ExitCode::from(101),
+        // A bug is a runtime failure like any other to a script (exit 1),
+        // not Rust's 101; the hook above has said what happened.
+        Err(_) => Status::Failure.into(),
     }
 }
 
@@ -160,6 +167,15 @@ mod tests {
     fn describe_drops_os_error_suffix() {
         let e = io::Error::from_raw_os_error(libc::ENOENT);
         assert_eq!(describe(&e), "no such file or directory");
+    }
+
+    #[test]
+    fn a_panic_exits_1_not_101() {
+        let code = main_with("test", || panic!("a bug"));
+        // The hook main_with set would report every later test's panic.
+        let _ = std::panic::take_hook();
+        assert_eq!(code, ExitCode::from(1));
+        assert_eq!(main_with("test", || Ok(Status::Growth)), ExitCode::from(3));
     }
 
     #[test]

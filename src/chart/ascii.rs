@@ -4,20 +4,26 @@
 //! textplots never prints here: each series is drawn on its own textplots
 //! canvas, rendered to a string, and the canvases are merged cell by cell
 //! (a cell's colour is the last series with dots in it). textplots works in
-//! f32, so times are shifted to start at zero first: epoch seconds in f32
-//! are only exact to about two minutes.
+//! f32, so it only ever sees dot coordinates: every point is shifted and
+//! scaled into the picture in f64 first (epoch seconds in f32 are exact to
+//! about two minutes, values near 1e9 to 64), and clipped to it.
 
 use std::fmt::Write as _;
 
 use textplots::{Chart as Canvas, Plot, Shape};
 
 use super::ticks;
-use super::{Bounds, Chart};
+use super::{Bounds, Chart, Renderer};
+use crate::sys::term::visible;
 use crate::time::zone::Zone;
 
 /// The smallest chart drawn, in characters.
 pub const MIN_WIDTH: u16 = 20;
 pub const MIN_HEIGHT: u16 = 5;
+/// The largest: no terminal is wider or taller, and the picture's memory
+/// stays a few MiB.
+pub const MAX_WIDTH: u16 = 1000;
+pub const MAX_HEIGHT: u16 = 1000;
 
 /// Series colours: ANSI 256-colour codes that read on dark and light
 /// backgrounds, in the same order as the SVG's.
@@ -31,11 +37,17 @@ pub struct Options {
     pub zone: Zone,
 }
 
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        render(chart, self)
+    }
+}
+
 /// The whole chart as text, `height` lines or fewer, none wider than
 /// `width` characters.
 pub fn render(chart: &Chart, o: &Options) -> String {
-    let width = o.width.max(MIN_WIDTH) as usize;
-    let height = o.height.max(MIN_HEIGHT) as usize;
+    let width = o.width.clamp(MIN_WIDTH, MAX_WIDTH) as usize;
+    let height = o.height.clamp(MIN_HEIGHT, MAX_HEIGHT) as usize;
     let mut out = String::new();
     let Some(view) = chart.view() else {
         return out;
@@ -43,7 +55,7 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let series: Vec<_> = chart.drawn().collect();
     let mut rows = height;
     if let Some(t) = &chart.title {
-        let t: String = t.chars().take(width).collect();
+        let t: String = one_line(t).chars().take(width).collect();
         let pad = (width.saturating_sub(t.chars().count())) / 2;
         let _ = writeln!(out, "{}{t}", " ".repeat(pad));
         rows -= 1;
@@ -52,18 +64,14 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     rows = rows.saturating_sub(3).max(2);
 
     // Y labels: min, max and round values between, at most one per 3 rows.
-    let ylabels = y_labels(&view, rows);
+    let ylabels = y_labels(&view, rows, chart.integral());
+    let ylabel = chart.ylabel.as_deref().map(one_line);
     let lw = ylabels
         .iter()
         .map(|(_, l)| l.chars().count())
         .max()
         .unwrap_or(1)
-        .max(
-            chart
-                .ylabel
-                .as_deref()
-                .map_or(0, |l| l.chars().count().min(12)),
-        );
+        .max(ylabel.as_deref().map_or(0, |l| l.chars().count().min(12)));
     let cols = width.saturating_sub(lw + 2).max(16);
 
     let grid = draw(&series, &view, cols, rows);
@@ -73,7 +81,7 @@ pub fn render(chart: &Chart, o: &Options) -> String {
             .find(|(row, _)| *row == r)
             .map_or("", |(_, l)| l.as_str());
         let label = if label.is_empty() && r == rows / 2 {
-            chart.ylabel.as_deref().unwrap_or("")
+            ylabel.as_deref().unwrap_or("")
         } else {
             label
         };
@@ -98,14 +106,12 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let xt: Vec<(f64, String)> = if chart.time {
         ticks::times(view.t0, view.t1, max_ticks, o.zone)
     } else {
-        ticks::values(view.t0, view.t1, max_ticks)
-            .into_iter()
-            .map(|v| (v, ticks::value_label(v)))
-            .collect()
+        // Row numbers: whole ticks.
+        ticks::values(view.t0, view.t1, max_ticks, true).labelled()
     };
     let mut free_from = 0;
     for (t, label) in xt {
-        let c = ((t - view.t0) / (view.t1 - view.t0) * (cols - 1) as f64).round();
+        let c = (view.ux(t) * (cols - 1) as f64).round();
         if !(0.0..cols as f64).contains(&c) {
             continue;
         }
@@ -134,7 +140,7 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     let mut legend = " ".repeat(lw + 2);
     let mut used = lw + 2;
     for (n, (i, s)) in series.iter().enumerate() {
-        let name: String = s.name.chars().take(40).collect();
+        let name: String = one_line(&s.name).chars().take(40).collect();
         let entry_len = name.chars().count() + 4;
         if used + entry_len > width {
             let _ = write!(legend, "(+{} more)", series.len() - n);
@@ -156,6 +162,12 @@ pub fn render(chart: &Chart, o: &Options) -> String {
     out
 }
 
+/// Text from data or the command line on one terminal line: controls
+/// shown escaped, line breaks and tabs as spaces.
+fn one_line(s: &str) -> String {
+    visible(s).replace(['\n', '\t'], " ")
+}
+
 /// Rows of (braille bits, series owning the cell).
 fn draw(
     series: &[(usize, &super::Series)],
@@ -164,34 +176,60 @@ fn draw(
     rows: usize,
 ) -> Vec<Vec<(u8, Option<usize>)>> {
     let mut grid = vec![vec![(0u8, None); cols]; rows];
+    // Dots: two per cell across, four down; the last column and row of
+    // dots sit on the last cell's first dot.
     let w = 2 * (cols as u32 - 1);
     let h = 4 * (rows as u32 - 1);
-    let span = (view.t1 - view.t0) as f32;
-    let (y0, y1) = (view.y0, view.y1);
     for &(i, s) in series {
-        for run in s.store.runs(view.t0, view.t1, w as usize) {
-            let pts: Vec<(f32, f32)> = run
-                .into_iter()
-                .map(|(t, v)| ((t - view.t0) as f32, v.clamp(y0, y1) as f32))
-                .collect();
-            let shape = if pts.len() == 1 {
-                Shape::Points(&pts)
-            } else {
-                Shape::Lines(&pts)
-            };
-            // One canvas per run: textplots joins every point of a shape.
-            let mut canvas =
-                Canvas::new_with_y_range(w.max(32), h.max(3), 0.0, span, y0 as f32, y1 as f32);
-            let drawn = canvas.lineplot(&shape);
-            drawn.figures();
-            for (r, line) in drawn.frame().lines().enumerate().take(rows) {
-                for (c, ch) in line.chars().enumerate().take(cols) {
-                    let bits = (ch as u32).wrapping_sub(0x2800);
-                    if bits > 0 && bits < 256 {
-                        let cell = &mut grid[r][c];
-                        cell.0 |= bits as u8;
-                        cell.1 = Some(i);
-                    }
+        // Dot coordinates, computed in f64: small enough for f32 to hold
+        // exactly to a hundredth of a dot.
+        let pieces: Vec<Vec<(f32, f32)>> = s
+            .store
+            .runs(view.t0, view.t1, w as usize)
+            .iter()
+            .flat_map(|run| view.clip(run))
+            .map(|piece| {
+                piece
+                    .into_iter()
+                    .map(|(x, y)| ((x * f64::from(w)) as f32, (y * f64::from(h)) as f32))
+                    .collect()
+            })
+            .collect();
+        if pieces.is_empty() {
+            continue;
+        }
+        // One canvas per series, a shape per piece: textplots joins the
+        // points of a shape, not shapes.
+        let mut canvas = Canvas::new_with_y_range(
+            w.max(32),
+            h.max(3),
+            0.0,
+            w.max(32) as f32,
+            0.0,
+            h.max(3) as f32,
+        );
+        let shapes: Vec<Shape> = pieces
+            .iter()
+            .map(|p| {
+                if p.len() == 1 {
+                    Shape::Points(p)
+                } else {
+                    Shape::Lines(p)
+                }
+            })
+            .collect();
+        let mut drawn = &mut canvas;
+        for shape in &shapes {
+            drawn = drawn.lineplot(shape);
+        }
+        drawn.figures();
+        for (r, line) in drawn.frame().lines().enumerate().take(rows) {
+            for (c, ch) in line.chars().enumerate().take(cols) {
+                let bits = (ch as u32).wrapping_sub(0x2800);
+                if bits > 0 && bits < 256 {
+                    let cell = &mut grid[r][c];
+                    cell.0 |= bits as u8;
+                    cell.1 = Some(i);
                 }
             }
         }
@@ -199,15 +237,22 @@ fn draw(
     grid
 }
 
-/// Y labels by row: the top and bottom values, and round values between.
-fn y_labels(view: &Bounds, rows: usize) -> Vec<(usize, String)> {
+/// Y labels by row: the top and bottom values, and round values between,
+/// with the digits that tell them apart.
+fn y_labels(view: &Bounds, rows: usize, integral: bool) -> Vec<(usize, String)> {
+    let ticks = ticks::values(view.y0, view.y1, (rows / 3).max(1), integral);
+    // The ends are not round: a digit finer than the ticks.
+    let fine = if integral && view.y0.fract() == 0.0 && view.y1.fract() == 0.0 {
+        1.0
+    } else {
+        ticks.step / 10.0
+    };
     let mut out = vec![
-        (0, ticks::value_label(view.y1)),
-        (rows - 1, ticks::value_label(view.y0)),
+        (0, ticks::label(view.y1, fine)),
+        (rows - 1, ticks::label(view.y0, fine)),
     ];
-    let per = (view.y1 - view.y0) / (rows - 1).max(1) as f64;
-    for v in ticks::values(view.y0, view.y1, (rows / 3).max(1)) {
-        let r = ((view.y1 - v) / per).round();
+    for (v, l) in ticks.labelled() {
+        let r = ((1.0 - view.uy(v)) * (rows - 1) as f64).round();
         if !(0.0..rows as f64).contains(&r) {
             continue;
         }
@@ -215,7 +260,7 @@ fn y_labels(view: &Bounds, rows: usize) -> Vec<(usize, String)> {
         if out.iter().any(|(row, _)| row.abs_diff(r) < 2) {
             continue;
         }
-        out.push((r, ticks::value_label(v)));
+        out.push((r, l));
     }
     out
 }

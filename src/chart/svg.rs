@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use super::ticks;
-use super::{Bounds, Chart};
+use super::{Bounds, Chart, Renderer};
 use crate::time::zone::Zone;
 
 /// Series colours, the same order as the terminal chart's and the HTML
@@ -14,6 +14,9 @@ use crate::time::zone::Zone;
 pub const COLORS: [&str; 8] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
 ];
+
+/// The largest picture, in pixels either way.
+pub const MAX_SIZE: u32 = 10_000;
 
 pub struct Options {
     pub width: u32,
@@ -50,15 +53,30 @@ struct Frame {
 
 impl Frame {
     fn x(&self, t: f64) -> f64 {
-        self.left + (t - self.view.t0) / (self.view.t1 - self.view.t0) * (self.right - self.left)
+        self.ux(self.view.ux(t))
     }
     fn y(&self, v: f64) -> f64 {
-        self.bottom - (v - self.view.y0) / (self.view.y1 - self.view.y0) * (self.bottom - self.top)
+        self.uy(self.view.uy(v))
+    }
+    /// From view units (0..=1) to pixels.
+    fn ux(&self, x: f64) -> f64 {
+        self.left + x * (self.right - self.left)
+    }
+    fn uy(&self, y: f64) -> f64 {
+        self.bottom - y * (self.bottom - self.top)
     }
 }
 
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        render(chart, self)
+    }
+}
+
+/// The whole SVG document.
 pub fn render(chart: &Chart, o: &Options) -> String {
-    let (w, h) = (o.width.max(200) as f64, o.height.max(120) as f64);
+    let w = o.width.clamp(200, MAX_SIZE) as f64;
+    let h = o.height.clamp(120, MAX_SIZE) as f64;
     let mut s = String::with_capacity(64 * 1024);
     let _ = writeln!(
         s,
@@ -78,8 +96,13 @@ pub fn render(chart: &Chart, o: &Options) -> String {
         return s;
     };
     let series: Vec<_> = chart.drawn().collect();
-    let yt = ticks::values(view.y0, view.y1, ((h - 100.0) / 40.0).max(2.0) as usize);
-    let ylabels: Vec<String> = yt.iter().map(|v| ticks::value_label(*v)).collect();
+    let yt = ticks::values(
+        view.y0,
+        view.y1,
+        ((h - 100.0) / 40.0).max(2.0) as usize,
+        chart.integral(),
+    );
+    let (yt, ylabels): (Vec<f64>, Vec<String>) = yt.labelled().into_iter().unzip();
     let lw = ylabels.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64 * 7.0;
     let f = Frame {
         view,
@@ -114,14 +137,14 @@ pub fn render(chart: &Chart, o: &Options) -> String {
             o.zone,
         )
     } else {
+        // Row numbers: whole ticks.
         ticks::values(
             view.t0,
             view.t1,
             ((f.right - f.left) / 80.0).max(2.0) as usize,
+            true,
         )
-        .into_iter()
-        .map(|v| (v, ticks::value_label(v)))
-        .collect()
+        .labelled()
     };
     for (t, _) in &xt {
         let x = f.x(*t);
@@ -193,22 +216,23 @@ pub fn render(chart: &Chart, o: &Options) -> String {
             escape(&sr.name)
         );
         for run in sr.store.runs(view.t0, view.t1, columns) {
-            if run.len() == 1 {
-                let (t, v) = run[0];
-                let _ = writeln!(
-                    s,
-                    r#"<circle cx="{:.1}" cy="{:.1}" r="2" fill="{color}" stroke="none"/>"#,
-                    f.x(t),
-                    f.y(v)
-                );
-                continue;
+            for piece in view.clip(&run) {
+                if let [(x, y)] = piece[..] {
+                    let _ = writeln!(
+                        s,
+                        r#"<circle cx="{:.1}" cy="{:.1}" r="2" fill="{color}" stroke="none"/>"#,
+                        f.ux(x),
+                        f.uy(y)
+                    );
+                    continue;
+                }
+                s.push_str("<polyline points=\"");
+                for (x, y) in piece {
+                    let _ = write!(s, "{:.1},{:.1} ", f.ux(x), f.uy(y));
+                }
+                s.pop();
+                s.push_str("\"/>\n");
             }
-            s.push_str("<polyline points=\"");
-            for (t, v) in run {
-                let _ = write!(s, "{:.1},{:.1} ", f.x(t), f.y(v));
-            }
-            s.pop();
-            s.push_str("\"/>\n");
         }
         let _ = writeln!(s, "</g>");
     }

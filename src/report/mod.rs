@@ -249,7 +249,8 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// Mean by Welford's update, on values shifted by the first.
+    /// Mean by Welford's update, on values shifted by the first and
+    /// halved (exactly): v - v0 overflows for values near ±f64::MAX.
     v0: f64,
     my: f64,
     min: f64,
@@ -282,7 +283,7 @@ impl State {
             self.last = (t, v);
         }
         self.n += 1;
-        self.my += (v - self.v0 - self.my) / self.n as f64;
+        self.my += (v * 0.5 - self.v0 * 0.5 - self.my) / self.n as f64;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -306,7 +307,9 @@ impl State {
 
     fn report(self) -> SeriesReport {
         let has = self.n > 0;
-        let some = |v: f64| if has { Some(v) } else { None };
+        // A statistic that overflowed (values near ±1e308) is unknown, not
+        // NaN or infinite: null in JSON, "-" in the text.
+        let some = |v: f64| (has && v.is_finite()).then_some(v);
         let noise = self.tracker.noise();
         let step_threshold = self.tracker.threshold();
         let steps_exact = self.tracker.unordered() == 0;
@@ -321,10 +324,10 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some(self.v0 + self.my),
+            mean: some((self.v0 * 0.5 + self.my) * 2.0),
             change: some(self.last.1 - self.first.1),
-            slope_per_hour: done.slope.map(|(m, _)| m * 3600.0),
-            r2: done.slope.and_then(|(_, r2)| r2),
+            slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
+            r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),
             noise,
             step_threshold,
             steps_exact,

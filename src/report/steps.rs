@@ -898,7 +898,9 @@ impl Tracker {
                     start: r.start_t,
                     end: r.end_t,
                     samples: r.samples,
-                    slope_per_hour: line.map(|(m, _)| m * 3600.0),
+                    slope_per_hour: line
+                        .map(|(m, _)| m * 3600.0)
+                        .filter(|m| m.is_finite()),
                     steps: steps.iter().filter(|s| s.run == k).count(),
                 }
             })

@@ -74,7 +74,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, x: &Axis) {
         g => format!(", {g} gaps"),
     };
     let plural = if s.samples == 1 { "" } else { "s" };
-    let _ = writeln!(out, "{}{unit}: {} sample{plural}{gaps}", s.name, s.samples);
+    // Names come from data: never raw to a terminal.
+    let name = crate::sys::term::visible(&s.name);
+    let _ = writeln!(out, "{name}{unit}: {} sample{plural}{gaps}", s.samples);
     let (Some(start), Some(end)) = (s.start, s.end) else {
         return;
     };
@@ -102,6 +104,9 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, x: &Axis) {
         }
         (Some(m), None) => {
             let _ = writeln!(out, "  slope   {} (floor{of})", x.slope(m));
+        }
+        _ if s.end > s.start => {
+            let _ = writeln!(out, "  slope   - (out of range of a float)");
         }
         _ => {
             let _ = writeln!(out, "  slope   - (no time span)");
@@ -293,16 +298,14 @@ fn time(f: &Format, t: f64, zone: Zone) -> String {
         ms.div_euclid(1000),
         (ms.rem_euclid(1000) * 1_000_000) as u32,
     );
-    let mut b = Vec::with_capacity(32);
-    f.render(&mut b, secs, nanos, &zone.offset_at(secs));
-    String::from_utf8_lossy(&b).into_owned()
+    f.to_string_parts(secs, nanos, zone)
 }
 
 /// A value with up to 6 significant digits, no trailing zeros: `4`,
 /// `2.13333`, `1234.57`, `1.5e-7`.
 pub fn format_number(x: f64) -> String {
     if !x.is_finite() {
-        return x.to_string();
+        return "-".to_string();
     }
     if x == x.trunc() && x.abs() < 1e15 {
         return format!("{}", x as i64);

@@ -3,6 +3,7 @@
 //! `/api/v1/query`), which may be pretty-printed over many lines.
 
 use super::{clip, Column, Mode, Options, Out, Sink};
+use crate::sys::term::visible;
 use crate::time::parse::{TimeParser, MAX_ABS_SECS};
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -107,9 +108,38 @@ pub(super) struct Jsonl {
     /// More than one process: names become `PID:field`.
     several: bool,
     values: Vec<(usize, Option<f64>)>,
+    /// With `-y`: the names that picked a field, and the fields not picked.
+    matched: std::collections::HashSet<String>,
+    keys: std::collections::BTreeSet<String>,
+    records: u64,
 }
 
 impl Jsonl {
+    /// At the end: a `-y` name no record had is an error listing the
+    /// fields there were.
+    pub fn finish(&self, opts: &super::Options) -> Result<(), String> {
+        if self.records == 0 {
+            return Ok(());
+        }
+        for c in &opts.y {
+            if let Column::Name(n) = c {
+                if !self.matched.contains(n) {
+                    let keys: Vec<String> = self
+                        .keys
+                        .iter()
+                        .map(|k| visible(&clip(k)).into_owned())
+                        .collect();
+                    return Err(format!(
+                        "-y {0}: no field named \"{0}\" (fields: {1})",
+                        visible(&clip(n)),
+                        keys.join(", ")
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// One record: `{"time":1764000000.123,"pid":3136,"comm":"postgres","tcp":12}`.
     pub fn line(&mut self, text: &str, ctx: &mut Ctx) -> Result<(), LineError> {
         let obj = match serde_json::from_str::<Ordered>(text) {
@@ -196,6 +226,7 @@ impl Jsonl {
         values.clear();
         let skip = time_key.as_ref().map(|k| k.0.as_str());
         let r = self.fields(&obj, "", skip, &pid, ctx, &mut values, 0);
+        self.records += 1;
         if r.is_ok() {
             for &(s, v) in &values {
                 ctx.out.point(ctx.sink, s, time, v);
@@ -241,11 +272,19 @@ impl Jsonl {
             };
             if !ctx.opts.y.is_empty() {
                 let full = pid.as_ref().map(|p| format!("{p}:{field}"));
-                let picked = ctx.opts.y.iter().any(|c| match c {
-                    Column::Name(n) => *n == field || Some(n) == full.as_ref(),
-                    Column::Index(_) => false,
-                });
+                let mut picked = false;
+                for c in &ctx.opts.y {
+                    if let Column::Name(n) = c {
+                        if *n == field || Some(n) == full.as_ref() {
+                            picked = true;
+                            self.matched.insert(n.clone());
+                        }
+                    }
+                }
                 if !picked {
+                    if self.keys.len() < 1000 {
+                        self.keys.insert(field);
+                    }
                     continue;
                 }
             }
@@ -445,16 +484,25 @@ impl Prom {
             ids.push(id);
         }
         let names = short_names(self.labels.iter().map(|(l, _)| l));
+        let mut matched = vec![false; ctx.opts.y.len()];
         for (n, (metric, samples)) in results.iter().enumerate() {
             let id = ids[n];
             let name = &names[id];
             if !ctx.opts.y.is_empty() {
-                let picked = ctx.opts.y.iter().any(|c| match c {
-                    Column::Index(i) => *i == n + 1,
-                    Column::Name(y) => {
-                        y == name || metric.get("__name__") == Some(y) || *y == full_name(metric)
-                    }
-                });
+                let mut picked = false;
+                for (k, c) in ctx.opts.y.iter().enumerate() {
+                    let m = match c {
+                        Column::Index(i) => *i == n + 1,
+                        Column::Name(y) => {
+                            y == name
+                                || metric.get("__name__") == Some(y)
+                                || *y == full_name(metric)
+                                || selector_matches(y, metric)
+                        }
+                    };
+                    matched[k] |= m;
+                    picked |= m;
+                }
                 if !picked {
                     continue;
                 }
@@ -472,6 +520,30 @@ impl Prom {
                     continue;
                 };
                 ctx.out.point(ctx.sink, s, t, sample.v);
+            }
+        }
+        if !results.is_empty() {
+            if let Some((_, Column::Name(y))) = matched
+                .iter()
+                .zip(&ctx.opts.y)
+                .find(|(m, c)| !**m && matches!(c, Column::Name(_)))
+            {
+                let all: Vec<String> = results
+                    .iter()
+                    .take(12)
+                    .map(|(m, _)| visible(&full_name(m)).into_owned())
+                    .collect();
+                let more = results.len().saturating_sub(12);
+                return Err(format!(
+                    "-y {0}: no series named or matching \"{0}\" (series: {1}{2})",
+                    visible(&clip(y)),
+                    all.join(", "),
+                    if more > 0 {
+                        format!(", and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ));
             }
         }
         // Series named in earlier documents get names fit for all of them.
@@ -680,3 +752,9 @@ impl<'de> Deserialize<'de> for Sample {
         d.deserialize_seq(V)
     }
 }
+
+mod selector;
+use selector::selector_matches;
+
+#[cfg(test)]
+mod tests;

@@ -7,11 +7,13 @@
 //! flushing what it has.
 
 use std::io;
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+use rustix::event::{PollFd, PollFlags, Timespec};
 
 pub use libc::{SIGHUP, SIGINT, SIGTERM, SIGWINCH};
 
@@ -69,8 +71,7 @@ impl Signals {
 
     fn drain(&self) {
         let mut buf = [0u8; 64];
-        // SAFETY: reading into a stack buffer from our own nonblocking socket.
-        while unsafe { libc::read(self.rx.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+        while rustix::io::read(&self.rx, &mut buf).is_ok_and(|n| n > 0) {}
     }
 
     /// Waits until `fd` is readable, a signal arrives, or `timeout` passes
@@ -79,18 +80,60 @@ impl Signals {
         if let Some(s) = self.caught() {
             return Ok(Wake::Signal(s));
         }
-        let mut fds = [
-            libc::pollfd {
-                fd: self.rx.as_raw_fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: fd.unwrap_or(-1),
-                events: libc::POLLIN,
-                revents: 0,
-            },
+        let ts = timeout.map(|d| Timespec {
+            tv_sec: d.as_secs().min(i64::MAX as u64) as i64,
+            tv_nsec: i64::from(d.subsec_nanos()),
+        });
+        // SAFETY: the caller's fd is open for the duration of this call,
+        // which is all the borrow lasts; poll only reads its number.
+        let watched = fd.map(|fd| unsafe { BorrowedFd::borrow_raw(fd) });
+        let rx = self.rx.as_fd();
+        let mut both = [
+            PollFd::new(&rx, PollFlags::IN),
+            PollFd::new(watched.as_ref().unwrap_or(&rx), PollFlags::IN),
         ];
+        let fds = &mut both[..if watched.is_some() { 2 } else { 1 }];
+        // rustix's poll is ppoll on Linux: a timeout to the nanosecond.
+        let n = match rustix::event::poll(fds, ts.as_ref()) {
+            Ok(n) => n,
+            // Another signal: say Ready, the caller's read will tell.
+            Err(rustix::io::Errno::INTR) => usize::MAX,
+            Err(e) => return Err(e.into()),
+        };
+        let watched_ready = fds.get(1).is_some_and(|p| !p.revents().is_empty());
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        if watched_ready {
+            return Ok(Wake::Ready);
+        }
+        Ok(if n == 0 { Wake::Timeout } else { Wake::Ready })
+    }
+
+    /// Waits until one of `fds` (at most 4) reports an event, a signal
+    /// arrives, or `timeout` passes; each pollfd's `revents` says what
+    /// happened to it. Lets a loop watch stdout for a reader that went away
+    /// (POLLERR, POLLHUP: asked for with `events` 0) beside its input.
+    pub fn wait_fds(
+        &self,
+        fds: &mut [libc::pollfd],
+        timeout: Option<Duration>,
+    ) -> io::Result<Wake> {
+        if let Some(s) = self.caught() {
+            return Ok(Wake::Signal(s));
+        }
+        let n = fds.len().min(4);
+        let mut all = [libc::pollfd {
+            fd: -1,
+            events: 0,
+            revents: 0,
+        }; 5];
+        all[0] = libc::pollfd {
+            fd: self.rx.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        all[1..=n].copy_from_slice(&fds[..n]);
         let ts = timeout.map(|d| libc::timespec {
             tv_sec: d.as_secs().min(i64::MAX as u64) as libc::time_t,
             tv_nsec: d.subsec_nanos() as libc::c_long,
@@ -98,32 +141,34 @@ impl Signals {
         let tsp = ts
             .as_ref()
             .map_or(std::ptr::null(), |t| t as *const libc::timespec);
-        // SAFETY: fds and ts live across the call; a negative fd is ignored by ppoll.
-        let n = unsafe { libc::ppoll(fds.as_mut_ptr(), 2, tsp, std::ptr::null()) };
-        if n < 0 {
+        // SAFETY: `all` and `ts` live across the call; negative fds are ignored.
+        let r = unsafe {
+            libc::ppoll(
+                all.as_mut_ptr(),
+                n as libc::nfds_t + 1,
+                tsp,
+                std::ptr::null(),
+            )
+        };
+        if r < 0 {
             let e = io::Error::last_os_error();
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e);
             }
         }
+        fds[..n].copy_from_slice(&all[1..=n]);
         if let Some(s) = self.caught() {
             return Ok(Wake::Signal(s));
         }
-        if n > 0 && fds[1].revents != 0 {
-            return Ok(Wake::Ready);
-        }
-        Ok(if n == 0 { Wake::Timeout } else { Wake::Ready })
+        Ok(if r <= 0 { Wake::Timeout } else { Wake::Ready })
     }
 
     /// Whether `fd` has data (or EOF) ready right now, without blocking.
     pub fn ready_now(fd: RawFd) -> bool {
-        let mut p = libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        };
-        // SAFETY: one valid pollfd on the stack.
-        unsafe { libc::poll(&mut p, 1, 0) > 0 }
+        // SAFETY: the caller's fd is open for this call; poll only reads it.
+        let fd = unsafe { BorrowedFd::borrow_raw(fd) };
+        let mut p = [PollFd::new(&fd, PollFlags::IN)];
+        rustix::event::poll(&mut p, Some(&Timespec::default())).is_ok_and(|n| n > 0)
     }
 }
 
@@ -131,6 +176,7 @@ impl Signals {
 mod tests {
     use super::*;
     use std::io::Write;
+    use std::os::fd::AsRawFd;
     use std::time::Instant;
 
     #[test]

@@ -8,6 +8,7 @@
 //! series called `\x1b]0;PWNED\x07x`) would otherwise retitle or repaint the
 //! user's terminal. JSON keeps exact names through its own `\u` escapes;
 //! Prometheus labels use [`visible_symbols`], which stays valid exposition.
+//! Also: the terminal's size.
 
 use std::borrow::Cow;
 
@@ -61,6 +62,18 @@ pub fn visible_symbols(s: &str) -> Cow<'_, str> {
             })
             .collect(),
     )
+}
+
+/// The terminal's size in columns and rows, from whichever of stdout,
+/// stderr and stdin is a terminal (stdout may be a pipe to `less -R`).
+pub fn terminal_size() -> Option<(u16, u16)> {
+    use rustix::stdio::{stderr, stdin, stdout};
+    [stdout(), stderr(), stdin()].into_iter().find_map(|fd| {
+        rustix::termios::tcgetwinsize(fd)
+            .ok()
+            .filter(|ws| ws.ws_col > 0)
+            .map(|ws| (ws.ws_col, ws.ws_row))
+    })
 }
 
 #[cfg(test)]

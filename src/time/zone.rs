@@ -1,10 +1,10 @@
-//! Wall-clock time: UTC offsets from the system's time zone rules, and
-//! conversions between epoch seconds and civil dates.
+//! Time zones: the UTC offset (and its abbreviation) in force at an instant,
+//! and the instant a wall-clock reading stands for.
 //!
 //! Offsets come from the C library's `localtime_r`, which reads TZ or
 //! /etc/localtime and knows every DST rule, so a stamp taken across a DST
-//! change during a long run is right. Civil dates are computed with Howard
-//! Hinnant's days-from-civil algorithms: no allocation, no table.
+//! change during a long run is right. (`time`'s own local offset refuses to
+//! work once a process has threads, and tstamp -e has them.)
 
 use std::ffi::CStr;
 
@@ -33,6 +33,21 @@ impl Offset {
 
     pub fn abbrev(&self) -> &str {
         std::str::from_utf8(&self.abbrev[..self.abbrev_len as usize]).unwrap_or("")
+    }
+
+    /// The offset as `time` knows it (offsets beyond ±25 h, which no zone
+    /// has, read as UTC).
+    pub fn utc_offset(&self) -> ::time::UtcOffset {
+        ::time::UtcOffset::from_whole_seconds(self.secs).unwrap_or(::time::UtcOffset::UTC)
+    }
+
+    /// An offset without a zone name (`+05:30` read from a stamp).
+    pub fn fixed(secs: i32) -> Offset {
+        Offset {
+            secs,
+            abbrev: [0; 16],
+            abbrev_len: 0,
+        }
     }
 }
 
@@ -101,88 +116,9 @@ impl Zone {
     }
 }
 
-/// A broken-down date and time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Civil {
-    pub year: i64,
-    /// 1..=12
-    pub month: u32,
-    /// 1..=31
-    pub day: u32,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-    /// 0 = Sunday
-    pub weekday: u32,
-    /// 1..=366
-    pub yday: u32,
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-/// The civil date and time of `secs` seconds since 1970-01-01 00:00 on some
-/// wall clock (epoch seconds plus the offset).
-pub fn civil(secs: i64) -> Civil {
-    let days = secs.div_euclid(86400);
-    let sod = secs.rem_euclid(86400) as u32;
-    let z = days + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let jan1 = days_from_civil(year, 1, 1);
-    Civil {
-        year,
-        month,
-        day,
-        hour: sod / 3600,
-        minute: sod / 60 % 60,
-        second: sod % 60,
-        weekday: (days + 4).rem_euclid(7) as u32,
-        yday: (days - jan1 + 1) as u32,
-    }
-}
-
-pub const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-pub const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn civil_round_trip() {
-        // 1764000000 is 2025-11-24 16:00:00 UTC, a Monday.
-        let c = civil(1_764_000_000);
-        assert_eq!(
-            (c.year, c.month, c.day, c.hour, c.minute, c.second),
-            (2025, 11, 24, 16, 0, 0)
-        );
-        assert_eq!((c.weekday, c.yday), (1, 328));
-        assert_eq!(civil(0).weekday, 4);
-        let c = civil(-1);
-        assert_eq!((c.year, c.month, c.day, c.hour), (1969, 12, 31, 23));
-        for d in (-800_000i64..800_000).step_by(997) {
-            let c = civil(d * 86400);
-            assert_eq!(days_from_civil(c.year, c.month, c.day), d);
-        }
-        assert_eq!(civil(days_from_civil(2024, 2, 29) * 86400).yday, 60);
-    }
 
     #[test]
     fn utc_offset() {

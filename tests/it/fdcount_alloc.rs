@@ -1,10 +1,12 @@
 //! The sampling path makes no heap allocation in steady state: a counting
-//! global allocator watches 1,000 samples (and their rendering in every
+//! global allocator watches 500 samples (and their rendering in every
 //! output format) of every kind, alone and together, with and without TCP
-//! states, by PID and by command name, after a warm-up.
+//! states, narrowed kinds (ports, peers, globs), by PID and by command
+//! name, through pidfd_getfd and through /proc, after a warm-up.
 
-use leakhunt::app::fdcount::run::{Format, Options, Target, Watch};
-use leakhunt::procfs::{Kind, States};
+use leakhunt::app::fdcount::run::Watch;
+use leakhunt::app::fdcount::{Format, Options, Target};
+use leakhunt::procfs::{Col, Kind, Narrow, States};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::io::{BufRead, BufReader};
@@ -65,12 +67,33 @@ fn sampling_makes_no_allocation() {
     established.insert(States::parse_one("close").unwrap());
     let pid_t = vec![Target::Pid(pid)];
     let name_t = vec![Target::Name(comm.clone())];
-    let all = Kind::LIST.to_vec();
+    let mut all: Vec<Col> = Kind::LIST.map(Col::Kind).to_vec();
+    for (slot, text) in [
+        "tcp:1",
+        "tcp@127.0.0.1",
+        "tcp6@[::1]:1",
+        "udp:1",
+        "file:/tmp/*",
+        "file:*[0-9]?",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let narrow = Narrow::parse(text).unwrap().unwrap();
+        all.push(Col::Narrow { slot, narrow });
+    }
     // Every kind alone (each takes its own path), every kind together in
     // every format, TCP states, and -C (which also re-reads /proc).
-    let mut runs: Vec<(Vec<Target>, Vec<Kind>, States, Format)> = Kind::LIST
+    let mut runs: Vec<(Vec<Target>, Vec<Col>, States, Format)> = all
         .iter()
-        .map(|&k| (pid_t.clone(), vec![k], States::default(), Format::Csv))
+        .map(|k| {
+            (
+                pid_t.clone(),
+                vec![k.clone()],
+                States::default(),
+                Format::Csv,
+            )
+        })
         .collect();
     for format in [Format::Csv, Format::Json, Format::Prom] {
         runs.push((pid_t.clone(), all.clone(), States::default(), format));
@@ -79,7 +102,11 @@ fn sampling_makes_no_allocation() {
     runs.push((name_t.clone(), all.clone(), States::default(), Format::Json));
 
     let mut failures = Vec::new();
-    for (targets, kinds, states, format) in &runs {
+    let runs: Vec<_> = runs
+        .into_iter()
+        .flat_map(|r| [(r.clone(), true), (r, false)])
+        .collect();
+    for ((targets, kinds, states, format), pidfd) in &runs {
         let opts = Options {
             targets: targets.clone(),
             kinds: kinds.clone(),
@@ -88,6 +115,7 @@ fn sampling_makes_no_allocation() {
             ..Options::default()
         };
         let mut w = Watch::new(&opts).unwrap();
+        w.use_pidfd(*pidfd);
         let mut buf = Vec::with_capacity(64 * 1024);
         for _ in 0..3 {
             w.sample().unwrap();
@@ -96,7 +124,7 @@ fn sampling_makes_no_allocation() {
         }
         let before = allocs();
         let mut total = 0;
-        for _ in 0..1000 {
+        for _ in 0..500 {
             w.sample().unwrap();
             w.render(SystemTime::now(), &mut buf);
             buf.clear();
@@ -104,10 +132,13 @@ fn sampling_makes_no_allocation() {
         }
         let n = allocs() - before;
         if n != 0 {
-            failures.push(format!("{kinds:?} {targets:?} {format:?}: {n} allocations"));
+            let names: Vec<_> = kinds.iter().map(|k| k.name()).collect();
+            failures.push(format!(
+                "{names:?} {targets:?} {format:?} pidfd {pidfd}: {n} allocations"
+            ));
         }
-        if kinds.contains(&Kind::All) {
-            assert_eq!(total, 36 * 1000, "{kinds:?} {targets:?}");
+        if kinds.contains(&Col::Kind(Kind::All)) {
+            assert_eq!(total, 36 * 500, "{kinds:?} {targets:?}");
         }
     }
     let _ = child.kill();

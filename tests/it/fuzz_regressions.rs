@@ -33,3 +33,8 @@ fn tsplot_input_inputs() {
 fn proc_tables_inputs() {
     assert!(replay("proc_tables", leakhunt::fuzzing::proc_tables) > 0);
 }
+
+#[test]
+fn tsplot_pipeline_inputs() {
+    assert!(replay("tsplot_pipeline", leakhunt::fuzzing::tsplot_pipeline) > 0);
+}

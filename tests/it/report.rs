@@ -9,31 +9,20 @@ use leakhunt::report::{render_json, render_text, Analyzer, Config, Rate, Report,
 use leakhunt::series::Sink;
 use leakhunt::time::zone::Zone;
 
-/// A small deterministic generator (splitmix64), so failures reproduce.
-struct Rng(u64);
+use crate::rng::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
+/// What these tests draw beyond the shared generator.
+trait Draws {
     /// An integer from 0 to `w`.
+    fn int(&mut self, w: u64) -> f64;
+    /// Poisson by counting uniforms (small means only).
+    fn poisson(&mut self, lambda: f64) -> f64;
+}
+
+impl Draws for Rng {
     fn int(&mut self, w: u64) -> f64 {
         (self.next() % (w + 1)) as f64
     }
-    /// Standard normal (Box-Muller).
-    fn normal(&mut self) -> f64 {
-        let u = self.uniform().max(1e-300);
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-    /// Poisson by counting uniforms (small means only).
     fn poisson(&mut self, lambda: f64) -> f64 {
         let (l, mut k, mut p) = ((-lambda).exp(), 0.0, self.uniform());
         while p > l {

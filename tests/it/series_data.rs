@@ -220,6 +220,9 @@ fn malformed_lines_are_named() {
             "malformed.csv: line 6: column 1: expected a time, found \"176400001S\"",
             "malformed.csv: line 7: column 2: expected a number, found \"fdcount: process 3136 exited\"",
             "malformed.csv: line 8: unterminated quoted field",
+            "13 lines read, 5 rows of data, 1 header line without numbers (malformed.csv: line 2), \
+             4 rejected (malformed.csv: line 5, malformed.csv: line 6, malformed.csv: line 7, and 1 more), \
+             3 blank, comment or summary",
         ]
     );
     assert_eq!(

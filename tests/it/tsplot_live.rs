@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::util::{have, scratch};
+use crate::util::{require, scratch};
 
 const TSPLOT: &str = env!("CARGO_BIN_EXE_tsplot");
 
@@ -33,6 +33,7 @@ fn tsplot(args: &[&str], input: &str) -> std::process::Output {
 }
 
 #[test]
+#[cfg_attr(missing_chromium, ignore = "needs chromium (apt-get install chromium)")]
 fn html_page_works_in_a_real_browser() {
     let dir = scratch("html");
     let page = dir.join("leak.html");
@@ -54,11 +55,40 @@ fn html_page_works_in_a_real_browser() {
         !html.contains("http://") && !html.contains("https://"),
         "page refers to the network"
     );
-    if !have("chromium") {
-        eprintln!("\n*** chromium is not installed: the --html browser test is SKIPPED (apt-get install chromium) ***\n");
-        return;
-    }
-    let profile = dir.join("profile");
+    require("chromium");
+    let v = browser_selftest(&dir, &page);
+    assert_eq!(v["series"], 2, "{v}");
+    assert_eq!(v["legend"], 2, "{v}");
+    assert!(
+        v["marks"].as_u64().unwrap() >= 5,
+        "report steps marked: {v}"
+    );
+    let hover = v["hover"].as_str().unwrap();
+    // 2025-11-24 16:00 UTC + up to 4 h: the read-out shows time and values.
+    assert!(
+        hover.starts_with("2025-11-24 1"),
+        "hover read-out: {hover:?}"
+    );
+    assert!(hover.contains("\ntcp: "), "hover read-out: {hover:?}");
+    assert!(
+        hover.contains("</script><script>alert(1)</script>: 3"),
+        "{hover:?}"
+    );
+    assert_eq!(v["zoomed"], true, "{v}");
+    assert_eq!(v["toggled"], true, "{v}");
+    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Opens `page` in headless chromium at `#selftest` (the page drives
+/// itself as a user would and writes what it showed into the DOM) and hands
+/// back what it reported. A page that hangs (a tick loop that never ends)
+/// is killed after 90 s and fails here.
+fn browser_selftest(dir: &std::path::Path, page: &std::path::Path) -> serde_json::Value {
+    let profile = dir.join(format!(
+        "profile-{}",
+        page.file_stem().unwrap().to_string_lossy()
+    ));
     let run = Command::new("timeout")
         .arg("90")
         .arg("chromium")
@@ -93,31 +123,83 @@ fn html_page_works_in_a_real_browser() {
         .replace("&quot;", "\"")
         .replace("&amp;", "&");
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
-    assert_eq!(v["series"], 2, "{v}");
-    assert_eq!(v["legend"], 2, "{v}");
-    assert!(
-        v["marks"].as_u64().unwrap() >= 5,
-        "report steps marked: {v}"
-    );
-    let hover = v["hover"].as_str().unwrap();
-    // 2025-11-24 16:00 UTC + up to 4 h: the read-out shows time and values.
-    assert!(
-        hover.starts_with("2025-11-24 1"),
-        "hover read-out: {hover:?}"
-    );
-    assert!(hover.contains("\ntcp: "), "hover read-out: {hover:?}");
-    assert!(
-        hover.contains("</script><script>alert(1)</script>: 3"),
-        "{hover:?}"
-    );
-    assert_eq!(v["zoomed"], true, "{v}");
-    assert_eq!(v["toggled"], true, "{v}");
-    assert_eq!(v["errors"], serde_json::json!([]), "{v}");
     for line in log.lines() {
         assert!(
             !(line.contains("CONSOLE") && line.contains("Uncaught")),
             "console error: {line}"
         );
+    }
+    v
+}
+
+/// The page with a hole in time, values 1e17 and 1e17 + 16 (where adding
+/// a tick step to 1e17 never advances), ±1e308 and whole numbers: it draws
+/// in a real browser, ends, and shows what the chart shows.
+#[test]
+#[cfg_attr(missing_chromium, ignore = "needs chromium (apt-get install chromium)")]
+fn html_page_draws_holes_and_extreme_values_in_a_real_browser() {
+    let dir = scratch("html-extreme");
+    let pages = [
+        (
+            "hole",
+            (0..30)
+                .chain(90..120)
+                .map(|i| (i, (10 + i % 4) as f64))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "e17",
+            vec![(0, 1e17), (1, 1e17 + 16.0), (2, 1e17), (3, 1e17 + 16.0)],
+        ),
+        (
+            "e308",
+            vec![(0, 1e308), (60, -1e308), (120, 1e-300), (180, f64::MAX)],
+        ),
+    ];
+    for (name, rows) in &pages {
+        let page = dir.join(format!("{name}.html"));
+        let csv: String = rows
+            .iter()
+            .map(|(t, v)| format!("{},{v:e}\n", 1_764_000_000 + t))
+            .collect();
+        let out = tsplot(&["--html", "-o", page.to_str().unwrap()], &csv);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    require("chromium");
+    for (name, _) in &pages {
+        let v = browser_selftest(&dir, &dir.join(format!("{name}.html")));
+        assert_eq!(v["errors"], serde_json::json!([]), "{name}: {v}");
+        let ticks: Vec<&str> = v["yticks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap())
+            .collect();
+        let mut distinct = ticks.clone();
+        distinct.dedup();
+        assert!(!ticks.is_empty() && distinct == ticks, "{name}: {ticks:?}");
+        assert!(
+            ticks.iter().all(|t| !t.contains("NaN")),
+            "{name}: {ticks:?}"
+        );
+        match *name {
+            // Two pieces of line, whole-number ticks.
+            "hole" => {
+                assert_eq!(v["pieces"], serde_json::json!([2]), "{v}");
+                assert!(ticks.iter().all(|t| t.parse::<i64>().is_ok()), "{ticks:?}");
+            }
+            "e17" => assert!(
+                ticks
+                    .iter()
+                    .all(|t| t.starts_with("1e17") || t.starts_with("1.0000000000000")),
+                "{ticks:?}"
+            ),
+            _ => assert_eq!(v["pieces"], serde_json::json!([1]), "{v}"),
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -220,11 +302,9 @@ fn braille(s: &str) -> usize {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn follow_redraws_a_pipe_in_place_and_restores_the_terminal() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the --follow terminal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let dir = scratch("follow");
     let fifo = dir.join("in");
     assert!(Command::new("mkfifo")
@@ -271,11 +351,9 @@ fn follow_redraws_a_pipe_in_place_and_restores_the_terminal() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn follow_a_growing_file_like_tail() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the --follow terminal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let dir = scratch("follow-file");
     let log = dir.join("leak.log");
     let mut f = std::fs::File::create(&log).unwrap();
@@ -302,11 +380,9 @@ fn follow_a_growing_file_like_tail() {
 /// every tool ends with status 0, the terminal is restored, and the log
 /// holds only whole stamped lines (tstamp wrote every line it read).
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn ctrl_c_anywhere_in_the_whole_pipeline() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the pipeline signal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let fdcount = env!("CARGO_BIN_EXE_fdcount");
     let tstamp = env!("CARGO_BIN_EXE_tstamp");
     let seed = std::time::SystemTime::now()

@@ -6,17 +6,24 @@
 //! handlers) would cost more than the count itself. Arguments still come
 //! from std::env (glibc hands them over at load time); SIGPIPE is ignored
 //! here as std would, so a closed pipe is an EPIPE error, not a kill.
+//!
+//! This module holds the help text around the options and the entry
+//! points; [`options`] the flag table and the parse, [`run`] the sampling
+//! loop, [`format`] the output formats.
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
-use crate::error::{main_with, Error, Result};
-pub mod run;
-
-use crate::procfs::{Kind, States, COMM_LEN};
-use run::{Format, Options, Target};
-use std::path::PathBuf;
+use crate::cli::flags::Value;
+use crate::error::main_with;
 use std::process::ExitCode;
 
-const HELP: &str = "\
+pub mod format;
+pub mod options;
+pub mod run;
+pub mod top;
+
+pub use options::{Format, Options, Target};
+
+/// `--help` before the options of [`options::OPTS`].
+const INTRO: &str = "\
 fdcount: count a process's open file descriptors, by kind
 
 Usage: fdcount [OPTIONS] -p PID[,PID...]
@@ -27,299 +34,30 @@ once, or every SECS seconds with -i. One column per kind (-k) and per
 process, so `fdcount -p 3136 -i 5 | tstamp >> tracking.log` keeps a CSV
 that tsplot draws.
 
-Options:
-  -p, --pid PID[,PID...]     Process to count; repeat or give a list for
-                             several (one group of columns each, in order)
-  -C, --command NAME         Every process whose command name is exactly
-                             NAME (as pgrep matches it), summed; looked up
-                             again at every sample, so a watch follows
-                             restarts. When none runs, the sample's field
-                             is empty
-  -k, --kind KIND[,KIND...]  What to count, one column each [default: all]:
-                             all, file (regular files and directories),
-                             socket, inet (any IPv4/IPv6 socket), tcp, tcp4,
-                             tcp6, udp, udp4, udp6, unix, pipe (and FIFOs),
-                             anon (eventfd, epoll, timerfd, inotify...),
-                             other (devices and the rest); also rss
-                             (resident memory, KiB) and threads
-  -s, --state STATE[,STATE...]
-                             Count only TCP sockets in these states (for the
-                             tcp kinds): established, syn-sent, syn-recv,
-                             fin-wait1, fin-wait2, time-wait, close,
-                             close-wait, last-ack, listen, closing
-  -i, --interval SECS        Sample every SECS seconds (0.5, 500ms, 10m), on a
-                             fixed schedule; 0 samples as fast as it can
-  -c, --count N              Stop after N samples (with -i)
-      --header               Print a first line naming the columns
-                             (tcp,udp or 3136:tcp,3137:tcp)
-  -f, --format FORMAT        csv (default), json (JSON Lines: time, pid, comm
-                             and one field per kind) or prom (Prometheus text
-                             exposition)
-  -o, --output FILE          Replace FILE atomically with each sample instead
-                             of writing to stdout (for node_exporter's
-                             textfile collector)
-      --completions SHELL    Print a completion script for bash, zsh or fish
-  -h, --help                 Print this help
-  -V, --version              Print the version
-
-Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
-1 the process does not exist, exited or may not be read, 2 usage error.
 ";
 
-const KINDS: &[&str] = &[
-    "all", "file", "socket", "inet", "tcp", "tcp4", "tcp6", "udp", "udp4", "udp6", "unix", "pipe",
-    "anon", "other", "rss", "threads",
-];
-const STATES: &[&str] = &[
-    "established",
-    "syn-sent",
-    "syn-recv",
-    "fin-wait1",
-    "fin-wait2",
-    "time-wait",
-    "close",
-    "close-wait",
-    "last-ack",
-    "listen",
-    "closing",
-];
-
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
-const OPTS: &[Opt] = &[
-    opt(Some('p'), "pid", Value::Pid, "process to count"),
-    opt(
-        Some('C'),
-        "command",
-        Value::Command,
-        "every process with this command name",
-    ),
-    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count"),
-    opt(
-        Some('s'),
-        "state",
-        Value::ListOf(STATES),
-        "only TCP sockets in these states",
-    ),
-    opt(
-        Some('i'),
-        "interval",
-        Value::Text("seconds"),
-        "sample every SECS seconds",
-    ),
-    opt(
-        Some('c'),
-        "count",
-        Value::Text("samples"),
-        "stop after N samples",
-    ),
-    opt(
-        None,
-        "header",
-        Value::Flag,
-        "print a line naming the columns",
-    ),
-    opt(
-        Some('f'),
-        "format",
-        Value::OneOf(&["csv", "json", "prom"]),
-        "output format",
-    ),
-    opt(
-        Some('o'),
-        "output",
-        Value::File,
-        "replace FILE atomically with each sample",
-    ),
-];
-
-#[derive(Debug, Default, PartialEq)]
-struct Config {
-    targets: Vec<Target>,
-    kinds: Vec<String>,
-    states: Vec<String>,
-    interval: Option<String>,
-    count: Option<String>,
-    header: bool,
-    format: Option<String>,
-    output: Option<PathBuf>,
-    completions: Option<String>,
-    help: bool,
-    version: bool,
-}
-
-fn parse(mut p: lexopt::Parser) -> Result<Config> {
-    use lexopt::prelude::*;
-    let mut c = Config::default();
-    while let Some(arg) = p.next()? {
-        match arg {
-            Short('p') | Long("pid") => {
-                let v = cli::string("-p", p.value()?)?;
-                let mut any = false;
-                for item in cli::list(&v) {
-                    let pid: u32 = cli::number("-p", item)?;
-                    if pid == 0 {
-                        return Err(Error::usage(format!(
-                            "invalid value \"{item}\" for -p: expected a process ID"
-                        )));
-                    }
-                    c.targets.push(Target::Pid(pid));
-                    any = true;
-                }
-                if !any {
-                    return Err(Error::usage(format!(
-                        "invalid value \"{v}\" for -p: expected a process ID"
-                    )));
-                }
-            }
-            Short('C') | Long("command") => {
-                c.targets.push(Target::Name(cli::string("-C", p.value()?)?));
-            }
-            Short('k') | Long("kind") => {
-                let v = cli::string("-k", p.value()?)?;
-                c.kinds.extend(cli::list(&v).map(str::to_string));
-            }
-            Short('s') | Long("state") => {
-                let v = cli::string("-s", p.value()?)?;
-                c.states.extend(cli::list(&v).map(str::to_string));
-            }
-            Short('i') | Long("interval") => c.interval = Some(cli::string("-i", p.value()?)?),
-            Short('c') | Long("count") => c.count = Some(cli::string("-c", p.value()?)?),
-            Long("header") => c.header = true,
-            Short('f') | Long("format") => c.format = Some(cli::string("--format", p.value()?)?),
-            Short('o') | Long("output") => c.output = Some(p.value()?.into()),
-            Long("completions") => c.completions = Some(cli::string("--completions", p.value()?)?),
-            Short('h') | Long("help") => c.help = true,
-            Short('V') | Long("version") => c.version = true,
-            Value(v) => {
-                return Err(Error::usage(format!(
-                    "unexpected argument \"{}\": give the process with -p PID or -C NAME",
-                    v.to_string_lossy()
-                )))
-            }
-            _ => return Err(arg.unexpected().into()),
-        }
-    }
-    Ok(c)
-}
-
-fn options(c: Config) -> Result<Options> {
-    if c.targets.is_empty() {
-        return Err(Error::usage(
-            "no process given: name one with -p PID or -C NAME",
-        ));
-    }
-    for (i, t) in c.targets.iter().enumerate() {
-        if c.targets[..i].contains(t) {
-            let what = match t {
-                Target::Pid(p) => format!("process {p}"),
-                Target::Name(n) => format!("-C {n}"),
-            };
-            return Err(Error::usage(format!("{what} is given twice")));
-        }
-        if let Target::Name(n) = t {
-            if n.is_empty() || n.contains('/') || n.contains('\n') {
-                return Err(Error::usage(format!(
-                    "invalid value \"{n}\" for -C: expected a command name"
-                )));
-            }
-            if n.len() > COMM_LEN {
-                crate::error::warn(format_args!(
-                    "-C {n}: the kernel keeps {COMM_LEN} bytes of a command name; matching \"{}\"",
-                    String::from_utf8_lossy(&n.as_bytes()[..COMM_LEN])
-                ));
-            }
-        }
-    }
-    let mut kinds = Vec::new();
-    for k in &c.kinds {
-        let kind = Kind::parse(k).ok_or_else(|| {
-            let all: Vec<_> = Kind::LIST.iter().map(|k| k.name()).collect();
-            Error::usage(format!(
-                "unknown kind \"{k}\" for -k: expected one of {}",
-                all.join(", ")
-            ))
-        })?;
-        if kinds.contains(&kind) {
-            return Err(Error::usage(format!("kind \"{k}\" is given twice in -k")));
-        }
-        kinds.push(kind);
-    }
-    if kinds.is_empty() {
-        kinds.push(Kind::All);
-    }
-    let mut states = States::default();
-    for s in &c.states {
-        let st = States::parse_one(s).ok_or_else(|| {
-            let all: Vec<_> = crate::procfs::TCP_STATES.iter().map(|s| s.0).collect();
-            Error::usage(format!(
-                "unknown TCP state \"{s}\" for -s: expected one of {}",
-                all.join(", ")
-            ))
-        })?;
-        states.insert(st);
-    }
-    if !states.is_empty() && !kinds.iter().any(|k| k.is_tcp()) {
-        return Err(Error::usage(
-            "-s narrows the tcp kinds: add tcp, tcp4 or tcp6 to -k",
-        ));
-    }
-    let interval = c
-        .interval
-        .as_deref()
-        .map(|v| cli::duration("-i", v))
-        .transpose()?;
-    let count = match c.count.as_deref() {
-        None => None,
-        Some(v) => {
-            let n: u64 = cli::number("-c", v)?;
-            if n == 0 {
-                return Err(Error::usage(format!(
-                    "invalid value \"{v}\" for -c: expected at least 1 sample"
-                )));
-            }
-            if interval.is_none() {
-                return Err(Error::usage("-c needs -i: without it fdcount samples once"));
-            }
-            Some(n)
-        }
-    };
-    let format = match c.format.as_deref() {
-        None => Format::Csv,
-        Some(f) => Format::parse(f).ok_or_else(|| {
-            Error::usage(format!(
-                "unknown format \"{f}\" for --format: expected csv, json or prom"
-            ))
-        })?,
-    };
-    if c.header && format != Format::Csv {
-        return Err(Error::usage(
-            "--header is for CSV: JSON and Prometheus output name their fields",
-        ));
-    }
-    if let Some(o) = &c.output {
-        if o.as_os_str().is_empty() || o.to_string_lossy().ends_with('/') {
-            return Err(Error::usage(format!(
-                "invalid value \"{}\" for -o: expected a file name",
-                o.display()
-            )));
-        }
-    }
-    Ok(Options {
-        targets: c.targets,
-        kinds,
-        states,
-        interval,
-        count,
-        header: c.header,
-        format,
-        output: c.output,
-    })
-}
+/// `--help` after the options.
+const FOOTER: &str = "\
+Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
+1 the process does not exist, exited or may not be read, or stdout is
+closed, 2 usage error.
+";
 
 /// The C-level entry point `bin/fdcount.rs` calls from its `no_main`
 /// `main`, returning the process's exit status.
 pub fn main_c() -> libc::c_int {
+    // Before anything opens a file: with fd 1 closed, the first open would
+    // get it and samples would be written into that file. (std's runtime,
+    // which this entry skips, would quietly put /dev/null there instead and
+    // every sample would be lost.)
+    if stdout_closed() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "fdcount: standard output is closed: nothing could be written (give it a file or a pipe)"
+        );
+        return 1;
+    }
     // SAFETY: setting a signal disposition before any thread exists.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     let code = main();
@@ -327,132 +65,35 @@ pub fn main_c() -> libc::c_int {
         0
     } else if code == ExitCode::from(2) {
         2
-    } else if code == ExitCode::from(1) {
-        1
     } else {
-        101
+        // main_with gives 1 for a failure and for a panic alike.
+        1
     }
+}
+
+/// Whether fd 1 is not open.
+fn stdout_closed() -> bool {
+    use std::os::fd::AsFd;
+    matches!(
+        rustix::io::fcntl_getfd(std::io::stdout().as_fd()),
+        Err(rustix::io::Errno::BADF)
+    )
 }
 
 /// fdcount's whole run: arguments in, exit status out.
 pub fn main() -> ExitCode {
     main_with("fdcount", || {
-        let c = parse(lexopt::Parser::from_env())?;
+        let c = options::parse(lexopt::Parser::from_env())?;
         let about = cli::About {
             tool: "fdcount",
-            help: HELP,
-            opts: OPTS,
+            intro: INTRO,
+            footer: FOOTER,
+            opts: options::OPTS,
             positional: Value::Flag,
         };
         if let Some(done) = cli::answer(&about, c.help, c.version, c.completions.as_deref())? {
             return Ok(done);
         }
-        run::run(&options(c)?)
+        run::run(&options::options(c)?)
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    fn opts(args: &[&str]) -> Result<Options> {
-        options(parse(lexopt::Parser::from_args(args.iter().copied()))?)
-    }
-
-    fn usage(args: &[&str]) -> String {
-        match opts(args) {
-            Err(Error::Usage(m)) => m,
-            other => panic!("{args:?}: expected a usage error, got {other:?}"),
-        }
-    }
-
-    #[test]
-    fn defaults() {
-        let o = opts(&["-p", "3136"]).unwrap();
-        assert_eq!(o.targets, [Target::Pid(3136)]);
-        assert_eq!(o.kinds, [Kind::All]);
-        assert_eq!(o.interval, None);
-        assert_eq!(o.format, Format::Csv);
-        assert!(!o.header);
-    }
-
-    #[test]
-    fn lists_and_repeats() {
-        let o = opts(&[
-            "-p", "1,2", "--pid=3", "-C", "client", "-k", "tcp,udp", "-k", "rss",
-        ])
-        .unwrap();
-        assert_eq!(
-            o.targets,
-            [
-                Target::Pid(1),
-                Target::Pid(2),
-                Target::Pid(3),
-                Target::Name("client".into())
-            ]
-        );
-        assert_eq!(o.kinds, [Kind::Tcp, Kind::Udp, Kind::Rss]);
-    }
-
-    #[test]
-    fn watch_options() {
-        let o = opts(&[
-            "-p",
-            "7",
-            "-k",
-            "tcp",
-            "-s",
-            "established,CLOSE_WAIT",
-            "-i",
-            "0.5",
-            "-c",
-            "10",
-            "--header",
-            "-o",
-            "/tmp/x.prom",
-        ])
-        .unwrap();
-        assert_eq!(o.interval, Some(Duration::from_millis(500)));
-        assert_eq!(o.count, Some(10));
-        assert!(o.header);
-        assert_eq!(
-            o.states.names().collect::<Vec<_>>(),
-            ["established", "close-wait"]
-        );
-        assert_eq!(o.output, Some(PathBuf::from("/tmp/x.prom")));
-        let o = opts(&["-p", "7", "--format", "prom"]).unwrap();
-        assert_eq!(o.format, Format::Prom);
-        let o = opts(&["-p", "7", "-f", "json", "-i", "0"]).unwrap();
-        assert_eq!((o.format, o.interval), (Format::Json, Some(Duration::ZERO)));
-    }
-
-    #[test]
-    fn usage_errors_name_the_argument() {
-        assert!(usage(&[]).contains("-p PID"));
-        assert!(usage(&["-p", "abc"]).contains("\"abc\""));
-        assert!(usage(&["-p", "0"]).contains("\"0\""));
-        assert!(usage(&["-p", "1", "-k", "bogus"]).contains("\"bogus\""));
-        assert!(usage(&["-p", "1", "-k", "tcp", "-s", "nostate"]).contains("\"nostate\""));
-        assert!(usage(&["-p", "1", "-s", "listen"]).contains("-s"));
-        assert!(usage(&["-p", "1", "-i", "-3"]).contains("\"-3\""));
-        assert!(usage(&["-p", "1", "-i", "1", "-c", "0"]).contains("-c"));
-        assert!(usage(&["-p", "1", "-c", "5"]).contains("-i"));
-        assert!(usage(&["-p", "1", "--format", "xml"]).contains("\"xml\""));
-        assert!(usage(&["-p", "1", "--format", "json", "--header"]).contains("--header"));
-        assert!(usage(&["-p", "1,1"]).contains("twice"));
-        assert!(usage(&["-p", "1", "-k", "tcp,tcp"]).contains("twice"));
-        assert!(usage(&["-C", ""]).contains("-C"));
-        assert!(usage(&["-p", "1", "3136"]).contains("\"3136\""));
-        assert!(usage(&["--no-such-flag"]).contains("no-such-flag"));
-        assert!(usage(&["-p"]).contains("-p"));
-    }
-
-    #[test]
-    fn help_and_version() {
-        let c = parse(lexopt::Parser::from_args(["--help"])).unwrap();
-        assert!(c.help);
-        let c = parse(lexopt::Parser::from_args(["-V"])).unwrap();
-        assert!(c.version);
-    }
 }

@@ -1,135 +1,76 @@
-//! fdcount: the sampling loop and the output formats (CSV, JSON Lines,
-//! Prometheus text exposition), on top of [`crate::procfs`].
+//! fdcount's run loop: the [`Watch`] over every target (opening `-p`
+//! processes, resolving `-C` names at each sample), where samples go
+//! (stdout or the `-o` file) and the fixed-rate schedule.
 //!
 //! A sample is taken for every target and rendered into one buffer before
 //! anything is written, so an error in the middle of a sample (a process that
 //! exits) never leaves a partial line behind. Once warmed up, sampling and
 //! rendering make no heap allocation: `tests/it/fdcount_alloc.rs` holds us to it.
 
+use super::options::{Format, Options, Target};
 use crate::error::{describe, Error, Result, Status};
-use crate::procfs::{Counts, Finder, Kind, Needs, Proc, ProcError, Scanner, States};
+use crate::procfs::{Col, Counts, Finder, Needs, Proc, ProcError, Scanner, States};
 use crate::sys::output;
 use crate::sys::signals::{Signals, Wake, STOP};
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
-use std::ffi::CString;
 use std::io::{self, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
-/// How samples are written.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Format {
-    /// One comma-separated line per sample.
-    #[default]
-    Csv,
-    /// JSON Lines: one object per process per sample.
-    Json,
-    /// Prometheus text exposition format, one exposition per sample.
-    Prom,
-}
-
-impl Format {
-    pub fn parse(s: &str) -> Option<Format> {
-        match s {
-            "csv" => Some(Format::Csv),
-            "json" | "jsonl" => Some(Format::Json),
-            "prom" | "prometheus" => Some(Format::Prom),
-            _ => None,
-        }
-    }
-}
-
-/// What to count.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Target {
-    /// One process (`-p`).
-    Pid(u32),
-    /// Every process with this command name, summed (`-C`).
-    Name(String),
-}
-
-impl Target {
-    fn label(&self) -> String {
-        match self {
-            Target::Pid(p) => p.to_string(),
-            Target::Name(n) => n.clone(),
-        }
-    }
-}
-
-/// A validated command line.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Options {
-    pub targets: Vec<Target>,
-    pub kinds: Vec<Kind>,
-    /// Narrows the tcp kinds; empty: every state.
-    pub states: States,
-    /// `None`: one sample.
-    pub interval: Option<Duration>,
-    /// Stop after this many samples.
-    pub count: Option<u64>,
-    pub header: bool,
-    pub format: Format,
-    /// Replace this file atomically with every sample instead of writing
-    /// to stdout.
-    pub output: Option<PathBuf>,
-}
-
-impl Default for Options {
-    fn default() -> Options {
-        Options {
-            targets: Vec::new(),
-            kinds: vec![Kind::All],
-            states: States::default(),
-            interval: None,
-            count: None,
-            header: false,
-            format: Format::Csv,
-            output: None,
-        }
-    }
-}
-
-struct Slot {
-    target: Target,
-    proc: Option<Proc>,
-    finder: Option<Finder>,
-    comm: String,
-    counts: Counts,
+pub(super) struct Slot {
+    pub(super) target: Target,
+    pub(super) proc: Option<Proc>,
+    pub(super) finder: Option<Finder>,
+    pub(super) comm: String,
+    pub(super) counts: Counts,
     /// Matched processes counted in this sample (`-C`).
-    matched: usize,
+    pub(super) matched: usize,
     /// False: nothing to count this sample (a gap).
-    present: bool,
+    pub(super) present: bool,
     /// A note about the gap has been printed.
-    noted: bool,
+    pub(super) noted: bool,
 }
 
 /// The processes being watched and everything needed to sample them.
 pub struct Watch {
-    slots: Vec<Slot>,
-    scanner: Scanner,
-    kinds: Vec<Kind>,
-    states: States,
-    format: Format,
-    needs: Needs,
-    scratch: Counts,
+    pub(super) slots: Vec<Slot>,
+    pub(super) scanner: Scanner,
+    pub(super) kinds: Vec<Col>,
+    pub(super) states: States,
+    pub(super) format: Format,
+    pub(super) needs: Needs,
+    pub(super) scratch: Counts,
 }
 
-fn proc_error(target: &str, e: ProcError) -> Error {
+pub(super) fn proc_error(target: &str, e: ProcError) -> Error {
     match e {
         ProcError::NoSuchProcess => Error::failure(format!("process {target}: no such process")),
         ProcError::Exited => Error::failure(format!("process {target} exited")),
-        // SAFETY: geteuid has no preconditions.
-        ProcError::PermissionDenied { .. } if unsafe { libc::geteuid() } == 0 => {
+        ProcError::PermissionDenied {
+            dumpable: false, ..
+        } if rustix::process::geteuid().is_root() => Error::failure(format!(
+            "process {target}: permission denied reading its file descriptors, even as root: \
+             it made itself non-dumpable (prctl PR_SET_DUMPABLE), and then only CAP_SYS_PTRACE \
+             over it gives access, which this root lacks (a container that drops it, \
+             or kernel.yama.ptrace_scope = 3): run fdcount with CAP_SYS_PTRACE in the \
+             process's user namespace"
+        )),
+        ProcError::PermissionDenied { .. } if rustix::process::geteuid().is_root() => {
             Error::failure(format!(
                 "process {target}: permission denied reading its file descriptors, even as root: \
                  it may be protected by a security module or belong to another user namespace; \
                  run fdcount as the process's user or as root inside its container"
             ))
         }
-        ProcError::PermissionDenied { uid } => Error::failure(format!(
+        ProcError::PermissionDenied {
+            uid,
+            dumpable: false,
+        } => Error::failure(format!(
+            "process {target}: permission denied reading its file descriptors: the process \
+             ({}) made itself non-dumpable (prctl PR_SET_DUMPABLE, as setuid programs and \
+             sshd do), so that only root may read them: run fdcount as root (sudo)",
+            user_name(uid)
+        )),
+        ProcError::PermissionDenied { uid, .. } => Error::failure(format!(
             "process {target}: permission denied reading its file descriptors: \
              run fdcount as the process's user ({}) or as root",
             user_name(uid)
@@ -142,18 +83,24 @@ fn proc_error(target: &str, e: ProcError) -> Error {
 }
 
 /// `name (uid N)`, or `uid N` when the user database has no name for it.
+/// (getpwuid_r, for NSS users too: neither std nor rustix has it.)
 fn user_name(uid: u32) -> String {
-    let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
     let mut buf = vec![0 as libc::c_char; 4096];
-    let mut res: *mut libc::passwd = std::ptr::null_mut();
-    // SAFETY: all pointers are valid for the call; buf outlives the use of pw.
-    let rc = unsafe { libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res) };
-    if rc == 0 && !res.is_null() && !pw.pw_name.is_null() {
-        // SAFETY: getpwuid_r filled pw_name with a NUL-terminated string in buf.
-        let name = unsafe { std::ffi::CStr::from_ptr(pw.pw_name) };
-        format!("{}, uid {uid}", name.to_string_lossy())
-    } else {
-        format!("uid {uid}")
+    // SAFETY: pw is plain data, zeroed; every pointer passed is valid for
+    // the call, and buf, which pw_name points into, outlives its one use.
+    let name = unsafe {
+        let mut pw: libc::passwd = std::mem::zeroed();
+        let mut res: *mut libc::passwd = std::ptr::null_mut();
+        let rc = libc::getpwuid_r(uid, &mut pw, buf.as_mut_ptr(), buf.len(), &mut res);
+        (rc == 0 && !res.is_null() && !pw.pw_name.is_null()).then(|| {
+            std::ffi::CStr::from_ptr(pw.pw_name)
+                .to_string_lossy()
+                .into_owned()
+        })
+    };
+    match name {
+        Some(n) => format!("{n}, uid {uid}"),
+        None => format!("uid {uid}"),
     }
 }
 
@@ -177,6 +124,17 @@ impl Watch {
             match t {
                 Target::Pid(pid) => {
                     let p = Proc::open(*pid, needs).map_err(|e| proc_error(&t.label(), e))?;
+                    if let Some(tgid) = p.tgid().filter(|&g| g != *pid) {
+                        // /proc/TID works like /proc/PID and threads share
+                        // their fd table: the count is the process's.
+                        let name = Proc::open(tgid, Needs::default())
+                            .and_then(|q| q.comm())
+                            .unwrap_or_default();
+                        crate::error::warn(format_args!(
+                            "-p {pid} is a thread of process {tgid} ({}): counting that process",
+                            crate::sys::term::visible(&name)
+                        ));
+                    }
                     if opts.format != Format::Csv {
                         slot.comm = p.comm().map_err(|e| proc_error(&t.label(), e))?;
                     }
@@ -228,7 +186,10 @@ impl Watch {
                     }
                     // Ended between the listing and the count.
                     Err(ProcError::NoSuchProcess | ProcError::Exited) => {}
-                    Err(e) => return Err(proc_error(&format!("{pid} ({})", slot.comm), e)),
+                    Err(e) => {
+                        let name = crate::sys::term::visible(&slot.comm);
+                        return Err(proc_error(&format!("{pid} ({name})"), e));
+                    }
                 }
             }
             slot.present = slot.matched > 0;
@@ -238,203 +199,23 @@ impl Watch {
                 slot.noted = true;
                 crate::error::warn(format_args!(
                     "no process named {}: leaving this sample's field empty",
-                    slot.comm
+                    crate::sys::term::visible(&slot.comm)
                 ));
             }
         }
         Ok(())
     }
 
+    /// Whether to use pidfd_getfd where the kernel permits (the default);
+    /// off, every fd is looked at through /proc.
+    pub fn use_pidfd(&mut self, on: bool) {
+        self.scanner.use_pidfd(on);
+    }
+
     /// The values of the last sample of target `i` (`None`: a gap).
     pub fn counts(&self, i: usize) -> Option<&Counts> {
         let s = &self.slots[i];
         s.present.then_some(&s.counts)
-    }
-
-    /// The CSV header line: kind names, or `PID:kind` with several targets.
-    pub fn header(&self, out: &mut Vec<u8>) {
-        let many = self.slots.len() > 1;
-        let mut first = true;
-        for slot in &self.slots {
-            for k in &self.kinds {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                if many {
-                    match &slot.target {
-                        Target::Pid(p) => {
-                            let _ = write!(out, "{p}:");
-                        }
-                        Target::Name(n) => {
-                            out.extend_from_slice(n.as_bytes());
-                            out.push(b':');
-                        }
-                    }
-                }
-                out.extend_from_slice(k.name().as_bytes());
-            }
-        }
-        out.push(b'\n');
-    }
-
-    /// Appends the last sample, taken at `time`, in the chosen format.
-    pub fn render(&self, time: SystemTime, out: &mut Vec<u8>) {
-        match self.format {
-            Format::Csv => self.render_csv(out),
-            Format::Json => self.render_json(time, out),
-            Format::Prom => self.render_prom(out),
-        }
-    }
-
-    fn render_csv(&self, out: &mut Vec<u8>) {
-        let mut first = true;
-        for slot in &self.slots {
-            for &k in &self.kinds {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                if slot.present {
-                    let _ = write!(out, "{}", slot.counts.get(k));
-                }
-            }
-        }
-        out.push(b'\n');
-    }
-
-    fn render_json(&self, time: SystemTime, out: &mut Vec<u8>) {
-        let t = time
-            .duration_since(UNIX_EPOCH)
-            .map_or(0.0, |d| d.as_secs_f64());
-        for slot in &self.slots {
-            let row = JsonRow {
-                time: t,
-                slot,
-                kinds: &self.kinds,
-            };
-            // Writing to a Vec cannot fail and the row has only string keys.
-            let _ = serde_json::to_writer(&mut *out, &row);
-            out.push(b'\n');
-        }
-    }
-
-    fn render_prom(&self, out: &mut Vec<u8>) {
-        let fd_kinds = self.kinds.iter().any(|k| k.is_fd());
-        if self.slots.iter().any(|s| s.finder.is_some()) {
-            family(
-                out,
-                "fdcount_processes",
-                "Processes whose command name matched fdcount -C.",
-            );
-            for slot in self.slots.iter().filter(|s| s.finder.is_some()) {
-                metric(out, "fdcount_processes", slot, None, None);
-                let _ = writeln!(out, " {}", slot.matched);
-            }
-        }
-        if fd_kinds {
-            family(
-                out,
-                "fdcount_open_fds",
-                "Open file descriptors of the process, by kind.",
-            );
-            for slot in self.slots.iter().filter(|s| s.present) {
-                for &k in self.kinds.iter().filter(|k| k.is_fd()) {
-                    let state = (k.is_tcp() && !self.states.is_empty()).then_some(self.states);
-                    metric(out, "fdcount_open_fds", slot, Some(k), state);
-                    let _ = writeln!(out, " {}", slot.counts.get(k));
-                }
-            }
-        }
-        if self.kinds.contains(&Kind::Rss) {
-            family(
-                out,
-                "fdcount_resident_memory_bytes",
-                "Resident memory of the process in bytes.",
-            );
-            for slot in self.slots.iter().filter(|s| s.present) {
-                metric(out, "fdcount_resident_memory_bytes", slot, None, None);
-                let _ = writeln!(out, " {}", slot.counts.get(Kind::Rss) * 1024);
-            }
-        }
-        if self.kinds.contains(&Kind::Threads) {
-            family(out, "fdcount_threads", "Threads of the process.");
-            for slot in self.slots.iter().filter(|s| s.present) {
-                metric(out, "fdcount_threads", slot, None, None);
-                let _ = writeln!(out, " {}", slot.counts.get(Kind::Threads));
-            }
-        }
-    }
-}
-
-fn family(out: &mut Vec<u8>, name: &str, help: &str) {
-    let _ = write!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n");
-}
-
-/// `name{pid="..",comm="..",kind="..",state=".."}`, without the value.
-fn metric(out: &mut Vec<u8>, name: &str, slot: &Slot, kind: Option<Kind>, states: Option<States>) {
-    out.extend_from_slice(name.as_bytes());
-    out.push(b'{');
-    if let Target::Pid(p) = slot.target {
-        let _ = write!(out, "pid=\"{p}\",");
-    }
-    out.extend_from_slice(b"comm=\"");
-    escape_label(out, &slot.comm);
-    out.push(b'"');
-    if let Some(k) = kind {
-        let _ = write!(out, ",kind=\"{}\"", k.name());
-    }
-    if let Some(st) = states {
-        out.extend_from_slice(b",state=\"");
-        for (i, n) in st.names().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(n.as_bytes());
-        }
-        out.push(b'"');
-    }
-    out.push(b'}');
-}
-
-/// A label value as the exposition format wants it: backslash, double quote
-/// and newline escaped.
-pub fn escape_label(out: &mut Vec<u8>, v: &str) {
-    for &b in v.as_bytes() {
-        match b {
-            b'\\' => out.extend_from_slice(b"\\\\"),
-            b'"' => out.extend_from_slice(b"\\\""),
-            b'\n' => out.extend_from_slice(b"\\n"),
-            b => out.push(b),
-        }
-    }
-}
-
-struct JsonRow<'a> {
-    time: f64,
-    slot: &'a Slot,
-    kinds: &'a [Kind],
-}
-
-impl Serialize for JsonRow<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let slot = self.slot;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("time", &self.time)?;
-        match (&slot.target, &slot.finder) {
-            (Target::Pid(p), _) => m.serialize_entry("pid", p)?,
-            (Target::Name(_), Some(f)) => {
-                m.serialize_entry("pid", &())?;
-                m.serialize_entry("pids", &f.pids[..])?;
-            }
-            (Target::Name(_), None) => m.serialize_entry("pid", &())?,
-        }
-        m.serialize_entry("comm", &slot.comm)?;
-        for &k in self.kinds {
-            let v = slot.present.then(|| slot.counts.get(k));
-            m.serialize_entry(k.name(), &v)?;
-        }
-        m.end()
     }
 }
 
@@ -443,12 +224,8 @@ enum Sink {
     /// Unbuffered: a sample is rendered whole into a buffer first, then
     /// written with one write(2).
     Stdout(output::RawStdout),
-    /// `-o FILE`: written to FILE.tmp, synced, renamed over FILE.
-    File {
-        path: CString,
-        tmp: CString,
-        shown: String,
-    },
+    /// `-o FILE`: replaced whole for each sample (`sys::replace`).
+    File { path: PathBuf, shown: String },
 }
 
 impl Sink {
@@ -456,13 +233,9 @@ impl Sink {
         let Some(path) = path else {
             return Ok(Sink::Stdout(output::RawStdout));
         };
-        let mut tmp = path.as_os_str().as_bytes().to_vec();
-        tmp.extend_from_slice(b".tmp");
-        let bad = |_| Error::usage(format!("-o {}: the path holds a NUL byte", path.display()));
         Ok(Sink::File {
-            path: CString::new(path.as_os_str().as_bytes()).map_err(bad)?,
-            tmp: CString::new(tmp).map_err(bad)?,
-            shown: path.display().to_string(),
+            path: path.clone(),
+            shown: crate::sys::term::visible(&path.display().to_string()).into_owned(),
         })
     }
 
@@ -471,71 +244,32 @@ impl Sink {
             Sink::Stdout(out) => out
                 .write_all(data)
                 .map_err(|e| Error::io("writing to stdout", e)),
-            Sink::File { path, tmp, shown } => replace_file(path, tmp, data)
+            Sink::File { path, shown } => crate::sys::replace::replace(path, data)
                 .map_err(|e| Error::io(format_args!("writing {shown}"), e)),
         }
     }
 }
 
-/// Replaces `path` by a file holding `data` so that a reader sees the old
-/// file or the new one, never a part: write a temporary file beside it,
-/// fsync, rename.
-fn replace_file(path: &CString, tmp: &CString, data: &[u8]) -> io::Result<()> {
-    let check = |r: libc::c_int| {
-        if r < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(r)
-        }
-    };
-    // SAFETY: tmp is NUL-terminated; the fd is closed below on every path.
-    let fd = check(unsafe {
-        libc::open(
-            tmp.as_ptr(),
-            libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC | libc::O_CLOEXEC,
-            0o644 as libc::c_uint,
-        )
-    })?;
-    let written = (|| {
-        let mut at = 0;
-        while at < data.len() {
-            // SAFETY: writing the unwritten tail of data.
-            let n = unsafe { libc::write(fd, data[at..].as_ptr().cast(), data.len() - at) };
-            if n < 0 {
-                let e = io::Error::last_os_error();
-                if e.kind() == io::ErrorKind::Interrupted {
-                    continue;
-                }
-                return Err(e);
-            }
-            at += n as usize;
-        }
-        // SAFETY: fd is open.
-        check(unsafe { libc::fsync(fd) }).map(drop)
-    })();
-    // SAFETY: closing the fd opened above, once.
-    let closed = check(unsafe { libc::close(fd) });
-    written?;
-    closed?;
-    // SAFETY: both paths are NUL-terminated.
-    check(unsafe { libc::rename(tmp.as_ptr(), path.as_ptr()) }).map(drop)
-}
-
 fn stdout_is_pipe() -> bool {
-    // SAFETY: fstat into a zeroed stat.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    unsafe { libc::fstat(1, &mut st) == 0 && st.st_mode & libc::S_IFMT == libc::S_IFIFO }
+    use std::os::fd::AsFd;
+    rustix::fs::fstat(io::stdout().as_fd()).is_ok_and(|st| {
+        rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::Fifo
+    })
 }
 
 /// Whether the reader of the stdout pipe has gone (POLLERR on fd 1).
 fn reader_gone() -> bool {
-    let mut p = libc::pollfd {
-        fd: 1,
-        events: 0,
-        revents: 0,
+    use rustix::event::{PollFd, PollFlags};
+    use std::os::fd::AsFd;
+    let out = io::stdout();
+    let fd = out.as_fd();
+    let mut p = [PollFd::new(&fd, PollFlags::empty())];
+    let zero = rustix::event::Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
     };
-    // SAFETY: one valid pollfd on the stack.
-    unsafe { libc::poll(&mut p, 1, 0) > 0 && p.revents & (libc::POLLERR | libc::POLLHUP) != 0 }
+    rustix::event::poll(&mut p, Some(&zero))
+        .is_ok_and(|n| n > 0 && p[0].revents().intersects(PollFlags::ERR | PollFlags::HUP))
 }
 
 /// `start + k * interval`, exact in nanoseconds.
@@ -558,7 +292,31 @@ pub fn next_tick(k: u64, elapsed: Duration, interval: Duration) -> u64 {
 
 /// Runs fdcount: samples until done, interrupted or failed.
 pub fn run(opts: &Options) -> Result<Status> {
+    if let Some(n) = opts.top {
+        let mut top = super::top::Top::new(opts, n)?;
+        return schedule(opts, |now, buf| top.sample(now, buf));
+    }
     let mut watch = Watch::new(opts)?;
+    let to_file = opts.output.is_some();
+    let mut first = true;
+    schedule(opts, |now, buf| {
+        watch.sample()?;
+        // A file gets its header with every replacement; a stream once.
+        if opts.header && (to_file || first) {
+            watch.header(buf);
+        }
+        first = false;
+        watch.render(now, buf);
+        Ok(())
+    })
+}
+
+/// Calls `step` once, or on the `-i` schedule until `-c`, a signal or a
+/// reader that went away, writing what it renders to stdout or `-o`.
+fn schedule(
+    opts: &Options,
+    mut step: impl FnMut(SystemTime, &mut Vec<u8>) -> Result<()>,
+) -> Result<Status> {
     let signals = match opts.interval {
         Some(_) => {
             Some(Signals::install(STOP).map_err(|e| Error::io("installing signal handlers", e))?)
@@ -573,20 +331,14 @@ pub fn run(opts: &Options) -> Result<Status> {
     // or a terminal would always poll ready.
     let watch_stdout = !to_file && stdout_is_pipe();
     let mut buf = Vec::with_capacity(4096);
-    if opts.header && !to_file {
-        watch.header(&mut buf);
-    }
     let start = Instant::now();
     let mut k = 0u64;
     let mut taken = 0u64;
     loop {
-        let now = SystemTime::now();
-        watch.sample()?;
-        if opts.header && to_file {
-            watch.header(&mut buf);
+        step(SystemTime::now(), &mut buf)?;
+        if !buf.is_empty() {
+            sink.write(&buf)?;
         }
-        watch.render(now, &mut buf);
-        sink.write(&buf)?;
         buf.clear();
         taken += 1;
         if opts.count == Some(taken) {
@@ -637,19 +389,5 @@ mod tests {
             tick(t0, Duration::from_millis(100), 3).unwrap() - t0,
             Duration::from_millis(300)
         );
-    }
-
-    #[test]
-    fn label_escaping() {
-        let mut v = Vec::new();
-        escape_label(&mut v, "a\\b\"c\nd");
-        assert_eq!(v, b"a\\\\b\\\"c\\nd");
-    }
-
-    #[test]
-    fn formats() {
-        assert_eq!(Format::parse("json"), Some(Format::Json));
-        assert_eq!(Format::parse("prom"), Some(Format::Prom));
-        assert_eq!(Format::parse("xml"), None);
     }
 }

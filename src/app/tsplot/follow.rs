@@ -38,18 +38,7 @@ pub enum Source {
     File(PathBuf),
 }
 
-/// The terminal's size in characters, from the first of stdout, stderr and
-/// stdin that is a terminal.
-pub fn terminal_size() -> Option<(u16, u16)> {
-    for fd in [1, 2, 0] {
-        // SAFETY: TIOCGWINSZ writes a winsize into the struct we own.
-        let mut ws: libc::winsize = unsafe { std::mem::zeroed() };
-        if unsafe { libc::ioctl(fd, libc::TIOCGWINSZ, &mut ws) } == 0 && ws.ws_col > 0 {
-            return Some((ws.ws_col, ws.ws_row));
-        }
-    }
-    None
-}
+pub use crate::sys::term::terminal_size;
 
 /// Enters the alternate screen and hides the cursor; leaving (drop) undoes
 /// both, whatever path ends the loop.
@@ -196,14 +185,10 @@ pub fn run(source: Source, follower: &mut dyn Follower) -> Result<()> {
 
 fn read_stdin(buf: &mut [u8]) -> Result<usize> {
     loop {
-        // SAFETY: reading into a buffer we own.
-        let n = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-        if n >= 0 {
-            return Ok(n as usize);
-        }
-        let e = io::Error::last_os_error();
-        if e.kind() != io::ErrorKind::Interrupted {
-            return Err(Error::io("reading stdin", e));
+        match rustix::io::read(rustix::stdio::stdin(), &mut *buf) {
+            Ok(n) => return Ok(n),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(e) => return Err(Error::io("reading stdin", e.into())),
         }
     }
 }

@@ -2,40 +2,20 @@
 //! the chart as text, SVG or HTML, or follow a pipe or file live.
 
 use std::io::Write;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use crate::app::tsplot::follow::{self, Follower, Source};
-use crate::chart::html;
-use crate::chart::{ascii, svg, Chart, Mark};
+use crate::chart::{self, ascii, Chart, Mark, Style};
 use crate::error::{warn, Error, Result, Status};
-use crate::report::{self, Analyzer, Rate};
+use crate::report::{self, Analyzer, Rate, Report};
 use crate::series::lines::{self, Lines, MAX_LINE};
 use crate::series::{self, Parser, Sink};
-use crate::sys::output;
+use crate::sys::term::visible;
+use crate::sys::{output, replace};
 use crate::time::zone::Zone;
 
-/// What to draw.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Ascii,
-    Svg,
-    Html,
-}
-
-impl Format {
-    /// The format a file name asks for: `.svg`, `.html`/`.htm`, or text.
-    pub fn of_path(path: &Path) -> Format {
-        match path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-        {
-            Some(e) if e == "svg" => Format::Svg,
-            Some(e) if e == "html" || e == "htm" => Format::Html,
-            _ => Format::Ascii,
-        }
-    }
-}
+pub use crate::chart::Format;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReportKind {
@@ -169,8 +149,9 @@ fn time_limit(p: &Parser, opt: &str, value: &Option<String>) -> Result<Option<f6
         })
 }
 
-pub fn run(s: Settings) -> Result<Status> {
-    let mut parser = Parser::new(s.parse.clone())?;
+/// The parser and the sink the points go to, with `--from`/`--to` read.
+fn pipeline(s: &Settings) -> Result<(Parser, Pipeline)> {
+    let parser = Parser::new(s.parse.clone())?;
     let from = time_limit(&parser, "--from", &s.from)?;
     let to = time_limit(&parser, "--to", &s.to)?;
     if let (Some(f), Some(t)) = (from, to) {
@@ -204,11 +185,69 @@ pub fn run(s: Settings) -> Result<Status> {
             a
         }),
     };
-    let mut pipe = if s.rate {
+    let pipe = if s.rate {
         Pipeline::Rate(Rate::new(both))
     } else {
         Pipeline::Plain(both)
     };
+    Ok((parser, pipe))
+}
+
+/// After the last input: the chart with the report's steps marked, the
+/// report, and the exit status `--fail-on-growth` asks for.
+fn finish(
+    s: &Settings,
+    mut parser: Parser,
+    mut pipe: Pipeline,
+) -> Result<(Chart, Option<Report>, Status)> {
+    parser.finish(&mut pipe)?;
+    if parser.names().len() > series::MAX_SERIES {
+        warn(format!(
+            "{} series: drawing the first {} (pick others with -y)",
+            parser.names().len(),
+            series::MAX_SERIES
+        ));
+    }
+    if pipe.both().points() == 0 {
+        return Err(Error::failure(format!(
+            "no data points: {}",
+            parser.summary(true)
+        )));
+    }
+    let both = pipe.into_both();
+    let mut chart = both.chart;
+    let report = both.report.map(Analyzer::finish);
+    let mut status = Status::Success;
+    if let Some(r) = &report {
+        chart.marks = marks(r.steps_for_marks().into_iter().map(|(i, st)| (i, *st)));
+        if let Some(limit) = s.fail_on_growth {
+            let grown = r.growth_over(limit);
+            if !grown.is_empty() {
+                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
+                status = Status::Growth;
+            }
+        }
+    }
+    Ok((chart, report, status))
+}
+
+/// The whole pipeline on input in memory, warnings dropped: what `run`
+/// draws and reports, for the fuzz target and the property test
+/// (`crate::fuzzing::tsplot_pipeline`).
+#[doc(hidden)]
+pub fn in_memory(s: &Settings, input: &[u8]) -> Result<(Chart, Option<Report>)> {
+    let (mut parser, mut pipe) = pipeline(s)?;
+    parser.on_warning(|_| {});
+    let mut lines = Lines::new(MAX_LINE);
+    let mut feed = |line: &[u8]| parser.line(line, &mut pipe);
+    lines::each_line(&mut &input[..], "stdin", &mut lines, &mut feed)?;
+    let (chart, report, _) = finish(s, parser, pipe)?;
+    Ok((chart, report))
+}
+
+pub fn run(s: Settings) -> Result<Status> {
+    let (mut parser, mut pipe) = pipeline(&s)?;
+    refuse_output_among_inputs(&s)?;
     if s.follow {
         return follow_run(s, parser, pipe);
     }
@@ -246,31 +285,7 @@ pub fn run(s: Settings) -> Result<Status> {
             ));
         }
     }
-    parser.finish(&mut pipe)?;
-    if parser.names().len() > series::MAX_SERIES {
-        warn(format!(
-            "{} series: drawing the first {} (pick others with -y)",
-            parser.names().len(),
-            series::MAX_SERIES
-        ));
-    }
-    if pipe.both().points() == 0 {
-        return Err(Error::failure("no data points"));
-    }
-    let both = pipe.into_both();
-    let mut chart = both.chart;
-    let report = both.report.map(Analyzer::finish);
-    let mut status = Status::Success;
-    if let Some(r) = &report {
-        chart.marks = marks(r.steps_for_marks().into_iter().map(|(i, st)| (i, *st)));
-        if let Some(limit) = s.fail_on_growth {
-            let grown = r.growth_over(limit);
-            if !grown.is_empty() {
-                warn(format!("growth over {limit}/h in: {}", grown.join(", ")));
-                status = Status::Growth;
-            }
-        }
-    }
+    let (chart, report, status) = finish(&s, parser, pipe)?;
     let mut out = output::stdout();
     let write_out = |out: &mut output::Stdout, text: &str| -> Result<()> {
         out.write_all(text.as_bytes())
@@ -309,112 +324,73 @@ fn marks(steps: impl Iterator<Item = (usize, report::Step)>) -> Vec<Mark> {
         .collect()
 }
 
+/// `tsplot data.csv -o data.csv` would replace the data with its chart:
+/// an output that is one of the inputs (the same file, by any name or link,
+/// or stdin redirected from it) is a usage error, before anything is read.
+fn refuse_output_among_inputs(s: &Settings) -> Result<()> {
+    let Some(out) = &s.output else {
+        return Ok(());
+    };
+    // Only a regular file can be destroyed: /dev/null as both is harmless.
+    let o = match std::fs::metadata(out) {
+        Ok(m) if m.is_file() => m,
+        _ => return Ok(()),
+    };
+    let stdin = || rustix::fs::fstat(std::io::stdin()).ok();
+    let clash = |path: &PathBuf| {
+        if path.as_os_str() == "-" {
+            stdin().is_some_and(|st| st.st_dev == o.dev() && st.st_ino == o.ino())
+        } else {
+            std::fs::metadata(path).is_ok_and(|m| replace::same_file(&m, &o))
+        }
+    };
+    let stdin_path = PathBuf::from("-");
+    let inputs = if s.inputs.is_empty() {
+        std::slice::from_ref(&stdin_path)
+    } else {
+        &s.inputs[..]
+    };
+    match inputs.iter().find(|p| clash(p)) {
+        Some(p) => Err(Error::usage(format!(
+            "-o {}: that is an input ({}); the chart would replace the data",
+            out.display(),
+            if p.as_os_str() == "-" {
+                "stdin".to_string()
+            } else {
+                p.display().to_string()
+            }
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// The chart in the chosen format, sized for where it goes.
-fn draw(s: &Settings, chart: &Chart) -> String {
-    match s.format {
+pub fn draw(s: &Settings, chart: &Chart) -> String {
+    let (width, height) = match s.format {
         Format::Ascii => {
             let (tw, th) = if s.output.is_none() && output::stdout_is_terminal() {
                 follow::terminal_size().map_or((100, 30), |(w, h)| (w, h.saturating_sub(1)))
             } else {
                 (100, 30)
             };
-            ascii::render(
-                chart,
-                &ascii::Options {
-                    width: s.width.unwrap_or(tw),
-                    height: s.height.unwrap_or(th),
-                    color: s.color && s.output.is_none(),
-                    zone: s.zone,
-                },
-            )
+            (s.width.unwrap_or(tw), s.height.unwrap_or(th))
         }
-        Format::Svg => svg::render(
-            chart,
-            &svg::Options {
-                width: s.width.map_or(1000, u32::from),
-                height: s.height.map_or(500, u32::from),
-                zone: s.zone,
-            },
-        ),
-        Format::Html => html_page(chart, s.zone),
-    }
+        _ => (s.width.unwrap_or(1000), s.height.unwrap_or(500)),
+    };
+    let style = Style {
+        width,
+        height,
+        color: s.color && s.output.is_none() && s.format == Format::Ascii,
+        zone: s.zone,
+    };
+    chart::renderer(s.format, style).render(chart)
 }
 
-/// The HTML page: the same buckets as the SVG, at up to 2,000 columns.
-fn html_page(chart: &Chart, zone: Zone) -> String {
-    let Some(view) = chart.view() else {
-        return String::new();
-    };
-    let series: Vec<html::PageSeries> = chart
-        .drawn()
-        .map(|(_, s)| {
-            let mut points = Vec::new();
-            for run in s.store.runs(view.t0, view.t1, 2000) {
-                if !points.is_empty() {
-                    points.push(None);
-                }
-                // Each bucket path is at most 4 points; the page wants one
-                // entry per drawn vertex, as [t, min, max, first, last].
-                points.extend(run.into_iter().map(|(t, v)| Some([t, v, v, v, v])));
-            }
-            html::PageSeries {
-                name: &s.name,
-                points,
-            }
-        })
-        .collect();
-    // Marks refer to the chart's series numbers; the page lists drawn ones.
-    let index: Vec<usize> = chart.drawn().map(|(i, _)| i).collect();
-    let marks = chart
-        .marks
-        .iter()
-        .filter_map(|m| {
-            Some(html::PageMark {
-                series: index.iter().position(|&i| i == m.series)?,
-                time: m.time,
-                before: m.before,
-                after: m.after,
-            })
-        })
-        .collect();
-    let page = html::Page {
-        title: chart.title.as_deref().unwrap_or("tsplot"),
-        ylabel: chart.ylabel.as_deref().unwrap_or(""),
-        time: chart.time,
-        t0: view.t0,
-        t1: view.t1,
-        ymin: chart.ymin,
-        ymax: chart.ymax,
-        offsets: if chart.time {
-            html::offsets(zone, view.t0, view.t1)
-        } else {
-            vec![(view.t0, 0)]
-        },
-        series,
-        marks,
-    };
-    html::render(&page)
-}
-
-/// Writes a whole file: to a temporary name beside it, then renamed, so a
-/// reader (a browser, a web server) never sees half a chart. What is not a
-/// regular file (`/dev/null`, a FIFO, `/dev/stdout`) is written in place.
+/// Writes the chart file atomically (see `sys::replace`: a reader never
+/// sees half a chart, a planted link is never followed).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    let name = path.display().to_string();
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        return std::fs::write(path, text).map_err(|e| Error::io(name, e));
-    }
-    let tmp = {
-        let mut t = path.as_os_str().to_owned();
-        t.push(".tmp");
-        PathBuf::from(t)
-    };
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            Error::io(name, e)
-        })
+    replace::replace(path, text.as_bytes())
+        .map_err(|e| Error::io(visible(&path.display().to_string()), e))
 }
 
 /// `--follow`: the chart redrawn as lines arrive.
@@ -475,7 +451,7 @@ fn follow_run(s: Settings, mut parser: Parser, pipe: Pipeline) -> Result<Status>
     let sink = std::sync::Arc::clone(&warnings);
     parser.on_warning(move |m| {
         if let Ok(mut w) = sink.lock() {
-            *w = Some(format!("tsplot: {m}"));
+            *w = Some(format!("tsplot: {}", visible(m)));
         }
     });
     let mut live = Live {

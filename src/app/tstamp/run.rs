@@ -1,5 +1,6 @@
 //! The stamping loop of `tstamp`: copies stdin to stdout byte for byte and
-//! puts a time stamp in front of every line.
+//! puts a time stamp in front of every line ([`Stream`] does the stamping for
+//! `-e` too); the clocks it reads; `--iso` stamps.
 //!
 //! The input is read in large blocks, and the time is taken once per block:
 //! every line that starts in a block is stamped with the time that block
@@ -13,8 +14,8 @@
 
 use crate::error::{Error, Result};
 use crate::sys::signals::{Signals, Wake};
-use crate::time::format::{push_frac, push_num, Format};
-use crate::time::zone::{self, Offset, Zone};
+use crate::time::format::{push_num, rfc3339, Format};
+use crate::time::zone::{Offset, Zone};
 use std::io::{self, Write};
 use std::os::fd::RawFd;
 
@@ -91,19 +92,17 @@ pub struct Options {
 #[derive(Clone, Debug)]
 pub struct Clock {
     fake: Option<(i128, i128)>,
-    monotonic: bool,
     wall0: i128,
-    mono0: i128,
+    /// With -m: CLOCK_MONOTONIC at start (std's Instant is that clock).
+    mono0: Option<std::time::Instant>,
 }
 
-fn clock_ns(id: libc::clockid_t) -> i128 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: ts is a valid timespec we own.
-    unsafe { libc::clock_gettime(id, &mut ts) };
-    ts.tv_sec as i128 * NS + ts.tv_nsec as i128
+/// CLOCK_REALTIME in nanoseconds since the epoch (negative before it).
+fn realtime_ns() -> i128 {
+    match std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
+    }
 }
 
 impl Clock {
@@ -112,13 +111,8 @@ impl Clock {
     pub fn system(monotonic: bool) -> Clock {
         Clock {
             fake: None,
-            monotonic,
-            wall0: clock_ns(libc::CLOCK_REALTIME),
-            mono0: if monotonic {
-                clock_ns(libc::CLOCK_MONOTONIC)
-            } else {
-                0
-            },
+            wall0: realtime_ns(),
+            mono0: monotonic.then(std::time::Instant::now),
         }
     }
 
@@ -135,9 +129,8 @@ impl Clock {
         let step = parse_ns(step).ok_or_else(bad)?;
         Ok(Clock {
             fake: Some((now - step, step)),
-            monotonic: false,
             wall0: 0,
-            mono0: 0,
+            mono0: None,
         })
     }
 
@@ -147,10 +140,9 @@ impl Clock {
             *t += *step;
             return *t;
         }
-        if self.monotonic {
-            self.wall0 + clock_ns(libc::CLOCK_MONOTONIC) - self.mono0
-        } else {
-            clock_ns(libc::CLOCK_REALTIME)
+        match self.mono0 {
+            Some(m0) => self.wall0 + m0.elapsed().as_nanos() as i128,
+            None => realtime_ns(),
         }
     }
 }
@@ -266,39 +258,9 @@ impl Stamper {
                 let v = secs as i128 * per + nanos as i128 / (NS / per);
                 push_num(out, v as i64, 1, 0);
             }
-            Style::Iso(u) => iso(out, secs, nanos, &off, *u, zone == Zone::Utc),
+            Style::Iso(u) => rfc3339(out, secs, nanos, &off, u.digits(), zone == Zone::Utc),
         }
         out.extend_from_slice(&self.opts.delim);
-    }
-}
-
-/// RFC 3339: `2026-11-24T22:22:02+01:00`, `Z` for UTC, with `digits` of
-/// fraction.
-fn iso(out: &mut Vec<u8>, secs: i64, nanos: u32, off: &Offset, unit: Unit, utc: bool) {
-    let c = zone::civil(secs + off.secs as i64);
-    push_num(out, c.year, 4, b'0');
-    out.push(b'-');
-    push_num(out, c.month as i64, 2, b'0');
-    out.push(b'-');
-    push_num(out, c.day as i64, 2, b'0');
-    out.push(b'T');
-    push_num(out, c.hour as i64, 2, b'0');
-    out.push(b':');
-    push_num(out, c.minute as i64, 2, b'0');
-    out.push(b':');
-    push_num(out, c.second as i64, 2, b'0');
-    if unit != Unit::Seconds {
-        out.push(b'.');
-        push_frac(out, nanos, unit.digits());
-    }
-    if utc {
-        out.push(b'Z');
-    } else {
-        let m = off.secs.unsigned_abs() / 60;
-        out.push(if off.secs < 0 { b'-' } else { b'+' });
-        push_num(out, (m / 60) as i64, 2, b'0');
-        out.push(b':');
-        push_num(out, (m % 60) as i64, 2, b'0');
     }
 }
 
@@ -343,7 +305,7 @@ fn for_each_newline(data: &[u8], mut f: impl FnMut(usize)) {
 }
 
 /// One `read(2)`: `Ok(None)` when nothing is ready on a nonblocking fd.
-fn read_some(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<usize>> {
+pub fn read_some(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<usize>> {
     loop {
         // SAFETY: buf is a valid, writable slice for the call.
         let n = unsafe { libc::read(fd, buf.as_mut_ptr().cast(), buf.len()) };
@@ -359,57 +321,35 @@ fn read_some(fd: RawFd, buf: &mut [u8]) -> io::Result<Option<usize>> {
     }
 }
 
-fn flush(out: &mut impl Write, buf: &mut Vec<u8>) -> Result<()> {
-    if !buf.is_empty() {
-        out.write_all(buf)
-            .and_then(|()| out.flush())
-            .map_err(|e| Error::io("writing to stdout", e))?;
-        buf.clear();
-    }
-    Ok(())
+/// Stamps a byte stream that arrives in blocks: the prefix goes in front
+/// of every line, the bytes pass through unchanged, and the output gathers
+/// in one buffer until [`Stream::flush`].
+pub struct Stream {
+    st: Stamper,
+    obuf: Vec<u8>,
+    at_line_start: bool,
 }
 
-/// Copies `input` to `out` with a stamp in front of every line until end
-/// of input, a closed output (`Error::Quiet`), or a signal from `signals`
-/// (then what was read is written and the result is `Ok`).
-pub fn run(
-    opts: Options,
-    mut clock: Clock,
-    input: RawFd,
-    out: &mut impl Write,
-    signals: &Signals,
-) -> Result<()> {
-    let start = clock.now();
-    let mut st = Stamper::new(opts, start);
-    let mut buf = vec![0u8; READ_SIZE];
-    let mut obuf: Vec<u8> = Vec::with_capacity(WRITE_SIZE + READ_SIZE + 4096);
-    let mut at_line_start = true;
-    loop {
-        if signals.pending() {
-            return flush(out, &mut obuf);
+impl Stream {
+    pub fn new(opts: Options, start: i128) -> Stream {
+        Stream {
+            st: Stamper::new(opts, start),
+            obuf: Vec::with_capacity(WRITE_SIZE + READ_SIZE + 4096),
+            at_line_start: true,
         }
-        // Nothing more ready: this is all the reader gets for a while.
-        if !Signals::ready_now(input) {
-            flush(out, &mut obuf)?;
-            match signals
-                .wait(Some(input), None)
-                .map_err(|e| Error::io("waiting for stdin", e))?
-            {
-                Wake::Signal(_) => return Ok(()),
-                Wake::Ready | Wake::Timeout => {}
-            }
+    }
+
+    /// Adds a block read at `t`: lines that start in it get the block's
+    /// stamp (the first) or `rest` (the same, or zero for -i).
+    pub fn feed(&mut self, data: &[u8], t: i128) {
+        let n = data.len();
+        if n == 0 {
+            return;
         }
-        let n = match read_some(input, &mut buf).map_err(|e| Error::io("reading stdin", e))? {
-            Some(0) => return flush(out, &mut obuf),
-            Some(n) => n,
-            None => continue,
-        };
-        let t = clock.now();
-        let data = &buf[..n];
-        // Lines that start in this block: the first gets the block's stamp,
-        // later ones `rest` (the same, or zero for -i).
+        let st = &mut self.st;
+        let obuf = &mut self.obuf;
         let mut first = true;
-        if at_line_start {
+        if self.at_line_start {
             obuf.extend_from_slice(st.first(t));
             first = false;
         }
@@ -427,9 +367,92 @@ pub fn run(
             }
         });
         obuf.extend_from_slice(&data[seg..]);
-        at_line_start = data[n - 1] == b'\n';
-        if obuf.len() >= WRITE_SIZE {
-            flush(out, &mut obuf)?;
+        self.at_line_start = data[n - 1] == b'\n';
+    }
+
+    /// Bytes waiting for [`Stream::flush`].
+    pub fn buffered(&self) -> usize {
+        self.obuf.len()
+    }
+
+    /// Writes what is buffered; a reader that went away is `Error::Quiet`.
+    pub fn flush(&mut self, out: &mut impl Write) -> Result<()> {
+        if !self.obuf.is_empty() {
+            out.write_all(&self.obuf)
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::io("writing to stdout", e))?;
+            self.obuf.clear();
+        }
+        Ok(())
+    }
+}
+
+/// A pollfd that reports only errors and hang-ups: on stdout, a reader that
+/// closed its end.
+pub fn hangup_watch(fd: Option<RawFd>) -> libc::pollfd {
+    libc::pollfd {
+        fd: fd.unwrap_or(-1),
+        events: 0,
+        revents: 0,
+    }
+}
+
+/// Whether a pollfd from [`hangup_watch`] saw its reader go.
+pub fn hung_up(p: &libc::pollfd) -> bool {
+    p.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
+}
+
+/// Copies `input` to `out` with a stamp in front of every line until end
+/// of input, a closed output (`Error::Quiet`; `watch_out` is the fd behind
+/// `out`, watched for its reader leaving while no input comes), or a signal
+/// from `signals` (then what was read is written and the result is `Ok`).
+pub fn run(
+    opts: Options,
+    mut clock: Clock,
+    input: RawFd,
+    out: &mut impl Write,
+    watch_out: Option<RawFd>,
+    signals: &Signals,
+) -> Result<()> {
+    let start = clock.now();
+    let mut stream = Stream::new(opts, start);
+    let mut buf = vec![0u8; READ_SIZE];
+    loop {
+        if signals.pending() {
+            return stream.flush(out);
+        }
+        // Nothing more ready: this is all the reader gets for a while.
+        if !Signals::ready_now(input) {
+            stream.flush(out)?;
+            let mut fds = [
+                libc::pollfd {
+                    fd: input,
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+                hangup_watch(watch_out),
+            ];
+            let wake = signals
+                .wait_fds(&mut fds, None)
+                .map_err(|e| Error::io("waiting for stdin", e))?;
+            if let Wake::Signal(_) = wake {
+                return Ok(());
+            }
+            if hung_up(&fds[1]) {
+                return Err(Error::Quiet);
+            }
+            if fds[0].revents == 0 {
+                continue;
+            }
+        }
+        let n = match read_some(input, &mut buf).map_err(|e| Error::io("reading stdin", e))? {
+            Some(0) => return stream.flush(out),
+            Some(n) => n,
+            None => continue,
+        };
+        stream.feed(&buf[..n], clock.now());
+        if stream.buffered() >= WRITE_SIZE {
+            stream.flush(out)?;
         }
     }
 }
@@ -464,6 +487,7 @@ mod tests {
             Clock::fake(clock).unwrap(),
             a.as_raw_fd(),
             &mut out,
+            None,
             &sig,
         )
         .unwrap();

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::{Chart, Renderer};
 use crate::time::zone::Zone;
 
 const SCRIPT: &str = include_str!("page.js");
@@ -22,6 +23,11 @@ pub struct Page<'a> {
     pub t1: f64,
     pub ymin: Option<f64>,
     pub ymax: Option<f64>,
+    /// The whole chart's value range, for a view with nothing in it.
+    pub y0: f64,
+    pub y1: f64,
+    /// Every value is a whole number: whole ticks only.
+    pub integral: bool,
     /// `(from_time, seconds east of UTC)`: the zone's offsets over the
     /// range, so the page labels times as the chart and the SVG do.
     pub offsets: Vec<(f64, i32)>,
@@ -50,8 +56,11 @@ pub struct PageMark {
 /// every hour (zones change on the hour or half hour), at most a few
 /// thousand checks, so a year's log still lists its DST changes.
 pub fn offsets(zone: Zone, t0: f64, t1: f64) -> Vec<(f64, i32)> {
-    let start = t0.floor() as i64;
-    let end = t1.ceil().max(t0) as i64;
+    // Past ten million years no zone has rules; the page labels such times
+    // as numbers anyway.
+    const FAR: f64 = 3e14;
+    let start = t0.clamp(-FAR, FAR).floor() as i64;
+    let end = t1.max(t0).clamp(-FAR, FAR).ceil() as i64;
     let step = ((end - start) / 4096).max(3600);
     let mut out = vec![(t0, zone.offset_at(start).secs)];
     let mut t = start;
@@ -74,6 +83,74 @@ pub fn offsets(zone: Zone, t0: f64, t1: f64) -> Vec<(f64, i32)> {
         t = next;
     }
     out
+}
+
+/// How the page labels times.
+pub struct Options {
+    pub zone: Zone,
+}
+
+impl Renderer for Options {
+    fn render(&self, chart: &Chart) -> String {
+        page(chart, self.zone).map_or_else(String::new, |p| render(&p))
+    }
+}
+
+/// What the page shows of `chart`: the same buckets as the SVG, at up to
+/// 2,000 columns. `None` when there is nothing to draw.
+pub fn page(chart: &Chart, zone: Zone) -> Option<Page<'_>> {
+    let view = chart.view()?;
+    let series: Vec<PageSeries> = chart
+        .drawn()
+        .map(|(_, s)| {
+            let mut points = Vec::new();
+            for run in s.store.runs(view.t0, view.t1, 2000) {
+                if !points.is_empty() {
+                    points.push(None);
+                }
+                // Each bucket path is at most 4 points; the page wants one
+                // entry per drawn vertex, as [t, min, max, first, last].
+                points.extend(run.into_iter().map(|(t, v)| Some([t, v, v, v, v])));
+            }
+            PageSeries {
+                name: &s.name,
+                points,
+            }
+        })
+        .collect();
+    // Marks refer to the chart's series numbers; the page lists drawn ones.
+    let index: Vec<usize> = chart.drawn().map(|(i, _)| i).collect();
+    let marks = chart
+        .marks
+        .iter()
+        .filter_map(|m| {
+            Some(PageMark {
+                series: index.iter().position(|&i| i == m.series)?,
+                time: m.time,
+                before: m.before,
+                after: m.after,
+            })
+        })
+        .collect();
+    Some(Page {
+        title: chart.title.as_deref().unwrap_or("tsplot"),
+        ylabel: chart.ylabel.as_deref().unwrap_or(""),
+        time: chart.time,
+        t0: view.t0,
+        t1: view.t1,
+        ymin: chart.ymin,
+        ymax: chart.ymax,
+        y0: view.y0,
+        y1: view.y1,
+        integral: chart.integral(),
+        offsets: if chart.time {
+            offsets(zone, view.t0, view.t1)
+        } else {
+            vec![(view.t0, 0)]
+        },
+        series,
+        marks,
+    })
 }
 
 /// The whole page.
@@ -140,6 +217,9 @@ mod tests {
             t1: 10.0,
             ymin: None,
             ymax: None,
+            y0: 0.0,
+            y1: 1.0,
+            integral: false,
             offsets: vec![(0.0, 0)],
             series: vec![PageSeries {
                 name,
@@ -169,5 +249,7 @@ mod tests {
         // Fixed zones only in unit tests: Zone::Local depends on TZ, which the
         // integration test pins.
         assert_eq!(offsets(Zone::Utc, 0.0, 1e6), vec![(0.0, 0)]);
+        // Any range ends, in a few thousand checks at most.
+        assert_eq!(offsets(Zone::Utc, -1e308, 1e308), vec![(-1e308, 0)]);
     }
 }

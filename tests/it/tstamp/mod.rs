@@ -1,4 +1,8 @@
-//! tstamp end to end: the built binary with a pinned clock and time zone.
+//! tstamp end to end: the built binary with a pinned clock and time zone;
+//! [`vs_ts`] holds it to moreutils ts, [`every`] tests `-e`.
+
+mod every;
+mod vs_ts;
 
 use proptest::prelude::*;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -321,7 +325,8 @@ fn fails(args: &[&str]) -> (i32, String) {
 #[test]
 fn usage_errors_exit_2_and_name_the_problem() {
     for (args, needle) in [
-        (&["%Y-%Q"][..], "\"%Q\""),
+        (&["%:Y"][..], "\"%:Y\""),
+        (&["-e", "1"], "COMMAND"),
         (&["--frobnicate"], "--frobnicate"),
         (&["-s", "-i"], "-s and -i"),
         (&["--iso", "%s"], "FORMAT"),
@@ -413,67 +418,6 @@ fn sigterm_and_sigint_flush_and_exit_quietly() {
 /// ts reads the real clock, so a run that crosses a second boundary is
 /// retried.
 #[test]
-fn agrees_with_moreutils_ts() {
-    if Command::new("ts")
-        .arg("-h")
-        .stdin(Stdio::null())
-        .output()
-        .is_err()
-    {
-        eprintln!("note: moreutils ts is not installed; comparison skipped");
-        return;
-    }
-    let input = b"first line\n\nthird \xff line\n";
-    for fmt in [
-        "%b %d %H:%M:%S",
-        "%Y-%m-%d %H:%M:%S %z %Z",
-        "%a %j %e %s %%",
-        "%F %T",
-        "[%y %B %A %I %p %u %w]",
-    ] {
-        for tz in ["UTC", "America/New_York", "Asia/Kolkata"] {
-            let mut ok = false;
-            for _ in 0..3 {
-                let ours = run(&["-d", " ", fmt], tz, None, input).stdout;
-                let mut ts = Command::new("ts");
-                ts.arg(fmt).env("TZ", tz).env("LC_ALL", "C");
-                let theirs = {
-                    let mut c = ts
-                        .stdin(Stdio::piped())
-                        .stdout(Stdio::piped())
-                        .spawn()
-                        .unwrap();
-                    c.stdin.take().unwrap().write_all(input).unwrap();
-                    c.wait_with_output().unwrap().stdout
-                };
-                if ours == theirs {
-                    ok = true;
-                    break;
-                }
-            }
-            assert!(ok, "{fmt} under {tz} differs from ts");
-        }
-    }
-    // Fractional formats: same shape, same second (give or take one).
-    for fmt in ["%.s", "%.S", "%.T"] {
-        let ours = run(&["-d", " ", fmt], "UTC", None, b"x\n").stdout;
-        let theirs = Command::new("sh")
-            .arg("-c")
-            .arg(format!("echo x | TZ=UTC ts '{fmt}'"))
-            .output()
-            .unwrap()
-            .stdout;
-        let shape = |v: &[u8]| -> String {
-            String::from_utf8_lossy(v)
-                .chars()
-                .map(|c| if c.is_ascii_digit() { '9' } else { c })
-                .collect()
-        };
-        assert_eq!(shape(&ours), shape(&theirs), "{fmt}");
-    }
-}
-
-#[test]
 fn help_and_man_page_agree() {
     let help = String::from_utf8(cmd(&["--help"], "UTC", None).output().unwrap().stdout).unwrap();
     let man =
@@ -499,4 +443,59 @@ fn help_and_man_page_agree() {
     assert!(String::from_utf8(v.stdout)
         .unwrap()
         .starts_with("tstamp (leakhunt) "));
+}
+
+#[test]
+fn closed_stdout_at_start_is_an_error() {
+    // std would reopen a closed fd 1 on /dev/null before main; tstamp
+    // checks first.
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec '{BIN}' >&-"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.starts_with("tstamp: stdout is closed"), "{err}");
+}
+
+#[test]
+fn a_reader_that_leaves_is_noticed_while_no_input_comes() {
+    for args in [&[][..], &["-r"], &["-e", "60", "--", "true"]] {
+        // stdin stays open and silent; the reader of stdout goes at once.
+        let mut child = Command::new(BIN)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let mut out = child.stdout.take().unwrap();
+        if args.first() == Some(&"-e") {
+            // -e's first run prints nothing; wait for it to be over.
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let mut b = [0u8; 1];
+        let _ = out.read(&mut b[..0]);
+        drop(out);
+        let t = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if t.elapsed() > Duration::from_secs(5) {
+                let _ = child.kill();
+                panic!("tstamp {args:?} still running 5 s after its reader left");
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        assert_eq!(status.code(), Some(0), "{args:?}");
+        assert!(
+            t.elapsed() < Duration::from_secs(1),
+            "{args:?}: {:?}",
+            t.elapsed()
+        );
+        drop(stdin);
+    }
 }
