@@ -489,6 +489,13 @@ impl Tracker {
                 continue;
             }
             let c = *c;
+            // A change that began earlier in the other direction is decided
+            // first: a rise out of a fall is judged against the fallen
+            // level, not the one before.
+            let other = if up { self.down } else { self.up };
+            if other.is_some_and(|o| o.k < c.k) {
+                continue;
+            }
             dbg_log!("cand up={up} k={} na={} exact={} lnp={}", c.k, c.na, self.exact(), c.ln_p());
             if !self.exact() && c.ln_p() > LN_ALPHA {
                 continue;
@@ -867,7 +874,13 @@ impl Tracker {
             }
         }
         let need = self.m_up.max(2 * self.longest_excursion + 1);
+        let last_run = self.runs.len() - 1;
         for s in std::mem::take(&mut self.tentative) {
+            // A step a restart came after held until its run ended.
+            if s.kept || s.run < last_run {
+                self.keep(s);
+                continue;
+            }
             let held = self.n - s.i;
             let from = self.pos(s.i);
             let len = self.buf.len();
