@@ -224,6 +224,7 @@ pub struct Tracker {
     /// nonzero ones: a noise-free series (a staircase, a pool at its idle
     /// floor) seldom turns back; noise does all the time.
     diffs: u64,
+    zeros: u64,
     reversals: u64,
     last_dir: f64,
     /// Enough differences have been seen to tell whether it is noise-free.
@@ -268,6 +269,7 @@ impl Tracker {
             noise: 0.0,
             noise_at: 0,
             diffs: 0,
+            zeros: 0,
             reversals: 0,
             last_dir: 0.0,
             settled_exact: false,
@@ -317,10 +319,11 @@ impl Tracker {
         self.prev_v = None;
     }
 
-    /// Whether the series is noise-free: at most one difference in five
-    /// turns back (a spike turns twice, a staircase never).
+    /// Whether the series is noise-free: at least half of the differences
+    /// are zero, and at most one in five turns back (a spike turns twice, a
+    /// staircase never; a ramp never either, but is seldom flat).
     fn exact(&self) -> bool {
-        self.settled_exact && 5 * self.reversals <= self.diffs
+        self.settled_exact && 5 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
     }
 
     pub fn push(&mut self, t: f64, v: f64) {
@@ -346,7 +349,9 @@ impl Tracker {
             if !gap {
                 self.jumps.add((v - p).abs());
                 self.diffs += 1;
-                if v != p {
+                if v == p {
+                    self.zeros += 1;
+                } else {
                     let dir = (v - p).signum();
                     if dir == -self.last_dir {
                         self.reversals += 1;
@@ -737,10 +742,14 @@ impl Tracker {
         };
         // Flat levels of a noise-free series need only rise: the noise
         // there is the staircase itself.
+        // Levels read from fewer samples than a window vary more: the
+        // threshold grows as the spread of their difference does.
         let thr = if flat {
             self.min_rise
         } else {
-            self.threshold_now()
+            let w = self.w as f64;
+            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
+            self.threshold_now() * scale
         };
         // The levels themselves must have moved, too.
         let moved = if up { sa.level > sb.level } else { sa.level < sb.level };
