@@ -724,11 +724,21 @@ impl Tracker {
             let (local, within) = self
                 .climb_around(ext, p, len, noise)
                 .unwrap_or((0.0, [0.0; 2]));
-            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?}");
-            if up {
-                local.max(within[0]).max(within[1]).max(0.0)
+            // A run without steps so far climbs as its floor does (a heap's
+            // troughs, which blocks of a sawtooth alias); once it has
+            // stepped, the floor's climb is the steps'.
+            let run = self.runs.len() - 1;
+            let stepped = self.steps.iter().map(|st| st.run).chain(self.tentative.iter().map(|st| st.run)).any(|r| r == run);
+            let trend = if stepped || self.settled_run != run {
+                0.0
             } else {
-                local.min(within[0]).min(within[1]).min(0.0)
+                self.runs[run].trace.slope().map_or(0.0, |(m, _)| m)
+            };
+            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
+            if up {
+                local.max(within[0]).max(within[1]).max(trend).max(0.0)
+            } else {
+                local.min(within[0]).min(within[1]).min(trend).min(0.0)
             }
         };
         let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
