@@ -133,18 +133,22 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     }
     let (lp, lq) = (p.ln(), (1.0 - p).ln());
     // Terms j = 0..=k of C(n, j) p^j (1 - p)^(n - j), summed in log space
-    // from the largest.
-    let mut terms = Vec::with_capacity(k as usize + 1);
+    // with a running maximum (no allocation: this runs per sample).
+    let (mut m, mut sum) = (f64::NEG_INFINITY, 0.0);
     let mut lc = 0.0;
     for j in 0..=k {
         if j > 0 {
             lc += ((n - j + 1) as f64).ln() - (j as f64).ln();
         }
-        terms.push(lc + j as f64 * lp + (n - j) as f64 * lq);
+        let t = lc + j as f64 * lp + (n - j) as f64 * lq;
+        if t > m {
+            sum = sum * (m - t).exp() + 1.0;
+            m = t;
+        } else {
+            sum += (t - m).exp();
+        }
     }
-    let m = terms.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let s: f64 = terms.iter().map(|t| (t - m).exp()).sum();
-    (m + s.ln()).min(0.0)
+    (m + sum.ln()).min(0.0)
 }
 
 #[cfg(test)]

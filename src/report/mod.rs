@@ -249,10 +249,10 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// Mean by Welford's update, on values shifted by the first and
-    /// halved (exactly): v - v0 overflows for values near ±f64::MAX.
+    /// The sum of values shifted by the first and halved (exactly: v - v0
+    /// overflows for values near ±f64::MAX), for the mean.
     v0: f64,
-    my: f64,
+    sy: f64,
     min: f64,
     max: f64,
     first: (f64, f64),
@@ -267,7 +267,7 @@ impl State {
             n: 0,
             gaps: 0,
             v0: 0.0,
-            my: 0.0,
+            sy: 0.0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             first: (f64::NAN, f64::NAN),
@@ -283,7 +283,7 @@ impl State {
             self.last = (t, v);
         }
         self.n += 1;
-        self.my += (v * 0.5 - self.v0 * 0.5 - self.my) / self.n as f64;
+        self.sy += v * 0.5 - self.v0 * 0.5;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -324,7 +324,7 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some((self.v0 * 0.5 + self.my) * 2.0),
+            mean: some((self.v0 * 0.5 + self.sy / self.n as f64) * 2.0),
             change: some(self.last.1 - self.first.1),
             slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
             r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),

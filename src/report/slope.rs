@@ -7,11 +7,10 @@
 //! after a median of 3 has removed one-sample dips and spikes. Once `h`
 //! spans a sawtooth period, that floor is the trough line; on plain noise it
 //! runs parallel to the data. Four horizons (32 to 2048 samples) are kept
-//! at once, each a monotonic deque and a running fit, and the longest one
-//! the run is at least three times as long as is used, so memory is a few
-//! thousand values whatever the run's length.
-
-use std::collections::VecDeque;
+//! at once, each as the minima of its last eight eighths and a running fit
+//! that takes a point at the end of each eighth, and the longest one the
+//! run is at least three times as long as is used: a few comparisons per
+//! sample, a few dozen values whatever the run's length.
 
 /// Horizons of the floor, in samples.
 const HORIZONS: [usize; 4] = [32, 128, 512, 2048];
@@ -57,11 +56,24 @@ impl Fit {
     }
 }
 
+/// Parts a horizon is cut into.
+const PARTS: usize = 8;
+/// Each horizon is this many times the one before (`HORIZONS`), so a part
+/// of one is that many parts of the one below.
+const GROW: u64 = 4;
+
 #[derive(Clone, Debug)]
 struct MinWindow {
-    h: usize,
-    /// (index, value), values increasing: the minimum is at the front.
-    deque: VecDeque<(u64, f64)>,
+    /// Samples per part, and the parts of the horizon below (samples, for
+    /// the shortest) left in the part under way.
+    part: u64,
+    left: u64,
+    /// Minima of the last `PARTS` whole parts (oldest overwritten), and of
+    /// the part under way.
+    mins: [f64; PARTS],
+    full: usize,
+    at: usize,
+    current: f64,
     fit: Fit,
 }
 
@@ -84,8 +96,12 @@ impl Default for Trace {
             mins: HORIZONS
                 .iter()
                 .map(|&h| MinWindow {
-                    h,
-                    deque: VecDeque::new(),
+                    part: (h / PARTS) as u64,
+                    left: GROW,
+                    mins: [f64::INFINITY; PARTS],
+                    full: 0,
+                    at: 0,
+                    current: f64::INFINITY,
                     fit: Fit::default(),
                 })
                 .collect(),
@@ -107,19 +123,31 @@ impl Trace {
     }
 
     fn filtered(&mut self, t: f64, v: f64) {
-        let i = self.n;
         self.n += 1;
-        self.plain.add(t, v);
+        // The samples themselves serve only until the shortest horizon does.
+        if self.n <= 3 * HORIZONS[0] as u64 {
+            self.plain.add(t, v);
+        }
+        // Each horizon's parts are four of the one below's (the shortest's
+        // are four samples): a part that ends passes its minimum up.
+        let mut low = v;
         for w in &mut self.mins {
-            while w.deque.back().is_some_and(|&(_, x)| x >= v) {
-                w.deque.pop_back();
+            if low < w.current {
+                w.current = low;
             }
-            w.deque.push_back((i, v));
-            if w.deque.front().is_some_and(|&(j, _)| j + (w.h as u64) < i) {
-                w.deque.pop_front();
+            w.left -= 1;
+            if w.left != 0 {
+                break;
             }
-            if i >= w.h as u64 {
-                w.fit.add(t, w.deque[0].1);
+            w.left = GROW;
+            low = w.current;
+            w.mins[w.at] = w.current;
+            w.at = (w.at + 1) % PARTS;
+            w.full = (w.full + 1).min(PARTS);
+            w.current = f64::INFINITY;
+            if w.full == PARTS {
+                let floor = w.mins.iter().copied().fold(f64::INFINITY, f64::min);
+                w.fit.add(t, floor);
             }
         }
     }
@@ -130,7 +158,7 @@ impl Trace {
         self.mins
             .iter()
             .rev()
-            .find(|w| self.n >= 3 * w.h as u64)
+            .find(|w| self.n >= 3 * PARTS as u64 * w.part)
             .and_then(|w| w.fit.line())
             .or_else(|| self.plain.line())
     }

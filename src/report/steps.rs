@@ -7,7 +7,7 @@
 //!
 //! - The *reference* is a summary ([`Summary`]) of the last `window`
 //!   samples of the current segment (since the last change), refreshed
-//!   every 16 samples while nothing is happening.
+//!   every 64 samples (as it doubles while the segment is young).
 //! - A sample above the reference level by half the threshold opens a rise
 //!   *candidate* (below: a fall candidate). The candidate counts its
 //!   samples that land on the old side of the reference's quantiles; two
@@ -64,7 +64,7 @@ const FALL_HOLD: u64 = 10;
 /// which it is examined and confirmed (1e-7, over three comparisons).
 const LN_ALPHA: f64 = -16.118;
 /// Samples between refreshes of the reference.
-const REFRESH: u64 = 16;
+const REFRESH: u64 = 64;
 /// Empty fields in a row that make a gap.
 const GAP_FIELDS: u32 = 2;
 /// A time step this many times the typical interval is a hole (a gap).
@@ -231,6 +231,7 @@ pub struct Tracker {
     settled_exact: bool,
     intervals: Median,
     intervals_n: u64,
+    interval: f64,
     tentative: Vec<Tentative>,
     steps: Vec<Step>,
     longest_excursion: u64,
@@ -275,6 +276,7 @@ impl Tracker {
             settled_exact: false,
             intervals: Median::default(),
             intervals_n: 0,
+            interval: 0.0,
             tentative: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
@@ -297,7 +299,12 @@ impl Tracker {
     /// [`noise`](Tracker::noise), recomputed now and then: it scans a
     /// histogram.
     fn noise_now(&mut self) -> f64 {
-        if self.noise_at == 0 || self.n - self.noise_at >= 256 || self.n < 1024 {
+        let stale = if self.n < 4096 {
+            self.n.is_power_of_two() || self.n - self.noise_at >= 64
+        } else {
+            self.n - self.noise_at >= 4096
+        };
+        if self.noise_at == 0 || stale {
             self.noise = self.noise();
             self.noise_at = self.n;
         }
@@ -337,11 +344,15 @@ impl Tracker {
             }
             let dt = t - pt;
             if dt > 0.0 {
-                if self.intervals_n >= 8 && dt > HOLE * self.intervals.median() {
+                if self.intervals_n >= 8 && dt > HOLE * self.interval {
                     gap = true;
                 }
                 self.intervals.add(dt);
                 self.intervals_n += 1;
+                // The typical interval, now and then: it scans a histogram.
+                if self.intervals_n <= 64 || self.intervals_n % 256 == 0 {
+                    self.interval = self.intervals.median();
+                }
             }
         }
         self.last_t = Some(t);
@@ -464,16 +475,25 @@ impl Tracker {
         // (the candidate keeps the cut-offs it opened with), so that a fall
         // during a rise, or a rise during a fall, opens its own.
         let seg_len = i + 1 - self.seg;
-        let every = if seg_len < REFRESH { 1 } else { REFRESH };
-        if self.reference.is_none() || i - self.ref_at >= every {
+        // A young segment is read again as it doubles, an old one every
+        // REFRESH samples.
+        let due = if seg_len <= REFRESH {
+            seg_len.is_power_of_two()
+        } else {
+            i - self.ref_at >= REFRESH
+        };
+        if self.reference.is_none() || due {
             self.refresh();
         }
         let Some(r) = self.reference else {
             return;
         };
         let half = self.thr / 2.0;
+        // A noisy level needs a window's worth of samples after the rise
+        // before it is examined at all.
+        let first = if self.exact() { self.m_up } else { (self.w as u64).max(self.m_up) };
         if self.up.is_none() && i > self.seg && v > r.level + half {
-            self.up = Some(Cand::new(i, cutoffs(&r, true), self.m_up));
+            self.up = Some(Cand::new(i, cutoffs(&r, true), first));
             dbg_log!("open up at {i} v={v} ref={} thr={}", r.level, self.thr);
         }
         if self.down.is_none() && i > self.seg && v < r.level - half {
@@ -501,8 +521,11 @@ impl Tracker {
             if other.is_some_and(|o| o.k < c.k) {
                 continue;
             }
-            dbg_log!("cand up={up} k={} na={} exact={} lnp={}", c.k, c.na, self.exact(), c.ln_p());
             if !self.exact() && c.ln_p() > LN_ALPHA {
+                let slot = if up { &mut self.up } else { &mut self.down };
+                if let Some(c) = slot {
+                    c.next = c.na + (c.na / 8).max(1);
+                }
                 continue;
             }
             match self.evaluate(up, c.k, false) {
@@ -551,6 +574,13 @@ impl Tracker {
 
     /// Summarises the current segment's last `window` samples before the
     /// newest one, which is then judged against it.
+    /// The lower median of positions `from..to`.
+    fn median(&mut self, from: usize, to: usize) -> f64 {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        lower_median(&mut self.scratch)
+    }
+
     fn refresh(&mut self) {
         let len = self.buf.len().saturating_sub(1);
         let from = self.pos(self.seg).max(len.saturating_sub(self.w));
@@ -677,7 +707,7 @@ impl Tracker {
         let mut p = k0p;
         for _ in 0..2 {
             let lo = seg.max(p.saturating_sub(self.w));
-            let a = self.summary(lo, p).q50;
+            let a = self.median(lo, p);
             // The new level from the later part of what follows, which a
             // few noise samples before the rise cannot pull down.
             let b = self.summary(p + (len - p) / 2, len).q50;
