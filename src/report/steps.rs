@@ -7,7 +7,7 @@
 //!
 //! - The *reference* is a summary ([`Summary`]) of the last `window`
 //!   samples of the current segment (since the last change), refreshed
-//!   every 64 samples (as it doubles while the segment is young).
+//!   every 32 samples (as it doubles while the segment is young).
 //! - A sample above the reference level by half the threshold opens a rise
 //!   *candidate* (below: a fall candidate). The candidate counts its
 //!   samples that land on the old side of the reference's quantiles; two
@@ -64,7 +64,7 @@ const FALL_HOLD: u64 = 10;
 /// which it is examined and confirmed (1e-7, over three comparisons).
 const LN_ALPHA: f64 = -16.118;
 /// Samples between refreshes of the reference.
-const REFRESH: u64 = 64;
+const REFRESH: u64 = 32;
 /// Empty fields in a row that make a gap.
 const GAP_FIELDS: u32 = 2;
 /// A time step this many times the typical interval is a hole (a gap).
@@ -327,10 +327,10 @@ impl Tracker {
     }
 
     /// Whether the series is noise-free: at least half of the differences
-    /// are zero, and at most one in five turns back (a spike turns twice, a
+    /// are zero, and at most one in eight turns back (a spike turns twice, a
     /// staircase never; a ramp never either, but is seldom flat).
     fn exact(&self) -> bool {
-        self.settled_exact && 5 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
+        self.settled_exact && 8 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
     }
 
     pub fn push(&mut self, t: f64, v: f64) {
@@ -632,10 +632,25 @@ impl Tracker {
         p: usize,
         len: usize,
         noise: f64,
-    ) -> Option<(f64, [f64; 2])> {
+        up: bool,
+    ) -> Option<(f64, [f64; 2], bool)> {
         let mut sides = [Vec::new(), Vec::new()];
         self.blocks(ext, p, &mut sides[0]);
         self.blocks(p, len, &mut sides[1]);
+        // A jump the other way between blocks (a heap collected, a burst
+        // ended) breaks a side: before the split only what follows the last
+        // one counts, after it only what precedes the first; and one after
+        // the split means the new level has not held.
+        let back = 4.0 * self.kappa * noise;
+        let against = |a: f64, b: f64| if up { b < a - back } else { b > a + back };
+        if let Some(j) = (1..sides[0].len()).rev().find(|&j| against(sides[0][j - 1].1, sides[0][j].1)) {
+            sides[0].drain(..j);
+        }
+        let mut broken = false;
+        if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
+            sides[1].truncate(j);
+            broken = true;
+        }
         let mut all = Vec::new();
         let mut within = [0.0; 2];
         for (k, side) in sides.iter().enumerate() {
@@ -659,7 +674,10 @@ impl Tracker {
                 }
             }
         }
-        (!all.is_empty()).then(|| (lower_median(&mut all), within))
+        (!all.is_empty() || broken).then(|| {
+            let local = if all.is_empty() { 0.0 } else { lower_median(&mut all) };
+            (local, within, broken)
+        })
     }
 
     /// The split between medians `a` (before) and `b` (after) in `lo..len`
@@ -746,14 +764,16 @@ impl Tracker {
         // what either side climbs within itself, whichever is more: a level
         // that keeps climbing after the split, or was climbing into it, is
         // a curve, not a step.
+        let mut undone_inside = false;
         let c = if flat {
             0.0
         } else {
             let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
             let noise = self.noise_now();
-            let (local, within) = self
-                .climb_around(ext, p, len, noise)
-                .unwrap_or((0.0, [0.0; 2]));
+            let (local, within, broken) = self
+                .climb_around(ext, p, len, noise, up)
+                .unwrap_or((0.0, [0.0; 2], false));
+            undone_inside = broken;
             // A run without steps so far climbs as its floor does (a heap's
             // troughs, which blocks of a sawtooth alias); once it has
             // stepped, the floor's climb is the steps'.
@@ -809,7 +829,7 @@ impl Tracker {
         let mid = (sb.low_mean + sa.low_mean) / 2.0;
         let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
         let latest = self.summary(tail, len).q50;
-        let held = held && if up { latest >= mid } else { latest <= mid };
+        let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
         dbg_log!(
             "eval up={up} k0={k0} split={} nb={} na={na} a={} b={} c={c:e} d={d} thr={thr} big={big} sig={sig} lnp={} exact={}",
             self.buf[p].i, sb.n, sb.level, sa.level, ln_p(&cuts, &counts, na), self.exact()
