@@ -1,52 +1,42 @@
 //! `tsplot --report`: what grew, how fast, and when it stepped up.
 //!
-//! An [`Analyzer`] is a [`Sink`]: it is fed the parser's points and keeps,
-//! per series, streaming statistics (count, span, first, last, min, max,
-//! mean, least-squares slope and R²) and the floor structure (module
-//! `floor`) from which the steps are found. [`Analyzer::finish`] gives a
+//! An [`Analyzer`] is a [`Sink`]: it is fed the parser's points (within
+//! `--from`/`--to`; with `--last`, the points of the window are held and
+//! analysed at the end) and keeps, per series, streaming statistics and a
+//! step finder (module `steps`) that cuts the series into runs at restarts
+//! and finds the rises of its level that held. [`Analyzer::finish`] gives a
 //! [`Report`], rendered for people by [`render_text`] or for scripts by
 //! [`render_json`]. [`Rate`] turns cumulative counters into rates first
 //! (`--rate`).
 //!
-//! # Steps
+//! # The rule (man tsplot has it for users)
 //!
-//! The *floor* of a series at a sample is the lowest value from that sample
-//! on: the level it never went below again. A step is a quick rise of the
-//! floor that is big against the series' noise and that held. The rule,
-//! with its settings in [`Config`]:
+//! - The *level* of a stretch of samples is its 20% quantile; the *noise*
+//!   is the mean absolute difference of successive samples without the
+//!   largest tenth, as a standard deviation; the threshold is
+//!   `max(min_rise, noise_factor * noise)`, grown when a side has fewer
+//!   than `window` samples.
+//! - A rise is compared over up to `window` samples before it (back to the
+//!   last change) and after it: the sides' low means (10% to 50% quantile)
+//!   must differ by the threshold beyond the local climb (Theil-Sen over
+//!   10-sample blocks, or a side's own climb when it exceeds the noise),
+//!   the samples after must lie above the levels before more often than a
+//!   binomial tail of 1e-7 allows, and the levels must differ.
+//! - A noisy level must hold `window` samples; a noise-free series (half
+//!   its differences zero, one in eight turning back at most) needs
+//!   `min_hold_samples` flat ones. A fall back below a rise's midpoint
+//!   within [`EXCURSION`] samples undoes it; at the end of the data a
+//!   younger rise counts if it held twice the longest excursion.
+//! - The step's time is the best split between the two levels (least
+//!   absolute deviation from each side's median).
+//! - A fall that holds 10 samples right after a gap (two empty fields or a
+//!   hole in time), or back to the run's starting level after steps,
+//!   starts a new run; the steps before it are kept.
+//! - The slope is the climb of the floor (module `slope`) of the last run.
 //!
-//! - Noise is the median absolute difference between successive samples.
-//!   The step threshold is `max(min_rise, noise_factor * noise)`. The
-//!   *climb* is the median rate of change between successive samples when
-//!   positive, else 0: a steady leak's rate, which steps and spikes do not
-//!   move.
-//! - A *jump* is a rise of the floor between two successive samples of at
-//!   least half the threshold (with a zero threshold, any rise). Smaller
-//!   rises are the creep of noise or of a smooth leak: a slope, not steps.
-//! - A jump's hold window ends at the first sample `min_hold_samples`
-//!   samples and `min_hold_secs` seconds after it. Another jump within it
-//!   joins it in one group (and then its own window decides), so a burst,
-//!   or noise around one real step, gives one step. Otherwise the jump has
-//!   held if the window ends before the data does (the last samples never
-//!   make a step) and the floor crept up within it by at most half the
-//!   threshold more than the climb explains; if not, the group is part of
-//!   a climb.
-//! - A group that held is a step when the level its last jump reached
-//!   exceeds the level it rose from, plus what the climb adds over the
-//!   group's span, by more than zero and at least the threshold. The level
-//!   it rose from is the higher of the floor before the first jump and the
-//!   median of the `window` samples before it carried forward along the
-//!   climb; so coming back after a dip to where the series already sat, or
-//!   a noisy leak's floor catching up with its trend, is no step.
-//! - It is reported at the time its biggest jump reached the new level:
-//!   the first sample at that floor level. `before` is the floor before the
-//!   group, `after` the level its last jump reached.
-//!
-//! Spikes never move the floor. Memory is bounded for time-sorted input
-//! (module `floor` says how). Samples that go back in time are buffered and
-//! merged in at the end with the floor of the others: the statistics stay
-//! exact, but the steps near them are approximate and the series'
-//! `steps_exact` is false; sort the input (`sort -n`) for exact steps.
+//! Memory is the finder's buffer of 128 samples, the steps and the runs.
+//! Samples out of time order count in the statistics, not in the steps
+//! (`steps_exact` false).
 
 mod levels;
 mod noise;

@@ -1,9 +1,9 @@
-//! Streaming medians for the step rule: of the absolute differences between
-//! successive samples (the noise) and of their signed rates of change (the
-//! climb).
+//! Streaming medians and low means for the step rule: of the absolute
+//! differences between successive samples (the noise) and of the intervals
+//! between samples (what a hole in time is).
 //!
-//! Medians are robust (spikes and the few big jumps of real steps barely
-//! move them) but need every value to compute exactly, so values are
+//! They are robust (spikes and the few big jumps of real steps barely move
+//! them) but need every value to compute exactly, so values are
 //! counted in a histogram of their float bit patterns: the exponent and the
 //! top 7 bits of the mantissa, which puts every value within 0.8% of its
 //! bucket's lower bound, and the median is the mean of its bucket (exact

@@ -97,7 +97,11 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, x: &Axis) {
         num(s.max),
         num(s.mean)
     );
-    let of = if s.runs.len() > 1 { " of the last run" } else { "" };
+    let of = if s.runs.len() > 1 {
+        " of the last run"
+    } else {
+        ""
+    };
     match (s.slope_per_hour, s.r2) {
         (Some(m), Some(r2)) => {
             let _ = writeln!(out, "  slope   {} (floor{of}, R² {r2:.2})", x.slope(m));
@@ -162,7 +166,8 @@ fn runs(out: &mut String, s: &SeriesReport, x: &Axis) {
                 format!("{}", k + 1),
                 x.at(r.start),
                 format!("{}", r.samples),
-                r.slope_per_hour.map_or_else(|| "-".to_string(), |m| x.slope(m)),
+                r.slope_per_hour
+                    .map_or_else(|| "-".to_string(), |m| x.slope(m)),
                 format!("{}", r.steps),
             ]
         })
@@ -278,7 +283,9 @@ fn aligned(head: &[&str], rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
         }
         l.trim_end().to_string()
     };
-    let mut out = vec![line(&head.iter().map(|h| h.to_string()).collect::<Vec<_>>())];
+    let mut out = vec![line(
+        &head.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
+    )];
     out.extend(rows.iter().map(|r| line(r)));
     out
 }

@@ -267,7 +267,10 @@ fn tutorial_end_to_end() {
         samples += 1;
     }
     assert!(samples >= 80, "only {samples} samples in {text}");
-    assert!(empty >= 2, "{empty} empty samples while no client ran: {text}");
+    assert!(
+        empty >= 2,
+        "{empty} empty samples while no client ran: {text}"
+    );
 
     let report = Command::new(TSPLOT)
         .arg("--report=json")
@@ -295,7 +298,10 @@ fn tutorial_end_to_end() {
         2 * LEAKS,
         "steps {steps:?} for leaks at {runs:?}; log:\n{text}"
     );
-    let leaks = runs.iter().enumerate().flat_map(|(k, (_, l))| l.iter().map(move |x| (k, x)));
+    let leaks = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (_, l))| l.iter().map(move |x| (k, x)));
     for (st, (run, (before, done))) in steps.iter().zip(leaks) {
         let t = st["time"].as_f64().unwrap();
         // The first sample that saw the leak comes at most one interval after

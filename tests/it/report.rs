@@ -77,7 +77,14 @@ fn step_samples(s: &SeriesReport) -> Vec<i64> {
 }
 
 /// `base + noise` with `rise` added from each sample in `at` on.
-fn with_steps(n: usize, base: f64, at: &[usize], rise: f64, noise: impl Fn(&mut Rng) -> f64, seed: u64) -> Vec<f64> {
+fn with_steps(
+    n: usize,
+    base: f64,
+    at: &[usize],
+    rise: f64,
+    noise: impl Fn(&mut Rng) -> f64,
+    seed: u64,
+) -> Vec<f64> {
     let mut rng = Rng(seed);
     (0..n)
         .map(|i| base + rise * at.iter().filter(|&&k| i >= k).count() as f64 + noise(&mut rng))
@@ -109,7 +116,10 @@ fn a_staircase_with_spikes_is_still_every_step() {
     assert_eq!(s.steps.len(), 39, "{:?}", s.steps);
     assert!(s.steps.iter().all(|st| st.rise == 1.0));
     for (k, st) in s.steps.iter().enumerate() {
-        assert!((st.time - (T0 + 5.0 * (k + 1) as f64)).abs() <= 1.0, "{st:?}");
+        assert!(
+            (st.time - (T0 + 5.0 * (k + 1) as f64)).abs() <= 1.0,
+            "{st:?}"
+        );
     }
 }
 
@@ -117,10 +127,22 @@ fn a_staircase_with_spikes_is_still_every_step() {
 fn steps_under_noise_are_found_where_they_happened() {
     let at = [400, 900, 1500];
     let cases: Vec<(&str, Vec<f64>)> = vec![
-        ("uniform 0..2, +3", with_steps(2000, 50.0, &at, 3.0, |r| r.int(2), 1)),
-        ("uniform 0..5, +5", with_steps(2000, 50.0, &at, 5.0, |r| r.int(5), 2)),
-        ("gaussian, +4 sigma", with_steps(2000, 100.0, &at, 4.0, |r| r.normal(), 3)),
-        ("quiet pool, +1", with_steps(2000, 10.0, &at, 1.0, |r| r.poisson(0.05), 4)),
+        (
+            "uniform 0..2, +3",
+            with_steps(2000, 50.0, &at, 3.0, |r| r.int(2), 1),
+        ),
+        (
+            "uniform 0..5, +5",
+            with_steps(2000, 50.0, &at, 5.0, |r| r.int(5), 2),
+        ),
+        (
+            "gaussian, +4 sigma",
+            with_steps(2000, 100.0, &at, 4.0, |r| r.normal(), 3),
+        ),
+        (
+            "quiet pool, +1",
+            with_steps(2000, 10.0, &at, 1.0, |r| r.poisson(0.05), 4),
+        ),
     ];
     for (name, values) in cases {
         let s = analyze(regular(&values, 5.0));
@@ -154,10 +176,25 @@ fn no_false_steps_on_series_without_leaks() {
         series.push(("spiky", spiky));
         // A daily load cycle sampled every minute, ending on the fall.
         let cycle = |i: usize| (std::f64::consts::TAU * i as f64 / 1440.0).sin();
-        series.push(("daily", (0..n).map(|i| 200.0 + 30.0 * cycle(i) + 1.5 * rng.normal()).collect()));
-        series.push(("daily counts", (0..n).map(|i| (60.0 + 12.0 * cycle(i)).round() + rng.int(2)).collect()));
+        series.push((
+            "daily",
+            (0..n)
+                .map(|i| 200.0 + 30.0 * cycle(i) + 1.5 * rng.normal())
+                .collect(),
+        ));
+        series.push((
+            "daily counts",
+            (0..n)
+                .map(|i| (60.0 + 12.0 * cycle(i)).round() + rng.int(2))
+                .collect(),
+        ));
         // A smooth leak: a slope, not steps.
-        series.push(("smooth", (0..n).map(|i| 10.0 + 0.01 * i as f64 + 0.4 * (rng.uniform() - 0.5)).collect()));
+        series.push((
+            "smooth",
+            (0..n)
+                .map(|i| 10.0 + 0.01 * i as f64 + 0.4 * (rng.uniform() - 0.5))
+                .collect(),
+        ));
         // A busy pool: bursts of connections lasting tens of samples.
         let mut burst: Vec<(usize, f64)> = Vec::new();
         let busy: Vec<f64> = (0..n)
@@ -233,7 +270,10 @@ fn a_restart_starts_a_run_and_keeps_the_steps_before_it() {
     let restart = ((s.runs[1].start - T0) / 5.0).round() as i64;
     assert!((restart - 1000).abs() <= 2, "{:?}", s.runs);
     assert_eq!((s.runs[0].steps, s.runs[1].steps), (2, 2));
-    assert_eq!(s.steps.iter().map(|st| st.run).collect::<Vec<_>>(), [0, 0, 1, 1]);
+    assert_eq!(
+        s.steps.iter().map(|st| st.run).collect::<Vec<_>>(),
+        [0, 0, 1, 1]
+    );
 }
 
 #[test]
@@ -257,7 +297,12 @@ fn a_gap_then_a_lower_level_is_a_restart_even_right_after_a_step() {
     let s = analyze(points);
     assert_eq!(s.runs.len(), 2, "{:?}", s.runs);
     assert_eq!(s.runs[1].start, T0 + 125.0);
-    assert_eq!((s.runs[0].steps, s.runs[1].steps), (11, 11), "{:?}", s.steps);
+    assert_eq!(
+        (s.runs[0].steps, s.runs[1].steps),
+        (11, 11),
+        "{:?}",
+        s.steps
+    );
     assert_eq!(s.gaps, 5);
 }
 
@@ -391,18 +436,40 @@ fn json_has_the_documented_shape_and_round_trips() {
     assert_eq!(v["rows"], false);
     let s = &v["series"][0];
     for key in [
-        "name", "samples", "gaps", "start", "end", "first", "last", "min", "max", "mean",
-        "change", "slope_per_hour", "r2", "noise", "step_threshold", "steps_exact", "runs", "steps",
+        "name",
+        "samples",
+        "gaps",
+        "start",
+        "end",
+        "first",
+        "last",
+        "min",
+        "max",
+        "mean",
+        "change",
+        "slope_per_hour",
+        "r2",
+        "noise",
+        "step_threshold",
+        "steps_exact",
+        "runs",
+        "steps",
     ] {
         assert!(s.get(key).is_some(), "series has no {key}: {s}");
     }
     let step = &s["steps"][0];
     assert_eq!(step["time"], T0 + 8.0);
-    assert_eq!((step["before"].as_f64(), step["after"].as_f64()), (Some(1.0), Some(5.0)));
+    assert_eq!(
+        (step["before"].as_f64(), step["after"].as_f64()),
+        (Some(1.0), Some(5.0))
+    );
     assert_eq!(step["held_secs"], 12.0);
     assert_eq!(step["run"], 0);
     let run = &s["runs"][0];
-    assert_eq!((run["start"].as_f64(), run["samples"].as_u64()), (Some(T0), Some(11)));
+    assert_eq!(
+        (run["start"].as_f64(), run["samples"].as_u64()),
+        (Some(T0), Some(11))
+    );
     assert_eq!(run["steps"], 1);
     assert!(v["series"][1]["start"].is_null());
     assert_eq!(v["series"][1]["runs"], serde_json::json!([]));
@@ -418,8 +485,14 @@ fn text_report_in_wall_clock_time_summarises_staircases() {
     let report = analyze_with(Config::default(), &[("tcp", values)]);
     let text = render_text(&report, Zone::Utc);
     assert!(text.starts_with("tcp: 180 samples\n"), "{text}");
-    assert!(text.contains("from    2025-11-24 16:16:40 +0000\n"), "{text}");
-    assert!(text.contains("to      2025-11-24 16:19:39 +0000  (2m 59s)\n"), "{text}");
+    assert!(
+        text.contains("from    2025-11-24 16:16:40 +0000\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("to      2025-11-24 16:19:39 +0000  (2m 59s)\n"),
+        "{text}"
+    );
     assert!(text.contains("steps   35 "), "{text}");
     assert!(
         text.contains(
@@ -429,8 +502,14 @@ fn text_report_in_wall_clock_time_summarises_staircases() {
         "{text}"
     );
     // A few steps are a table.
-    let values = regular(&[1.0, 1.0, 1.0, 1.0, 5.0, 5.0, 5.0, 5.0, 9.0, 9.0, 9.0, 9.0], 60.0);
-    let text = render_text(&analyze_with(Config::default(), &[("x", values)]), Zone::Utc);
+    let values = regular(
+        &[1.0, 1.0, 1.0, 1.0, 5.0, 5.0, 5.0, 5.0, 9.0, 9.0, 9.0, 9.0],
+        60.0,
+    );
+    let text = render_text(
+        &analyze_with(Config::default(), &[("x", values)]),
+        Zone::Utc,
+    );
     assert!(
         text.contains(
             "    time                       before  after  rise  held\n    \
@@ -491,8 +570,14 @@ fn csv(values: &[f64], dt: f64) -> String {
 
 #[test]
 fn the_issue_staircase_through_the_binary() {
-    let input: String = (0..60).map(|i| format!("{},{}\n", 1_700_000_000 + i, 2 + i / 5)).collect();
-    let out = Cmd::new("tsplot").arg("--report").stdin(&input).env("TZ", "UTC").ok();
+    let input: String = (0..60)
+        .map(|i| format!("{},{}\n", 1_700_000_000 + i, 2 + i / 5))
+        .collect();
+    let out = Cmd::new("tsplot")
+        .arg("--report")
+        .stdin(&input)
+        .env("TZ", "UTC")
+        .ok();
     out.stdout_has("11 steps of +1, one every ~5s, from 2023-11-14 22:13:25 +0000 to 2023-11-14 22:14:15 +0000 (2 -> 13)");
     let out = Cmd::new("tsplot").arg("--report=json").stdin(&input).ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
@@ -507,14 +592,31 @@ fn the_issue_staircase_through_the_binary() {
 #[test]
 fn last_applies_to_the_report_and_the_growth_alarm() {
     // Grew +1 every 10 s for 2 h, flat for the last 2 h.
-    let values: Vec<f64> = (0..1440).map(|i: usize| 10.0 + (i.min(720) / 2) as f64).collect();
+    let values: Vec<f64> = (0..1440)
+        .map(|i: usize| 10.0 + (i.min(720) / 2) as f64)
+        .collect();
     let input = csv(&values, 10.0);
-    Cmd::new("tsplot").args(["--fail-on-growth", "10", "-W", "40", "-H", "10"]).stdin(&input).code(3);
     Cmd::new("tsplot")
-        .args(["--fail-on-growth", "10", "--last", "1h", "-W", "40", "-H", "10"])
+        .args(["--fail-on-growth", "10", "-W", "40", "-H", "10"])
+        .stdin(&input)
+        .code(3);
+    Cmd::new("tsplot")
+        .args([
+            "--fail-on-growth",
+            "10",
+            "--last",
+            "1h",
+            "-W",
+            "40",
+            "-H",
+            "10",
+        ])
         .stdin(&input)
         .ok();
-    let out = Cmd::new("tsplot").args(["--report=json", "--last", "1h"]).stdin(&input).ok();
+    let out = Cmd::new("tsplot")
+        .args(["--report=json", "--last", "1h"])
+        .stdin(&input)
+        .ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     let s = &v["series"][0];
     assert_eq!(s["samples"], 361);
@@ -523,25 +625,42 @@ fn last_applies_to_the_report_and_the_growth_alarm() {
     // --from and --to cut the same way.
     let (from, to) = (T0 as i64 + 1000, T0 as i64 + 2000);
     let out = Cmd::new("tsplot")
-        .args(["--report=json", "--from", &from.to_string(), "--to", &to.to_string()])
+        .args([
+            "--report=json",
+            "--from",
+            &from.to_string(),
+            "--to",
+            &to.to_string(),
+        ])
         .stdin(&input)
         .ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     let s = &v["series"][0];
-    assert_eq!((s["start"].as_f64(), s["end"].as_f64()), (Some(from as f64), Some(to as f64)));
+    assert_eq!(
+        (s["start"].as_f64(), s["end"].as_f64()),
+        (Some(from as f64), Some(to as f64))
+    );
     assert_eq!(s["samples"], 101);
 }
 
 #[test]
 fn no_time_reports_speak_in_rows() {
-    let input: String = (0..40).map(|i| format!("{}\n", if i < 20 { 5 } else { 9 })).collect();
-    let out = Cmd::new("tsplot").args(["--no-time", "--report"]).stdin(&input).ok();
+    let input: String = (0..40)
+        .map(|i| format!("{}\n", if i < 20 { 5 } else { 9 }))
+        .collect();
+    let out = Cmd::new("tsplot")
+        .args(["--no-time", "--report"])
+        .stdin(&input)
+        .ok();
     let text = out.stdout();
     assert!(!text.contains("1970"), "{text}");
     assert!(text.contains("  from    row 1\n"), "{text}");
     assert!(text.contains("row 21"), "{text}");
     assert!(text.contains("19 rows"), "{text}");
-    let out = Cmd::new("tsplot").args(["--no-time", "--report=json"]).stdin(&input).ok();
+    let out = Cmd::new("tsplot")
+        .args(["--no-time", "--report=json"])
+        .stdin(&input)
+        .ok();
     let v: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
     assert_eq!(v["rows"], true);
     assert_eq!(v["series"][0]["steps"][0]["time"], 21.0);

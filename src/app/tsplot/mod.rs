@@ -164,7 +164,7 @@ const OPTS: &[Opt] = &[
     opt(None, "report", Value::Flag, "report steps and growth")
         .section("Report")
         .arg("[=FORMAT]")
-        .doc("Print, per series, samples, span, min, max, mean, change, slope per hour and R², and the steps: each time the floor rose to a level it kept. FORMAT is text (default) or json. Alone, no chart is drawn unless -o or --format asks for one; with -o the chart marks the steps"),
+        .doc("Print, per series, samples, span, min, max, mean, change, the slope of its floor per hour and R², its runs (restarts), and the steps: each time its level rose and held. FORMAT is text (default) or json. Alone, no chart is drawn unless -o or --format asks for one; with -o the chart marks the steps"),
     opt(
         None,
         "fail-on-growth",
@@ -182,8 +182,8 @@ const OPTS: &[Opt] = &[
         "samples a step must hold",
     )
     .arg("N")
-    .doc("A step must hold N more samples")
-    .default("5"),
+    .doc("A step's new level must last N samples (a noisy one a window of 40)")
+    .default("3"),
     opt(
         None,
         "min-hold-time",
@@ -205,7 +205,7 @@ const OPTS: &[Opt] = &[
     )
     .arg("K")
     .doc("A step must rise K times the noise")
-    .default("4"),
+    .default("2"),
     opt(None, "follow", Value::Flag, "redraw as lines arrive")
         .section("Live")
         .doc("Redraw the chart in place as lines arrive, from stdin or a growing FILE; Ctrl-C quits"),

@@ -33,18 +33,12 @@
 
 use std::collections::VecDeque;
 
+mod judge;
+
 use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Run, Step};
-
-fn dbg_on() -> bool {
-    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("TSPLOT_DEBUG").is_some())
-}
-macro_rules! dbg_log {
-    ($($a:tt)*) => { if dbg_on() { eprintln!($($a)*); } };
-}
 
 /// Samples within which a fall back undoes a rise.
 pub const EXCURSION: u64 = 100;
@@ -214,6 +208,8 @@ pub struct Tracker {
     ref_at: u64,
     up: Option<Cand>,
     down: Option<Cand>,
+    /// No new fall (0) or rise (1) candidate before these samples.
+    quiet: [u64; 2],
     /// Absolute differences of successive samples (no gap between): the
     /// series' noise, as their mean without the largest tenth.
     jumps: Median,
@@ -265,6 +261,7 @@ impl Tracker {
             ref_at: 0,
             up: None,
             down: None,
+            quiet: [0; 2],
             jumps: Median::default(),
             prev_v: None,
             noise: 0.0,
@@ -350,7 +347,7 @@ impl Tracker {
                 self.intervals.add(dt);
                 self.intervals_n += 1;
                 // The typical interval, now and then: it scans a histogram.
-                if self.intervals_n <= 64 || self.intervals_n % 256 == 0 {
+                if self.intervals_n <= 64 || self.intervals_n.is_multiple_of(256) {
                     self.interval = self.intervals.median();
                 }
             }
@@ -393,6 +390,7 @@ impl Tracker {
         self.ref_at = 0;
         self.up = None;
         self.down = None;
+        self.quiet = [0; 2];
         self.tentative.clear();
         self.longest_excursion = 0;
         self.runs.clear();
@@ -415,11 +413,7 @@ impl Tracker {
         }
         self.undo(v, gap);
         self.observe(i, v);
-        while self
-            .tentative
-            .first()
-            .is_some_and(|s| i - s.i >= EXCURSION)
-        {
+        while self.tentative.first().is_some_and(|s| i - s.i >= EXCURSION) {
             let s = self.tentative.remove(0);
             self.keep(s);
         }
@@ -447,9 +441,6 @@ impl Tracker {
             if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
             }
-        }
-        if let Some(f) = back {
-            dbg_log!("undo from {f} at {}", self.n - 1);
         }
         let Some(first) = back else {
             return;
@@ -491,12 +482,15 @@ impl Tracker {
         let half = self.thr / 2.0;
         // A noisy level needs a window's worth of samples after the rise
         // before it is examined at all.
-        let first = if self.exact() { self.m_up } else { (self.w as u64).max(self.m_up) };
-        if self.up.is_none() && i > self.seg && v > r.level + half {
+        let first = if self.exact() {
+            self.m_up
+        } else {
+            (self.w as u64).max(self.m_up)
+        };
+        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > r.level + half {
             self.up = Some(Cand::new(i, cutoffs(&r, true), first));
-            dbg_log!("open up at {i} v={v} ref={} thr={}", r.level, self.thr);
         }
-        if self.down.is_none() && i > self.seg && v < r.level - half {
+        if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < r.level - half {
             self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
         }
         for up in [true, false] {
@@ -504,9 +498,6 @@ impl Tracker {
             let Some(c) = slot else { continue };
             c.add(v, up);
             if c.counts[0] >= 2 || c.na > 2 * self.w as u64 {
-                if c.na > 12 {
-                    dbg_log!("drop cand up={up} k={} na={} counts={:?}", c.k, c.na, c.counts);
-                }
                 *slot = None;
                 continue;
             }
@@ -536,6 +527,10 @@ impl Tracker {
                 Outcome::Reject => {
                     let slot = if up { &mut self.up } else { &mut self.down };
                     *slot = None;
+                    // A climb keeps opening candidates that are no step:
+                    // the next one waits half a window (its split may still
+                    // lie anywhere in the segment).
+                    self.quiet[usize::from(up)] = i + (self.w / 2) as u64;
                 }
                 Outcome::NotYet(split) => {
                     // A candidate opened by noise before the rise moves to
@@ -589,7 +584,10 @@ impl Tracker {
         }
         let s = self.summary(from, len);
         self.thr = self.threshold_now();
-        let run = self.runs.last_mut().expect("a run exists once a sample has");
+        let run = self
+            .runs
+            .last_mut()
+            .expect("a run exists once a sample has");
         if run.level.is_nan() && s.n >= 5 {
             run.level = s.level;
         }
@@ -603,252 +601,6 @@ impl Tracker {
         self.min_rise.max(self.kappa * noise)
     }
 
-    /// The levels and mean times of blocks of [`BLOCK`] samples covering
-    /// positions `from..to` (the last block takes the remainder), levels
-    /// as [`Summary::low_mean`].
-    fn blocks(&mut self, from: usize, to: usize, out: &mut Vec<(f64, f64)>) {
-        // A side too short for two blocks gets two halves, down to 4
-        // samples each: a climb into a rise shows even so.
-        let span = to - from;
-        let size = if span >= 2 * BLOCK { BLOCK } else { (span / 2).max(4) };
-        let n = span / size;
-        for k in 0..n {
-            let a = from + k * size;
-            let b = if k + 1 == n { to } else { a + size };
-            let l = self.summary(a, b).low_mean;
-            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / (b - a) as f64;
-            out.push((t, l));
-        }
-    }
-
-    /// The local climb per second around a split at `p`: the median of the
-    /// slopes between block levels on the same side of it (Theil-Sen), so
-    /// that neither the rise itself nor a spike moves it; and the same on
-    /// each side alone, times that side's span: how much each side rises
-    /// within itself.
-    fn climb_around(
-        &mut self,
-        ext: usize,
-        p: usize,
-        len: usize,
-        noise: f64,
-        up: bool,
-    ) -> Option<(f64, [f64; 2], bool)> {
-        let mut sides = [Vec::new(), Vec::new()];
-        self.blocks(ext, p, &mut sides[0]);
-        self.blocks(p, len, &mut sides[1]);
-        // A jump the other way between blocks (a heap collected, a burst
-        // ended) breaks a side: before the split only what follows the last
-        // one counts, after it only what precedes the first; and one after
-        // the split means the new level has not held.
-        let back = 4.0 * self.kappa * noise;
-        let against = |a: f64, b: f64| if up { b < a - back } else { b > a + back };
-        if let Some(j) = (1..sides[0].len()).rev().find(|&j| against(sides[0][j - 1].1, sides[0][j].1)) {
-            sides[0].drain(..j);
-        }
-        let mut broken = false;
-        if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
-            sides[1].truncate(j);
-            broken = true;
-        }
-        let mut all = Vec::new();
-        let mut within = [0.0; 2];
-        for (k, side) in sides.iter().enumerate() {
-            let mut slopes = Vec::new();
-            for (j, &(t1, l1)) in side.iter().enumerate() {
-                for &(t2, l2) in &side[j + 1..] {
-                    if t2 > t1 {
-                        slopes.push((l2 - l1) / (t2 - t1));
-                    }
-                }
-            }
-            if let (Some(first), Some(last)) = (side.first(), side.last()) {
-                if !slopes.is_empty() {
-                    all.extend_from_slice(&slopes);
-                    let m = lower_median(&mut slopes);
-                    // A side's own climb counts when it rises more than the
-                    // noise over the side; less could be the noise itself.
-                    if (m * (last.0 - first.0)).abs() > noise {
-                        within[k] = m;
-                    }
-                }
-            }
-        }
-        (!all.is_empty() || broken).then(|| {
-            let local = if all.is_empty() { 0.0 } else { lower_median(&mut all) };
-            (local, within, broken)
-        })
-    }
-
-    /// The split between medians `a` (before) and `b` (after) in `lo..len`
-    /// with the least absolute deviation, searched over `p_lo..=p_hi`;
-    /// ties: the middle one. For gaussian noise this is close to the
-    /// likeliest split; for uniform noise it ties exactly where the
-    /// likelihood does.
-    fn best_split(&self, lo: usize, p_lo: usize, p_hi: usize, a: f64, b: f64) -> usize {
-        let len = self.buf.len();
-        let mut d = 0.0;
-        let mut best = f64::INFINITY;
-        let mut ties: Vec<usize> = Vec::new();
-        for p in (lo..len).rev() {
-            let x = self.buf[p].v;
-            d += (x - b).abs() - (x - a).abs();
-            if p < p_lo || p > p_hi {
-                continue;
-            }
-            let eps = 1e-9 * (1.0 + d.abs());
-            if d < best - eps {
-                best = d;
-                ties.clear();
-                ties.push(p);
-            } else if (d - best).abs() <= eps {
-                ties.push(p);
-            }
-        }
-        // Collected from the right; the middle counted from the left, as
-        // the likeliest split is taken among ties.
-        ties.reverse();
-        ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
-    }
-
-    /// Examines the candidate that started at `k0`. `last`: the data has
-    /// ended, so what is there is all there will be.
-    fn evaluate(&mut self, up: bool, k0: u64, last: bool) -> Outcome {
-        let len = self.buf.len();
-        let seg = self.pos(self.seg);
-        let k0p = self.pos(k0);
-        let exact = self.exact();
-        let m = if up { self.m_up } else { FALL_HOLD } as usize;
-        if k0p <= seg || len < k0p + 1 || len - seg < m + 1 {
-            return Outcome::Reject;
-        }
-        let mut p = k0p;
-        for _ in 0..2 {
-            let lo = seg.max(p.saturating_sub(self.w));
-            let a = self.median(lo, p);
-            // The new level from the later part of what follows, which a
-            // few noise samples before the rise cannot pull down.
-            let b = self.summary(p + (len - p) / 2, len).q50;
-            let p_lo = seg + 1;
-            let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
-                return Outcome::NotYet(None);
-            };
-            p = self.best_split(lo, p_lo, p_hi, a, b);
-        }
-        let lo = seg.max(p.saturating_sub(self.w));
-        let sb = self.summary(lo, p);
-        let sa = self.summary(p, len);
-        let na = (len - p) as u64;
-        if (na as usize) < m || sb.n == 0 {
-            return Outcome::NotYet(Some(p));
-        }
-        let flat = exact && sb.flat() && sa.flat();
-        // Noisy levels need a window's worth of samples either side, to
-        // be read and to show whether they climb (at the end of the data,
-        // as many after as before will do).
-        // A fall, from a level that held, is judged once it has held itself:
-        // the next climb may already be under way (a heap after a
-        // collection).
-        let wanted = if !up {
-            m
-        } else if last {
-            sb.n.min(self.w)
-        } else {
-            self.w
-        };
-        if !flat && (sb.n < 10 || (na as usize) < wanted) {
-            return Outcome::NotYet(Some(p));
-        }
-        // The climb the rise is judged beyond: what both sides climb
-        // (over up to two windows before, whatever segments they span), or
-        // what either side climbs within itself, whichever is more: a level
-        // that keeps climbing after the split, or was climbing into it, is
-        // a curve, not a step.
-        let mut undone_inside = false;
-        let c = if flat {
-            0.0
-        } else {
-            let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
-            let noise = self.noise_now();
-            let (local, within, broken) = self
-                .climb_around(ext, p, len, noise, up)
-                .unwrap_or((0.0, [0.0; 2], false));
-            undone_inside = broken;
-            // A run without steps so far climbs as its floor does (a heap's
-            // troughs, which blocks of a sawtooth alias); once it has
-            // stepped, the floor's climb is the steps'.
-            let run = self.runs.len() - 1;
-            let stepped = self.steps.iter().map(|st| st.run).chain(self.tentative.iter().map(|st| st.run)).any(|r| r == run);
-            let trend = if stepped || self.settled_run != run {
-                0.0
-            } else {
-                self.runs[run].trace.slope().map_or(0.0, |(m, _)| m)
-            };
-            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
-            if up {
-                local.max(within[0]).max(within[1]).max(trend).max(0.0)
-            } else {
-                local.min(within[0]).min(within[1]).min(trend).min(0.0)
-            }
-        };
-        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
-            r.map(|s| s.t).sum::<f64>() / n as f64
-        };
-        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
-        let d = if up {
-            sa.low_mean - sb.low_mean - c * dist
-        } else {
-            sb.low_mean - sa.low_mean + c * dist
-        };
-        // Flat levels of a noise-free series need only rise: the noise
-        // there is the staircase itself.
-        // Levels read from fewer samples than a window vary more: the
-        // threshold grows as the spread of their difference does.
-        let thr = if flat {
-            self.min_rise
-        } else {
-            let w = self.w as f64;
-            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
-            self.threshold_now() * scale
-        };
-        // The levels themselves must have moved, too.
-        let moved = if up { sa.level > sb.level } else { sa.level < sb.level };
-        let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;
-        let cuts = cutoffs(&sb, up);
-        let mut counts = [0u64; 3];
-        for s in self.buf.range(p..len) {
-            for (c, &(x, _)) in counts.iter_mut().zip(&cuts) {
-                if (up && s.v <= x) || (!up && s.v >= x) {
-                    *c += 1;
-                }
-            }
-        }
-        let sig = ln_p(&cuts, &counts, na) < LN_ALPHA || flat;
-        let held = self.buf[len - 1].t - self.buf[p].t >= self.hold_secs;
-        // Not undone already: the latest samples still on the new side.
-        let mid = (sb.low_mean + sa.low_mean) / 2.0;
-        let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
-        let latest = self.summary(tail, len).q50;
-        let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
-        dbg_log!(
-            "eval up={up} k0={k0} split={} nb={} na={na} a={} b={} c={c:e} d={d} thr={thr} big={big} sig={sig} lnp={} exact={}",
-            self.buf[p].i, sb.n, sb.level, sa.level, ln_p(&cuts, &counts, na), self.exact()
-        );
-        if big && sig && held {
-            Outcome::Confirmed(Change {
-                pos: p,
-                before: sb.level,
-                after: sa.level,
-                mid,
-                thr,
-            })
-        } else if !big && na >= self.w as u64 {
-            Outcome::Reject
-        } else {
-            Outcome::NotYet(Some(p))
-        }
-    }
-
     fn change(&mut self, up: bool, ch: Change) {
         let Change {
             pos,
@@ -858,7 +610,6 @@ impl Tracker {
             thr,
         } = ch;
         let s = self.buf[pos];
-        dbg_log!("change up={up} at {} {before} -> {after}", s.i);
         let run = self.runs.len() - 1;
         if up {
             self.tentative.push(Tentative {
@@ -980,9 +731,7 @@ impl Tracker {
                     start: r.start_t,
                     end: r.end_t,
                     samples: r.samples,
-                    slope_per_hour: line
-                        .map(|(m, _)| m * 3600.0)
-                        .filter(|m| m.is_finite()),
+                    slope_per_hour: line.map(|(m, _)| m * 3600.0).filter(|m| m.is_finite()),
                     steps: steps.iter().filter(|s| s.run == k).count(),
                 }
             })
