@@ -239,8 +239,8 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// The sum of values shifted by the first and halved (exactly: v - v0
-    /// overflows for values near ±f64::MAX), for the mean.
+    /// The mean of values shifted by the first and halved (exactly: v - v0
+    /// overflows for values near ±f64::MAX).
     v0: f64,
     sy: f64,
     min: f64,
@@ -273,7 +273,8 @@ impl State {
             self.last = (t, v);
         }
         self.n += 1;
-        self.sy += v * 0.5 - self.v0 * 0.5;
+        // Welford's mean: a running sum of values near ±1e308 overflows.
+        self.sy += (v * 0.5 - self.v0 * 0.5 - self.sy) / self.n as f64;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -314,7 +315,7 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some((self.v0 * 0.5 + self.sy / self.n as f64) * 2.0),
+            mean: some((self.v0 * 0.5 + self.sy) * 2.0),
             change: some(self.last.1 - self.first.1),
             slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
             r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),

@@ -678,6 +678,13 @@ impl Tracker {
     /// Ends the series: examines what is still open and returns the steps,
     /// the runs and the slope of the last run (per second, with its R²).
     pub fn finish(mut self) -> Finished {
+        if self.n == 0 {
+            return Finished {
+                steps: Vec::new(),
+                runs: Vec::new(),
+                slope: None,
+            };
+        }
         // A short series is judged noise-free or not on what it has.
         if !self.settled_exact {
             self.settled_exact = true;
