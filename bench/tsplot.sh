@@ -83,6 +83,7 @@ def gp(term, out, path):
 def commands(n, path):
     c = {
         "tsplot": (f"{tsplot} -W 100 -H 30 < {path} > {work}/out.txt", f"{work}/out.txt"),
+        "tsplot --report": (f"{tsplot} --report < {path} > {work}/report.txt", f"{work}/report.txt"),
         "tsplot -o x.svg": (f"{tsplot} -o {work}/out.svg < {path}", f"{work}/out.svg"),
         "tsplot --html": (f"{tsplot} --html -o {work}/out.html < {path}", f"{work}/out.html"),
         "gnuplot dumb": (shlex.join(gp("dumb 100 30", f"{work}/gp.txt", path)), f"{work}/gp.txt"),
@@ -121,7 +122,7 @@ for n in sizes:
         print(f"{n:>10} {name:<16} {wall:8.3f} s {rss:8.1f} MiB {os.path.getsize(out):>10} B", flush=True)
 
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-names = ["tsplot", "tsplot -o x.svg", "tsplot --html", "gnuplot dumb", "gnuplot svg", "plotly (HTML)", "plotext"]
+names = ["tsplot", "tsplot --report", "tsplot -o x.svg", "tsplot --html", "gnuplot dumb", "gnuplot svg", "plotly (HTML)", "plotext"]
 lines = ["## tsplot: drawing", "",
          f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu}, {os.cpu_count()} CPUs, "
          f"Linux {platform.release()}; `bench/tsplot.sh`, GNU time, median of 3 runs "
@@ -143,6 +144,8 @@ checks = [
     ("10M rows: `tsplot -o x.svg` at least 4x faster than gnuplot svg", g_svg / t_svg, g_svg / t_svg >= 4, "x"),
     ("10M rows: tsplot peak RSS at most 64 MiB", max(r_svg, r_txt), max(r_svg, r_txt) <= 64, " MiB"),
     ("10M rows: SVG under 500 kB", b_svg / 1000, b_svg < 500_000, " kB"),
+    ("10M rows: `tsplot --report` within 1.3x of `tsplot` (issue 11)",
+     res[(big, "tsplot --report")][0] / t_txt, res[(big, "tsplot --report")][0] / t_txt <= 1.3, "x"),
 ]
 lines += ["", "Targets:", ""]
 ok = True
