@@ -9,9 +9,9 @@
 //! 16:00:00` and syslog's `Nov  4 16:00:00` (local zone, this year). Only
 //! the first stamp is converted: a time inside the data stays data.
 
-use super::run::{read_some, Clock, READ_SIZE, WRITE_SIZE};
+use super::run::{read_some, wait_readable, Clock, Wait, READ_SIZE, WRITE_SIZE};
 use crate::error::{Error, Result};
-use crate::sys::signals::{Signals, Wake};
+use crate::sys::signals::Signals;
 use crate::time::civil::{civil, days_from_civil};
 use crate::time::format::Format;
 use crate::time::names::MONTHS;
@@ -274,25 +274,10 @@ pub fn run(
         }
         if !Signals::ready_now(input) {
             flush(out, &mut obuf)?;
-            let mut fds = [
-                libc::pollfd {
-                    fd: input,
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                super::run::hangup_watch(watch_out),
-            ];
-            let wake = signals
-                .wait_fds(&mut fds, None)
-                .map_err(|e| Error::io("waiting for stdin", e))?;
-            if let Wake::Signal(_) = wake {
-                return flush(out, &mut obuf);
-            }
-            if super::run::hung_up(&fds[1]) {
-                return Err(Error::Quiet);
-            }
-            if fds[0].revents == 0 {
-                continue;
+            match wait_readable(input, watch_out, signals, "waiting for stdin")? {
+                Wait::Ready => {}
+                Wait::Signal => return flush(out, &mut obuf),
+                Wait::Again => continue,
             }
         }
         let n = match read_some(input, &mut buf).map_err(|e| Error::io("reading stdin", e))? {
