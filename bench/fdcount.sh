@@ -17,11 +17,8 @@
 #                               10k and 20k mixed fds (a minute or two); run as
 #                               root, where fdcount takes the pidfd_getfd path
 # Needs hyperfine, lsof, cc, python3: apt-get install hyperfine lsof gcc
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for t in hyperfine lsof cc python3; do
-  command -v "$t" >/dev/null || { echo "bench/fdcount.sh: $t is missing (apt-get install hyperfine lsof gcc)" >&2; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+need "apt-get install hyperfine lsof gcc" hyperfine lsof cc python3
 cargo build --release --quiet --bin fdcount
 bin=$PWD/target/release/fdcount
 work=$(mktemp -d /tmp/fdcount-bench.XXXXXX)

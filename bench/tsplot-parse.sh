@@ -7,11 +7,8 @@
 # gnuplot's dumb terminal. Prints MB/s and ratios to the C floor as a
 # Markdown table; bench/RESULTS.md keeps a copy with machine and date.
 #   bench/tsplot-parse.sh      from the project root
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for t in gcc mawk gnuplot python3; do
-  command -v "$t" >/dev/null || { echo "bench/tsplot-parse.sh: $t is missing (apt-get install gcc mawk gnuplot-nox python3)" >&2; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+need "apt-get install gcc mawk gnuplot-nox python3" gcc mawk gnuplot python3
 cargo build --release --quiet --bin tsplot
 mkdir -p bench/work/parse
 work=bench/work/parse

@@ -7,12 +7,9 @@
 #   bench/tsplot.sh            from the project root
 # Needs gnuplot, GNU time and python3; plotly and plotext are installed into
 # a venv under bench/work when pip can reach PyPI (skipped otherwise).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for t in gnuplot python3; do
-  command -v "$t" >/dev/null || { echo "bench/tsplot.sh: $t is missing (apt-get install gnuplot-nox python3)" >&2; exit 1; }
-done
-[[ -x /usr/bin/time ]] || { echo "bench/tsplot.sh: GNU time is missing (apt-get install time)" >&2; exit 1; }
+source "$(dirname "$0")/lib.sh"
+need "apt-get install gnuplot-nox python3" gnuplot python3
+[[ -x /usr/bin/time ]] || { echo "$bench_name: GNU time is missing (apt-get install time)" >&2; exit 1; }
 cargo build --release --quiet --bin tsplot
 mkdir -p bench/work/tsplot
 work=$PWD/bench/work/tsplot
@@ -54,26 +51,24 @@ def data(n):
         os.rename(path + ".tmp", path)
     return path
 
-plotly_py = f"{work}/plotly_html.py"
-with open(plotly_py, "w") as f:
-    f.write("""import csv, sys
-import plotly.graph_objects as go
+# Both Python baselines read the log as a user of them would: csv, then
+# lists of x and y.
+read_log = """import csv, sys
 xs, ys = [], []
 with open(sys.argv[1]) as fh:
     for row in csv.reader(fh):
         xs.append(int(row[0])); ys.append(float(row[1]))
-fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
+"""
+plotly_py = f"{work}/plotly_html.py"
+with open(plotly_py, "w") as f:
+    f.write("""import plotly.graph_objects as go
+""" + read_log + """fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
 fig.write_html(sys.argv[2], include_plotlyjs=True)
 """)
 plotext_py = f"{work}/plotext_term.py"
 with open(plotext_py, "w") as f:
-    f.write("""import csv, sys
-import plotext as plt
-xs, ys = [], []
-with open(sys.argv[1]) as fh:
-    for row in csv.reader(fh):
-        xs.append(int(row[0])); ys.append(float(row[1]))
-plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
+    f.write("""import plotext as plt
+""" + read_log + """plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
 """)
 
 def gp(term, out, path):

@@ -7,11 +7,8 @@
 #   bench/tstamp.sh            from the project root; builds the release binary
 #   BASE=path/to/tstamp bench/tstamp.sh   also times an earlier build
 # Needs hyperfine, moreutils (ts), gawk: apt-get install hyperfine moreutils gawk
-set -euo pipefail
-cd "$(dirname "$0")/.."
-for t in hyperfine ts gawk python3; do
-  command -v "$t" >/dev/null || { echo "bench/tstamp.sh: $t is missing (apt-get install hyperfine moreutils gawk)" >&2; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+need "apt-get install hyperfine moreutils gawk" hyperfine ts gawk python3
 cargo build --release --quiet --bin tstamp --example prefix-bench
 bin=$PWD/target/release/tstamp
 base=${BASE:-}
