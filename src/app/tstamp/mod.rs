@@ -54,15 +54,20 @@ pub fn main() -> ExitCode {
         let sig = Signals::install(signals::STOP)
             .map_err(|e| Error::io("installing signal handlers", e))?;
         let out = &mut RawStdout;
+        let ends = run::Ends {
+            input: 0,
+            watch_out: Some(1),
+            signals: &sig,
+        };
         match mode {
-            Mode::Stamp => run::run(opts, clock, 0, out, Some(1), &sig)?,
+            Mode::Stamp => run::run(opts, clock, out, ends)?,
             Mode::Relative(format) => {
                 let rw = relative::Rewrite {
                     format,
                     zone: opts.zone,
                     delim: opts.delim,
                 };
-                relative::run(&rw, clock, 0, out, Some(1), &sig)?
+                relative::run(&rw, clock, out, ends)?
             }
             Mode::Every {
                 period,
@@ -74,7 +79,7 @@ pub fn main() -> ExitCode {
                     count,
                     command: &command,
                 };
-                every::every(opts, clock, &e, out, Some(1), &sig)?
+                every::every(opts, clock, &e, out, ends.watch_out, ends.signals)?
             }
         }
         Ok(Status::Success)

@@ -444,18 +444,33 @@ pub fn wait_readable(
     })
 }
 
-/// Copies `input` to `out` with a stamp in front of every line until end
-/// of input, a closed output (`Error::Quiet`; `watch_out` is the fd behind
-/// `out`, watched for its reader leaving while no input comes), or a signal
-/// from `signals` (then what was read is written and the result is `Ok`).
-pub fn run(
-    opts: Options,
-    mut clock: Clock,
-    input: RawFd,
-    out: &mut impl Write,
-    watch_out: Option<RawFd>,
-    signals: &Signals,
-) -> Result<()> {
+/// What a filtering mode (stamp, rewrite) reads, watches and stops on.
+#[derive(Clone, Copy)]
+pub struct Ends<'a> {
+    pub input: RawFd,
+    /// The fd behind the output, watched for its reader leaving while no
+    /// input comes.
+    pub watch_out: Option<RawFd>,
+    pub signals: &'a Signals,
+}
+
+impl Ends<'_> {
+    /// [`wait_readable`] on the input.
+    pub fn wait(&self) -> Result<Wait> {
+        wait_readable(
+            self.input,
+            self.watch_out,
+            self.signals,
+            "waiting for stdin",
+        )
+    }
+}
+
+/// Copies the input to `out` with a stamp in front of every line until end
+/// of input, a closed output (`Error::Quiet`), or a signal (then what was
+/// read is written and the result is `Ok`).
+pub fn run(opts: Options, mut clock: Clock, out: &mut impl Write, ends: Ends) -> Result<()> {
+    let Ends { input, signals, .. } = ends;
     let start = clock.now();
     let mut stream = Stream::new(opts, start);
     let mut buf = vec![0u8; READ_SIZE];
@@ -466,7 +481,7 @@ pub fn run(
         // Nothing more ready: this is all the reader gets for a while.
         if !Signals::ready_now(input) {
             stream.flush(out)?;
-            match wait_readable(input, watch_out, signals, "waiting for stdin")? {
+            match ends.wait()? {
                 Wait::Ready => {}
                 Wait::Signal => return Ok(()),
                 Wait::Again => continue,
@@ -509,15 +524,12 @@ mod tests {
         });
         let mut out = Vec::new();
         // The writer closes its end when done: that is our end of input.
-        run(
-            o,
-            Clock::fake(clock).unwrap(),
-            a.as_raw_fd(),
-            &mut out,
-            None,
-            &sig,
-        )
-        .unwrap();
+        let ends = Ends {
+            input: a.as_raw_fd(),
+            watch_out: None,
+            signals: &sig,
+        };
+        run(o, Clock::fake(clock).unwrap(), &mut out, ends).unwrap();
         w.join().unwrap();
         out
     }
