@@ -162,6 +162,16 @@ macro_rules! c_main {
     };
 }
 
+/// For the parsers' unit tests: the message of the usage error `r` must
+/// be; anything else fails the test, naming `args`.
+#[cfg(test)]
+pub fn usage_message<T: fmt::Debug>(args: &[&str], r: Result<T>) -> String {
+    match r {
+        Err(Error::Usage(m)) => m,
+        other => panic!("{args:?}: expected a usage error, got {other:?}"),
+    }
+}
+
 /// Runs a tool's body and turns its outcome into the exit status: the one
 /// place where errors are printed. A panic prints one line and exits 1.
 pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> ExitCode {
