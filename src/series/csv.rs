@@ -356,14 +356,7 @@ fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
 #[inline]
 pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
     let (time, rest) = (line.get(..10)?, line.get(10..)?);
-    let mut t = 0u64;
-    for &b in time {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        t = t * 10 + u64::from(digit);
-    }
+    let t = decimal(time)?;
     let (&first, rest) = rest.split_first()?;
     if first != d {
         return None;
@@ -375,6 +368,14 @@ pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
     if digits.is_empty() || digits.len() > 15 {
         return None;
     }
+    let v = decimal(digits)? as f64;
+    Some((t as f64, if neg { -v } else { v }))
+}
+
+/// The value of ASCII decimal digits (the caller bounds their number: no
+/// overflow check), or `None` at anything else.
+#[inline]
+fn decimal(digits: &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for &b in digits {
         let digit = b.wrapping_sub(b'0');
@@ -383,8 +384,7 @@ pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
         }
         v = v * 10 + u64::from(digit);
     }
-    let v = v as f64;
-    Some((t as f64, if neg { -v } else { v }))
+    Some(v)
 }
 
 mod table;
