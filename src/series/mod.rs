@@ -554,6 +554,17 @@ pub struct Collect {
     pub points: Vec<(usize, f64, Option<f64>)>,
 }
 
+impl Collect {
+    /// The points of series `s`, in the order read, as (time, value).
+    pub fn series(&self, s: usize) -> Vec<(f64, Option<f64>)> {
+        self.points
+            .iter()
+            .filter(|p| p.0 == s)
+            .map(|p| (p.1, p.2))
+            .collect()
+    }
+}
+
 impl Sink for Collect {
     fn names(&mut self, names: &[String]) {
         self.names = names.to_vec();
