@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # fdcount against the ways people count fds today, in one run, on processes
-# holding 100, 1k, 10k and 19.9k open files (bench/fd_holder.py plain) and
+# holding 100, 1k, 10k and 19.9k open files (tests/data/fd_holder.py plain) and
 # 10k fds of mixed kinds (mix: TCP listen/established/unbound, UDP v4/v6,
 # pipes, unix pairs, eventfds, files):
 #   fdcount -p PID                              vs  lsof -p PID | wc -l
@@ -17,10 +17,11 @@
 #                               10k and 20k mixed fds (a minute or two); run as
 #                               root, where fdcount takes the pidfd_getfd path
 # Needs hyperfine, lsof, cc, python3: apt-get install hyperfine lsof gcc
-source "$(dirname "$0")/lib.sh"
-need "apt-get install hyperfine lsof gcc" hyperfine lsof cc python3
-cargo build --release --quiet --bin fdcount
-bin=$PWD/target/release/fdcount
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+needs "apt-get install hyperfine lsof gcc" hyperfine lsof cc python3
+release_bin fdcount
 work=$(mktemp -d /tmp/fdcount-bench.XXXXXX)
 holders=()
 cleanup() {
@@ -35,7 +36,7 @@ kinds=tcp,udp,unix,pipe,file,anon
 # substitution: the holder must be recorded in this shell for the cleanup.)
 holder() {
   local mode=$1 n=$2 ready=$work/$1-$2.json
-  python3 bench/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
+  python3 tests/data/fd_holder.py "$mode" "$n" "$ready" </dev/null >/dev/null &
   holders+=($!)
   for _ in $(seq 600); do
     [[ -f $ready ]] && { pid=$!; return; }

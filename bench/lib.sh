@@ -1,15 +1,16 @@
-# Sourced first by each bench script: strict mode, the project root as the
-# working directory, and `need` for the tools it compares against.
-set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bench_name=bench/$(basename "$0")
+# Sourced by the bench/*.sh scripts: what each of them starts with.
 
-# need HINT TOOL...: exits 1 at the first TOOL not on PATH, saying how to
-# install it (HINT).
-need() {
-  local hint=$1 t
+# needs "what to install" cmd...: exits 1 naming the first missing command.
+needs() {
+  local install=$1 t
   shift
   for t in "$@"; do
-    command -v "$t" >/dev/null || { echo "$bench_name: $t is missing ($hint)" >&2; exit 1; }
+    command -v "$t" >/dev/null || { echo "${0#"$PWD"/}: $t is missing ($install)" >&2; exit 1; }
   done
+}
+
+# release_bin TOOL: builds TOOL in release mode and sets $bin to its path.
+release_bin() {
+  cargo build --release --quiet --bin "$1"
+  bin=$PWD/target/release/$1
 }

@@ -7,9 +7,11 @@
 # gnuplot's dumb terminal. Prints MB/s and ratios to the C floor as a
 # Markdown table; bench/RESULTS.md keeps a copy with machine and date.
 #   bench/tsplot-parse.sh      from the project root
-source "$(dirname "$0")/lib.sh"
-need "apt-get install gcc mawk gnuplot-nox python3" gcc mawk gnuplot python3
-cargo build --release --quiet --bin tsplot
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+needs "apt-get install gcc mawk gnuplot-nox python3" gcc mawk gnuplot python3
+release_bin tsplot
 mkdir -p bench/work/parse
 work=bench/work/parse
 gcc -O2 -o "$work/parse_baseline" bench/parse_baseline.c

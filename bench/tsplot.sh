@@ -7,10 +7,12 @@
 #   bench/tsplot.sh            from the project root
 # Needs gnuplot, GNU time and python3; plotly and plotext are installed into
 # a venv under bench/work when pip can reach PyPI (skipped otherwise).
-source "$(dirname "$0")/lib.sh"
-need "apt-get install gnuplot-nox python3" gnuplot python3
-[[ -x /usr/bin/time ]] || { echo "$bench_name: GNU time is missing (apt-get install time)" >&2; exit 1; }
-cargo build --release --quiet --bin tsplot
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+needs "apt-get install gnuplot-nox python3" gnuplot python3
+[[ -x /usr/bin/time ]] || { echo "bench/tsplot.sh: GNU time is missing (apt-get install time)" >&2; exit 1; }
+release_bin tsplot
 mkdir -p bench/work/tsplot
 work=$PWD/bench/work/tsplot
 
@@ -51,24 +53,26 @@ def data(n):
         os.rename(path + ".tmp", path)
     return path
 
-# Both Python baselines read the log as a user of them would: csv, then
-# lists of x and y.
-read_log = """import csv, sys
+# The Python baselines read the CSV the way a user's script would, then
+# draw: one reader, two drawing tails.
+READ_CSV = """import csv, sys
 xs, ys = [], []
 with open(sys.argv[1]) as fh:
     for row in csv.reader(fh):
         xs.append(int(row[0])); ys.append(float(row[1]))
 """
-plotly_py = f"{work}/plotly_html.py"
-with open(plotly_py, "w") as f:
-    f.write("""import plotly.graph_objects as go
-""" + read_log + """fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
+def baseline(name, draw):
+    path = f"{work}/{name}.py"
+    with open(path, "w") as f:
+        f.write(READ_CSV + draw)
+    return path
+
+plotly_py = baseline("plotly_html", """import plotly.graph_objects as go
+fig = go.Figure(go.Scattergl(x=xs, y=ys, mode="lines"))
 fig.write_html(sys.argv[2], include_plotlyjs=True)
 """)
-plotext_py = f"{work}/plotext_term.py"
-with open(plotext_py, "w") as f:
-    f.write("""import plotext as plt
-""" + read_log + """plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
+plotext_py = baseline("plotext_term", """import plotext as plt
+plt.plot(xs, ys); plt.plotsize(100, 30); plt.show()
 """)
 
 def gp(term, out, path):

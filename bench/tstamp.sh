@@ -7,10 +7,12 @@
 #   bench/tstamp.sh            from the project root; builds the release binary
 #   BASE=path/to/tstamp bench/tstamp.sh   also times an earlier build
 # Needs hyperfine, moreutils (ts), gawk: apt-get install hyperfine moreutils gawk
-source "$(dirname "$0")/lib.sh"
-need "apt-get install hyperfine moreutils gawk" hyperfine ts gawk python3
-cargo build --release --quiet --bin tstamp --example prefix-bench
-bin=$PWD/target/release/tstamp
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+needs "apt-get install hyperfine moreutils gawk" hyperfine ts gawk python3
+release_bin tstamp
+cargo build --release --quiet --example prefix-bench
 base=${BASE:-}
 work=$(mktemp -d /tmp/tstamp-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT

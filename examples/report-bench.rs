@@ -9,26 +9,9 @@ use leakhunt::report::{Analyzer, Config};
 use leakhunt::series::Sink;
 use std::time::Instant;
 
-/// splitmix64: cheap, deterministic.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    /// Roughly normal: the sum of four uniforms, centred and scaled.
-    fn noise(&mut self) -> f64 {
-        let mut s = 0.0;
-        for _ in 0..4 {
-            s += (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        }
-        (s - 2.0) * 1.732
-    }
-}
+#[path = "../tests/it/rng.rs"]
+mod rng;
+use rng::Rng;
 
 fn value(kind: &str, rng: &mut Rng, i: u64, n: u64) -> f64 {
     let steps = (1..=3).filter(|k| i >= k * n / 4).count() as f64 * 20.0;

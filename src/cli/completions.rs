@@ -1,6 +1,6 @@
 //! Shell completions for bash, zsh and fish, written by each tool's
-//! `--completions SHELL` from the same option table its parser documents, so
-//! they cannot fall out of step with `--help` (tests/it/manpages.rs checks).
+//! `--completions SHELL` from its flag table (src/cli/flags.rs), the one
+//! `--help` is written from, so they cannot fall out of step.
 //!
 //! ```text
 //! fdcount --completions bash > ~/.local/share/bash-completion/completions/fdcount
@@ -8,57 +8,9 @@
 //! fdcount --completions fish > ~/.config/fish/completions/fdcount.fish
 //! ```
 
+// Re-exported: the tools' tables name them through this module too.
+pub use super::flags::{opt, Opt, Value, COMMON};
 use crate::error::{Error, Result};
-
-/// What an option's value is, for completing it.
-#[derive(Clone, Copy, Debug)]
-pub enum Value {
-    /// A flag: no value.
-    Flag,
-    /// Free text (a number, a format): nothing to offer.
-    Text(&'static str),
-    /// A file name.
-    File,
-    /// A process id of a running process.
-    Pid,
-    /// A running command name (as `pgrep -x` matches).
-    Command,
-    /// One of these words.
-    OneOf(&'static [&'static str]),
-    /// A comma-separated list of these words.
-    ListOf(&'static [&'static str]),
-}
-
-/// One option of a tool.
-#[derive(Clone, Copy, Debug)]
-pub struct Opt {
-    pub short: Option<char>,
-    pub long: &'static str,
-    pub value: Value,
-    pub help: &'static str,
-}
-
-/// An `Opt`, in one line per option in a tool's table.
-pub const fn opt(short: Option<char>, long: &'static str, value: Value, help: &'static str) -> Opt {
-    Opt {
-        short,
-        long,
-        value,
-        help,
-    }
-}
-
-/// The options every tool has, completed after its own.
-pub const COMMON: &[Opt] = &[
-    opt(
-        None,
-        "completions",
-        Value::OneOf(&["bash", "zsh", "fish"]),
-        "print a completion script",
-    ),
-    opt(Some('h'), "help", Value::Flag, "print help"),
-    opt(Some('V'), "version", Value::Flag, "print the version"),
-];
 
 /// The shells supported, for the usage message.
 pub const SHELLS: &str = "bash, zsh or fish";
@@ -219,24 +171,14 @@ mod tests {
     use super::*;
 
     const OPTS: &[Opt] = &[
-        Opt {
-            short: Some('p'),
-            long: "pid",
-            value: Value::Pid,
-            help: "process id",
-        },
-        Opt {
-            short: Some('k'),
-            long: "kind",
-            value: Value::ListOf(&["all", "tcp"]),
-            help: "kinds [all]",
-        },
-        Opt {
-            short: None,
-            long: "header",
-            value: Value::Flag,
-            help: "print a header: it's first",
-        },
+        opt(Some('p'), "pid", Value::Pid, "process id"),
+        opt(
+            Some('k'),
+            "kind",
+            Value::ListOf(&["all", "tcp"]),
+            "kinds [all]",
+        ),
+        opt(None, "header", Value::Flag, "print a header: it's first"),
     ];
 
     #[test]

@@ -6,6 +6,7 @@
 //! option and the offending text.
 
 pub mod completions;
+pub mod flags;
 
 use crate::error::{Error, Result};
 use std::ffi::OsString;
@@ -23,10 +24,15 @@ pub fn version_text(tool: &str) -> String {
 /// What a tool says about itself, for [`answer`].
 pub struct About<'a> {
     pub tool: &'a str,
-    pub help: &'a str,
-    pub opts: &'a [crate::cli::completions::Opt],
+    /// `--help` up to its options: name, usage lines, description.
+    pub intro: &'a str,
+    /// `--help` after its options (exit status).
+    pub footer: &'a str,
+    /// The flag table, the one source of the options in `--help` and
+    /// completions.
+    pub opts: &'a [flags::Opt],
     /// What the free arguments are, for completions.
-    pub positional: crate::cli::completions::Value,
+    pub positional: flags::Value,
 }
 
 /// Answers `--help`, `--version` and `--completions SHELL`, which every tool
@@ -38,11 +44,11 @@ pub fn answer(
     completions: Option<&str>,
 ) -> Result<Option<crate::error::Status>> {
     let text = if help {
-        about.help.to_string()
+        flags::help(about.intro, about.opts, about.footer)
     } else if version {
         version_text(about.tool)
     } else if let Some(shell) = completions {
-        crate::cli::completions::script(about.tool, shell, about.opts, about.positional)?
+        completions::script(about.tool, shell, about.opts, about.positional)?
     } else {
         return Ok(None);
     };

@@ -393,7 +393,7 @@ impl Floor {
                 let end = hold_end(jumps[j]);
                 let next_within = jumps
                     .get(j + 1)
-                    .is_some_and(|&next| end.map_or(true, |m| next <= m));
+                    .is_some_and(|&next| end.is_none_or(|m| next <= m));
                 if !next_within {
                     break end;
                 }

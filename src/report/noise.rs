@@ -29,8 +29,8 @@ impl Buckets {
             self.lo = key;
         } else if key < self.lo {
             let grow = (self.lo - key) as usize;
-            self.counts.splice(0..0, std::iter::repeat(0).take(grow));
-            self.sums.splice(0..0, std::iter::repeat(0.0).take(grow));
+            self.counts.splice(0..0, std::iter::repeat_n(0, grow));
+            self.sums.splice(0..0, std::iter::repeat_n(0.0, grow));
             self.lo = key;
         }
         let i = (key - self.lo) as usize;

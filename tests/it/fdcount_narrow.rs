@@ -13,22 +13,6 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// A missing prerequisite fails under CI and is said (not hidden) elsewhere.
-fn need(ok: bool, what: &str) -> bool {
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "this test needs {what}"
-    );
-    if !ok {
-        eprintln!("ignored: this test needs {what}");
-    }
-    ok
-}
-
-fn is_root() -> bool {
-    rustix::process::geteuid().is_root()
-}
-
 struct Fixture {
     child: Child,
     stdin: Option<ChildStdin>,
@@ -230,7 +214,7 @@ fn count(t: &Truth, kind: &str) -> u64 {
         },
     };
     socks
-        .filter(|s| s.rport != 0 && s.remote == a && p.map_or(true, |p| p == s.rport))
+        .filter(|s| s.rport != 0 && s.remote == a && p.is_none_or(|p| p == s.rport))
         .count() as u64
 }
 
@@ -539,7 +523,12 @@ fn limit_and_memory_kinds_match_proc() {
 }
 
 #[test]
+#[cfg_attr(
+    missing_promtool,
+    ignore = "needs promtool (apt-get install prometheus)"
+)]
 fn prometheus_has_one_sample_per_state_and_narrowed_labels() {
+    crate::util::require("promtool");
     let f = Fixture::start("prom");
     let kinds = format!("tcp,tcp:{},tcp@127.0.0.1,file:{}/logs/*,limit", f.b, f.root);
     let prom = Cmd::new("fdcount")
@@ -584,10 +573,7 @@ fn prometheus_has_one_sample_per_state_and_narrowed_labels() {
         "{prom}"
     );
     assert!(!prom.contains("established,listen"), "{prom}");
-    if need(
-        crate::util::have("promtool"),
-        "promtool (apt-get install prometheus)",
-    ) {
+    {
         let mut p = Command::new("promtool")
             .args(["check", "metrics"])
             .stdin(Stdio::piped())
@@ -607,7 +593,9 @@ fn prometheus_has_one_sample_per_state_and_narrowed_labels() {
 }
 
 #[test]
+#[cfg_attr(missing_root, ignore = "needs root (pidfd_getfd on another process)")]
 fn pidfd_and_proc_paths_count_the_same() {
+    crate::util::require("root");
     let f = Fixture::start("paths");
     let mut cols: Vec<Col> = Kind::LIST.map(Col::Kind).to_vec();
     for (slot, k) in [
@@ -636,9 +624,7 @@ fn pidfd_and_proc_paths_count_the_same() {
         fast.sample(&p, &mut a).unwrap();
         slow.sample(&p, &mut b).unwrap();
         assert!(!slow.used_pidfd(&p));
-        if need(is_root(), "root (pidfd_getfd on another process)") {
-            assert!(fast.used_pidfd(&p), "pidfd_getfd was refused to root");
-        }
+        assert!(fast.used_pidfd(&p), "pidfd_getfd was refused to root");
         // Threads and memory may move between the two reads; fds may not.
         for c in cols.iter().filter(|c| c.is_fd()) {
             assert_eq!(a.value(c), b.value(c), "{}", c.name());
@@ -684,13 +670,9 @@ fn a_thread_id_is_counted_as_its_process_with_a_warning() {
 }
 
 #[test]
+#[cfg_attr(missing_setpriv, ignore = "needs root and setpriv (util-linux)")]
 fn non_dumpable_process_says_only_root_helps() {
-    if !need(
-        is_root() && crate::util::have("setpriv"),
-        "root and setpriv",
-    ) {
-        return;
-    }
+    crate::util::require("setpriv");
     let mut py = Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "python3", "-c"])
         .arg("import ctypes,os;ctypes.CDLL(None).prctl(4,0,0,0,0);print(os.getpid(),flush=True);input()")

@@ -6,12 +6,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const FDCOUNT: &str = env!("CARGO_BIN_EXE_fdcount");
+use crate::util::{Cmd, Run};
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
-}
+const FDCOUNT: &str = env!("CARGO_BIN_EXE_fdcount");
 
 /// Starts `cmd` and waits for its first stdout line (the fixture's "ready").
 fn start_ready(cmd: &mut Command) -> (Child, String) {
@@ -28,13 +25,8 @@ fn start_ready(cmd: &mut Command) -> (Child, String) {
     (child, line.trim().to_string())
 }
 
-fn fdcount(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(FDCOUNT).args(args).output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+fn fdcount(args: &[&str]) -> Run {
+    Cmd::new("fdcount").args(args).run()
 }
 
 /// Python that holds a TCP listener with N established loopback connections
@@ -51,12 +43,12 @@ time.sleep(60)
 "#;
 
 #[test]
+#[cfg_attr(
+    missing_netns,
+    ignore = "needs root, unshare (util-linux) and ip (iproute2)"
+)]
 fn counts_tcp_in_the_targets_network_namespace() {
-    let has_unshare = Command::new("unshare").arg("--version").output().is_ok();
-    if !is_root() || !has_unshare {
-        eprintln!("SKIPPED: needs root and unshare to make a network namespace");
-        return;
-    }
+    crate::util::require("netns");
     // `ip` may be missing; python can bring lo up through an ioctl-free path:
     // in a new namespace lo is down, and binding 127.0.0.1 still works once it
     // is up, so use `ip` when present and fail loudly otherwise.
@@ -78,38 +70,37 @@ fn counts_tcp_in_the_targets_network_namespace() {
     if line.trim().is_empty() {
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
-        eprintln!(
-            "SKIPPED: could not start a process in a new network namespace: {}",
+        panic!(
+            "could not start a process in a new network namespace: {}",
             String::from_utf8_lossy(&out.stderr).trim()
         );
-        return;
     }
     let pid = line.trim().to_string();
-    let (code, out, err) = fdcount(&["-p", &pid, "-k", "tcp,tcp4,inet"]);
-    let (code2, est, err2) = fdcount(&["-p", &pid, "-k", "tcp", "-s", "established"]);
-    let (code3, lis, _) = fdcount(&["-p", &pid, "-k", "tcp", "-s", "listen"]);
+    let all = fdcount(&["-p", &pid, "-k", "tcp,tcp4,inet"]);
+    let est = fdcount(&["-p", &pid, "-k", "tcp", "-s", "established"]);
+    let lis = fdcount(&["-p", &pid, "-k", "tcp", "-s", "listen"]);
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out.trim(), "11,11,11");
-    assert_eq!(code2, 0, "{err2}");
+    all.code(0).stdout_is("11,11,11\n");
     // These connections exist only in the target's namespace: read from the
     // host's tables they would count as zero.
-    assert_eq!(est.trim(), "10");
-    assert_eq!(code3, 0);
-    assert_eq!(lis.trim(), "1");
+    est.code(0).stdout_is("10\n");
+    lis.code(0).stdout_is("1\n");
 }
 
 #[test]
+#[cfg_attr(
+    missing_pid_recycle,
+    ignore = "needs root and a writable /proc/sys/kernel/ns_last_pid"
+)]
 fn never_reports_a_recycled_pid() {
-    if !is_root() || std::fs::metadata("/proc/sys/kernel/ns_last_pid").is_err() {
-        eprintln!("SKIPPED: needs root and /proc/sys/kernel/ns_last_pid to recycle a PID");
-        return;
-    }
+    crate::util::require("pid_recycle");
     let mut victim = Command::new("sleep").arg("30").spawn().unwrap();
     let pid = victim.id();
+    // Samples 1.5 s apart: the first at once, the next long after the PID
+    // has been recycled below.
     let watch = Command::new(FDCOUNT)
-        .args(["-p", &pid.to_string(), "-i", "0.05"])
+        .args(["-p", &pid.to_string(), "-i", "1.5"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -117,9 +108,10 @@ fn never_reports_a_recycled_pid() {
     std::thread::sleep(Duration::from_millis(300));
     victim.kill().unwrap();
     victim.wait().unwrap();
-    // Hand the same PID to a process holding 300 more fds than sleep had.
     let holder = "import os, sys, time\nk=[os.open('/dev/null', os.O_RDONLY) for _ in range(300)]\nprint(os.getpid(), flush=True)\ntime.sleep(30)";
+    let t = Instant::now();
     let mut reused = None;
+    // Other processes on the machine may take the PID first: retry.
     for _ in 0..20 {
         std::fs::write("/proc/sys/kernel/ns_last_pid", (pid - 1).to_string()).unwrap();
         let (mut c, got) = start_ready(Command::new("python3").args(["-c", holder]));
@@ -130,13 +122,18 @@ fn never_reports_a_recycled_pid() {
         let _ = c.kill();
         let _ = c.wait();
     }
+    let mut newcomer = reused.unwrap_or_else(|| panic!("PID {pid} was not handed out again"));
+    assert!(
+        t.elapsed() < Duration::from_millis(1000),
+        "the PID was recycled too late to fall between two samples ({:?})",
+        t.elapsed()
+    );
     let out = watch.wait_with_output().unwrap();
-    if let Some(mut c) = reused.take() {
-        let _ = c.kill();
-        let _ = c.wait();
-    } else {
-        eprintln!("note: PID {pid} was not handed out again; checked exit handling only");
-    }
+    // The newcomer held the PID (and its 300 fds) when fdcount looked again.
+    let alive = newcomer.try_wait().unwrap().is_none();
+    let _ = newcomer.kill();
+    let _ = newcomer.wait();
+    assert!(alive, "the process that took PID {pid} ended early");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
@@ -144,6 +141,7 @@ fn never_reports_a_recycled_pid() {
         stderr.contains(&format!("process {pid} exited")),
         "stderr: {stderr}"
     );
+    assert_eq!(stdout.lines().count(), 1, "one sample of sleep: {stdout}");
     for line in stdout.lines() {
         let n: u64 = line
             .trim()
@@ -218,17 +216,13 @@ while time.time() < end:
 }
 
 #[test]
+#[cfg_attr(
+    missing_fd_limit,
+    ignore = "needs a hard RLIMIT_NOFILE of 20000 or root (ulimit -Hn)"
+)]
 fn counts_twenty_thousand_fds_exactly() {
-    let holder = format!(
-        "{}/../shared/acceptance/lib/fd_holder.py",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let holder = if std::path::Path::new(&holder).exists() {
-        holder
-    } else {
-        eprintln!("SKIPPED: ../shared/acceptance/lib/fd_holder.py not beside the repository");
-        return;
-    };
+    crate::util::require("fd_limit");
+    let holder = format!("{}/tests/data/fd_holder.py", env!("CARGO_MANIFEST_DIR"));
     let ready = std::env::temp_dir().join(format!("leakhunt-20k-{}.json", std::process::id()));
     let _ = std::fs::remove_file(&ready);
     let mut child = Command::new("python3")
@@ -242,11 +236,10 @@ fn counts_twenty_thousand_fds_exactly() {
     while !ready.exists() {
         if let Ok(Some(_)) = child.try_wait() {
             let out = child.wait_with_output().unwrap();
-            eprintln!(
-                "SKIPPED: holder could not open 19.9k fds: {}",
+            panic!(
+                "holder could not open 19.9k fds: {}",
                 String::from_utf8_lossy(&out.stderr)
             );
-            return;
         }
         assert!(
             t.elapsed() < Duration::from_secs(60),
@@ -260,13 +253,12 @@ fn counts_twenty_thousand_fds_exactly() {
         .as_u64()
         .unwrap();
     let pid = child.id().to_string();
-    let (code, out, err) = fdcount(&["-p", &pid]);
-    let (code2, kinds, err2) = fdcount(&["-p", &pid, "-k", "all,file,socket,pipe,anon,other"]);
+    let all = fdcount(&["-p", &pid]);
+    let kinds = fdcount(&["-p", &pid, "-k", "all,file,socket,pipe,anon,other"]);
     let _ = child.kill();
     let _ = child.wait();
-    assert_eq!(code, 0, "{err}");
-    assert_eq!(out.trim(), total.to_string());
-    assert_eq!(code2, 0, "{err2}");
+    all.code(0).stdout_is(&format!("{total}\n"));
+    let kinds = kinds.code(0).stdout();
     let v: Vec<u64> = kinds
         .trim()
         .split(',')

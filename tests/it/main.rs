@@ -1,10 +1,22 @@
 //! The one integration test binary: a module per area, run on the built
 //! binaries through [`util::Cmd`]. `cargo test` builds and links it once.
 //!
-//! A test whose prerequisite (tmux, chromium, postgres, lsof, ts, root...)
-//! is missing calls [`util::require`]: under `CI` that fails the test; elsewhere
-//! the test says why and is counted as ignored (see util.rs).
+//! A test whose prerequisite (tmux, chromium, postgres, lsof, ts, promtool,
+//! root...) is missing must fail under `CI` and be reported as ignored,
+//! with the reason, elsewhere: never pass. libtest decides "ignored" at
+//! compile time only, so build.rs probes every prerequisite of
+//! tests/it/prereq.rs and, unless `CI` is set, emits `missing_<name>` for
+//! each one absent; such a test carries
+//! `#[cfg_attr(missing_<name>, ignore = "needs ...")]` and starts with
+//! [`util::require`]`("<name>")`, which fails it when the tool is still
+//! absent (always so under `CI`, where nothing is marked ignored). Chosen
+//! over `#[ignore]` plus `--include-ignored`, which would either never run
+//! these tests in a plain `cargo test` or fail them on every machine
+//! lacking a tool. build.rs probes again when CI, PATH or a PATH directory
+//! changes (installing the tool), so a plain `cargo test` then runs it.
 
+mod prereq;
+mod rng;
 mod util;
 
 mod e2e_postgres;

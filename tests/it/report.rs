@@ -9,27 +9,7 @@ use leakhunt::series::Sink;
 use leakhunt::time::zone::Zone;
 use proptest::prelude::*;
 
-/// A small deterministic generator (splitmix64), so failures reproduce.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn uniform(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-    /// Standard normal (Box-Muller).
-    fn normal(&mut self) -> f64 {
-        let u = self.uniform().max(1e-300);
-        let v = self.uniform();
-        (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-    }
-}
+use crate::rng::Rng;
 
 const T0: f64 = 1_764_000_000.0;
 
@@ -716,7 +696,7 @@ fn reference(t: &[f64], v: &[f64], cfg: &Config) -> Vec<(f64, f64, f64)> {
             .find(|&e| (e - i) as u64 >= cfg.min_hold_samples && t[e] - t[i] >= cfg.min_hold_secs);
         if jumps
             .get(k + 1)
-            .is_some_and(|&next| e.map_or(true, |e| next <= e))
+            .is_some_and(|&next| e.is_none_or(|e| next <= e))
         {
             continue;
         }

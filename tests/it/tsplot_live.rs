@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::util::{have, scratch};
+use crate::util::{require, scratch};
 
 const TSPLOT: &str = env!("CARGO_BIN_EXE_tsplot");
 
@@ -33,6 +33,7 @@ fn tsplot(args: &[&str], input: &str) -> std::process::Output {
 }
 
 #[test]
+#[cfg_attr(missing_chromium, ignore = "needs chromium (apt-get install chromium)")]
 fn html_page_works_in_a_real_browser() {
     let dir = scratch("html");
     let page = dir.join("leak.html");
@@ -54,10 +55,7 @@ fn html_page_works_in_a_real_browser() {
         !html.contains("http://") && !html.contains("https://"),
         "page refers to the network"
     );
-    if !have("chromium") {
-        eprintln!("\n*** chromium is not installed: the --html browser test is SKIPPED (apt-get install chromium) ***\n");
-        return;
-    }
+    require("chromium");
     let v = browser_selftest(&dir, &page);
     assert_eq!(v["series"], 2, "{v}");
     assert_eq!(v["legend"], 2, "{v}");
@@ -138,6 +136,7 @@ fn browser_selftest(dir: &std::path::Path, page: &std::path::Path) -> serde_json
 /// a tick step to 1e17 never advances), ±1e308 and whole numbers: it draws
 /// in a real browser, ends, and shows what the chart shows.
 #[test]
+#[cfg_attr(missing_chromium, ignore = "needs chromium (apt-get install chromium)")]
 fn html_page_draws_holes_and_extreme_values_in_a_real_browser() {
     let dir = scratch("html-extreme");
     let pages = [
@@ -170,10 +169,7 @@ fn html_page_draws_holes_and_extreme_values_in_a_real_browser() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    if !have("chromium") {
-        eprintln!("\n*** chromium is not installed: the --html browser test is SKIPPED (apt-get install chromium) ***\n");
-        return;
-    }
+    require("chromium");
     for (name, _) in &pages {
         let v = browser_selftest(&dir, &dir.join(format!("{name}.html")));
         assert_eq!(v["errors"], serde_json::json!([]), "{name}: {v}");
@@ -306,11 +302,9 @@ fn braille(s: &str) -> usize {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn follow_redraws_a_pipe_in_place_and_restores_the_terminal() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the --follow terminal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let dir = scratch("follow");
     let fifo = dir.join("in");
     assert!(Command::new("mkfifo")
@@ -357,11 +351,9 @@ fn follow_redraws_a_pipe_in_place_and_restores_the_terminal() {
 }
 
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn follow_a_growing_file_like_tail() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the --follow terminal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let dir = scratch("follow-file");
     let log = dir.join("leak.log");
     let mut f = std::fs::File::create(&log).unwrap();
@@ -388,11 +380,9 @@ fn follow_a_growing_file_like_tail() {
 /// every tool ends with status 0, the terminal is restored, and the log
 /// holds only whole stamped lines (tstamp wrote every line it read).
 #[test]
+#[cfg_attr(missing_tmux, ignore = "needs tmux (apt-get install tmux)")]
 fn ctrl_c_anywhere_in_the_whole_pipeline() {
-    if !have("tmux") {
-        eprintln!("\n*** tmux is not installed: the pipeline signal test is SKIPPED (apt-get install tmux) ***\n");
-        return;
-    }
+    require("tmux");
     let fdcount = env!("CARGO_BIN_EXE_fdcount");
     let tstamp = env!("CARGO_BIN_EXE_tstamp");
     let seed = std::time::SystemTime::now()

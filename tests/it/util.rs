@@ -1,7 +1,7 @@
 //! Helpers the integration tests share: [`Cmd`], the one way to run a
 //! built tool (arguments, stdin, environment, expected status, output
-//! assertions); reading a child's peak memory; finding optional tools;
-//! scratch directories.
+//! assertions); reading a child's peak memory; [`require`], the check of
+//! a test's prerequisite; scratch directories.
 #![allow(dead_code)]
 
 use std::io::Write;
@@ -41,13 +41,30 @@ pub fn peak_kib(pid: u32) -> Option<u64> {
     l.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Whether `cmd` is on PATH.
+/// Whether `sh` can run `cmd`: on PATH, or a shell keyword or builtin
+/// (`command -v`). For a test's prerequisite use [`require`].
 pub fn have(cmd: &str) -> bool {
     Command::new("sh")
         .args(["-c", &format!("command -v {cmd}")])
         .stdout(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// Fails the test unless its prerequisite `name` (one of
+/// tests/it/prereq.rs) is here. Call it first in a test that also carries
+/// `#[cfg_attr(missing_<name>, ignore = "needs ...")]`: without `CI` such a
+/// test is ignored when the prerequisite is missing, so reaching this call
+/// without it means `CI` is set (or `--include-ignored`), and the test must
+/// fail, not pass.
+pub fn require(name: &str) {
+    let p = crate::prereq::find(name);
+    assert!(
+        p.present(),
+        "this test needs {}; it is missing (a missing prerequisite fails the test under CI; \
+         without CI the test is ignored)",
+        p.needs
+    );
 }
 
 /// A fresh, empty directory for one test.
@@ -157,17 +174,7 @@ impl Cmd {
 
     /// Runs and asserts exit status `code` (never a signal).
     pub fn code(self, code: i32) -> Run {
-        let r = self.run();
-        assert_eq!(
-            r.out.status.code(),
-            Some(code),
-            "`{}`: expected exit {code}, got {:?}\nstdout:\n{}\nstderr:\n{}",
-            r.shown,
-            r.out.status,
-            r.stdout(),
-            r.stderr()
-        );
-        r
+        self.run().code(code)
     }
 }
 
@@ -178,6 +185,21 @@ pub struct Run {
 }
 
 impl Run {
+    /// Asserts exit status `code` (never a signal), for a test that must
+    /// clean up before it checks.
+    pub fn code(self, code: i32) -> Run {
+        assert_eq!(
+            self.out.status.code(),
+            Some(code),
+            "`{}`: expected exit {code}, got {:?}\nstdout:\n{}\nstderr:\n{}",
+            self.shown,
+            self.out.status,
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.out.stdout).into_owned()
     }

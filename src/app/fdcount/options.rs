@@ -1,9 +1,9 @@
-//! fdcount's options: the flag table (`OPTS`, for completions and the man
-//! page test), the lexopt parse into a [`Config`], and its validation into
-//! the [`Options`] a run takes.
+//! fdcount's options: the flag table (`OPTS`, the one source of `--help`
+//! and the completions), the lexopt parse into a [`Config`], and its
+//! validation into the [`Options`] a run takes.
 
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
+use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{Error, Result};
 use crate::procfs::{Col, Kind, Narrow, States, COMM_LEN, NARROW_MAX};
 use std::path::PathBuf;
@@ -104,59 +104,77 @@ const STATES: &[&str] = &[
     "closing",
 ];
 
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
+/// The options: the one source of `--help` and the completions (with
+/// `flags::COMMON`); tests/it/manpages.rs holds man/fdcount.1 to them.
 pub(super) const OPTS: &[Opt] = &[
-    opt(Some('p'), "pid", Value::Pid, "process to count"),
+    opt(Some('p'), "pid", Value::Pid, "process to count")
+        .arg("PID[,PID...]")
+        .doc("Process to count; repeat or give a list for several (one group of columns each, in order)"),
     opt(
         Some('C'),
         "command",
         Value::Command,
         "every process with this command name",
-    ),
-    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count"),
+    )
+    .doc("Every process whose command name is exactly NAME (as pgrep matches it), summed; looked up again at every sample, so a watch follows restarts. When none runs, the sample's field is empty"),
+    opt(Some('k'), "kind", Value::ListOf(KINDS), "what to count")
+        .arg("KIND[,KIND...]")
+        .doc("What to count, one column each: all, file (regular files and directories), socket, inet (any IPv4/IPv6 socket), tcp, tcp4, tcp6, udp, udp4, udp6, unix, pipe (and FIFOs), anon (eventfd, epoll, timerfd, inotify...), other (devices and the rest); also rss (resident memory, KiB), rss-anon (resident anonymous memory, KiB), swap (KiB), threads and limit (the soft limit on open fds; empty when unlimited). Narrowed kinds, one column each: tcp:PORT (either end on PORT; also tcp4, tcp6, udp, udp4, udp6), tcp@ADDR and tcp@ADDR:PORT (the remote end; IPv6 in brackets), file:GLOB (regular files whose path matches a shell glob: *, ?, [...]; * also matches /)")
+        .default("all"),
     opt(
         Some('s'),
         "state",
         Value::ListOf(STATES),
         "only TCP sockets in these states",
-    ),
+    )
+    .arg("STATE[,STATE...]")
+    .doc("Count only TCP sockets in these states (for the tcp kinds, narrowed ones too): established, syn-sent, syn-recv, fin-wait1, fin-wait2, time-wait, close, close-wait, last-ack, listen, closing"),
     opt(
         Some('i'),
         "interval",
         Value::Text("seconds"),
         "sample every SECS seconds",
-    ),
+    )
+    .arg("SECS")
+    .doc("Sample every SECS seconds (0.5, 500ms, 10m), on a fixed schedule; 0 samples as fast as it can"),
     opt(
         Some('c'),
         "count",
         Value::Text("samples"),
         "stop after N samples",
-    ),
+    )
+    .arg("N")
+    .doc("Stop after N samples (with -i)"),
     opt(
         None,
         "header",
         Value::Flag,
         "print a line naming the columns",
-    ),
+    )
+    .doc("Print a first line naming the columns (tcp,udp or 3136:tcp,3137:tcp)"),
     opt(
         None,
         "top",
         Value::Flag,
         "a table of what the fds are, grouped, largest first",
-    ),
+    )
+    .arg("[N]")
+    .doc("Print what the fds are instead, grouped, the N largest groups first: inet sockets by protocol, state and remote end, files by directory, unix sockets by type, anon inodes by name. Each row's `what` can be given back to -k (tcp@10.0.0.5:5432, file:/var/log/app/*). With -i, each sample prints the groups that changed, with the change (+5, -2) and the new count")
+    .default("20"),
     opt(
         Some('f'),
         "format",
         Value::OneOf(&["csv", "json", "prom"]),
         "output format",
-    ),
+    )
+    .doc("csv (default), json (JSON Lines: time, pid, comm and one field per kind) or prom (Prometheus text exposition)"),
     opt(
         Some('o'),
         "output",
         Value::File,
         "replace FILE atomically with each sample",
-    ),
+    )
+    .doc("Replace FILE atomically with each sample instead of writing to stdout (for node_exporter's textfile collector)"),
 ];
 
 #[derive(Debug, Default, PartialEq)]

@@ -3,7 +3,7 @@
 
 use crate::chart::{ascii, svg};
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
+use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{main_with, Error, Result};
 use crate::report;
 use crate::series::{self, Column, InputFormat, TimeUnit};
@@ -17,7 +17,8 @@ use run::{Format, ReportKind};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const HELP: &str = "\
+/// `--help` before the options of [`OPTS`].
+const INTRO: &str = "\
 tsplot: draw a time series from a pipe or files, and tell what grew and when
 
 Usage: tsplot [OPTIONS] [FILE...]
@@ -27,186 +28,195 @@ delimiter, header rows, ISO or `ts` times), JSON Lines or a Prometheus
 query_range response from FILEs or stdin (`-`), and draws it: a braille
 chart in the terminal, an SVG file, or an HTML page to explore.
 
-Input:
-  -d, --delimiter CHAR     Field delimiter [default: detected: tab, ';', ',',
-                           or runs of spaces with -d ' ']
-  -x, --x COL              The time column, by 1-based number or header name
-                           [default: 1]
-  -y, --y COL[,COL...]     The series to draw [default: every other column]
-      --no-time            Plot against the row number, not a time
-      --time-unit UNIT     Epoch numbers are s, ms, us or ns [default: by
-                           magnitude]
-      --time-format FMT    Read times with this strftime format
-      --input FORMAT       csv, jsonl or prom [default: detected]
-      --strict             Stop at the first malformed line (exit 1)
-                           instead of skipping it with a warning
-Output:
-  -o, --output FILE        Write the chart to FILE; .svg gives SVG, .html a
-                           page, anything else text
-      --format FORMAT      ascii, svg or html, to stdout or -o FILE
-      --html               Same as --format html
-  -W, --width N            Width: characters (terminal, 20 to 1000) or
-                           pixels (SVG, 200 to 10000) [default: the
-                           terminal's, or 100; SVG 1000]
-  -H, --height N           Height: lines (5 to 1000) or pixels (120 to
-                           10000) [default: the terminal's, or 30; SVG 500]
-      --title TEXT         Title above the chart
-      --ylabel TEXT        Label of the value axis
-      --ymin N             Bottom of the value axis (below --ymax; past
-                           the data, the chart is empty or clipped)
-      --ymax N             Top of the value axis
-      --from TIME          Start of the time axis (epoch or 2025-11-24T16:00)
-      --to TIME            End of the time axis
-      --last DURATION      Only the last DURATION before the latest point
-                           (90s, 10m, 1h, 2d)
-  -u, --utc                Times in UTC instead of the local time zone
-      --color WHEN         auto, always or never [default: auto: on a
-                           terminal, unless NO_COLOR is set]
-Report:
-      --report[=FORMAT]    Print, per series, samples, span, min, max, mean,
-                           change, slope per hour and R², and the steps: each
-                           time the floor rose to a level it kept. FORMAT is
-                           text (default) or json. Alone, no chart is drawn
-                           unless -o or --format asks for one; with -o the
-                           chart marks the steps
-      --fail-on-growth RATE
-                           Exit 3 when a series' slope is over RATE per hour
-      --rate               Use the per-second rate of change (for counters;
-                           a drop to near zero is a restart)
-      --min-hold N         A step must hold N more samples [default: 5]
-      --min-hold-time DURATION
-                           ...and this long [default: 0]
-      --min-step N         Ignore rises smaller than N [default: 0]
-      --step-noise K       A step must rise K times the noise [default: 4]
-Live:
-      --follow             Redraw the chart in place as lines arrive, from
-                           stdin or a growing FILE; Ctrl-C quits
-      --window DURATION    With --follow: show only the last DURATION
-Other:
-      --completions SHELL  Print a completion script for bash, zsh or fish
-  -h, --help               Print this help
-  -V, --version            Print the version
+";
 
+/// `--help` after the options.
+const FOOTER: &str = "\
 Exit status: 0 success, 1 no data, unreadable input or a malformed line under
 --strict, 2 usage error, 3 --fail-on-growth saw a series grow too fast.
 ";
 
 const FORMATS: &[&str] = &["ascii", "svg", "html"];
 
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
+/// The options: the one source of `--help` and the completions (with
+/// `flags::COMMON`); tests/it/manpages.rs holds man/tsplot.1 to them.
 const OPTS: &[Opt] = &[
     opt(
         Some('d'),
         "delimiter",
         Value::Text("delimiter"),
         "field delimiter",
-    ),
-    opt(Some('x'), "x", Value::Text("column"), "the time column"),
-    opt(Some('y'), "y", Value::Text("columns"), "the series to draw"),
-    opt(None, "no-time", Value::Flag, "plot against the row number"),
+    )
+    .section("Input")
+    .arg("CHAR")
+    .doc("Field delimiter")
+    .default("detected: tab, ';', ',', or runs of spaces with -d ' '"),
+    opt(Some('x'), "x", Value::Text("column"), "the time column")
+        .arg("COL")
+        .doc("The time column, by 1-based number or header name")
+        .default("1"),
+    opt(Some('y'), "y", Value::Text("columns"), "the series to draw")
+        .arg("COL[,COL...]")
+        .doc("The series to draw")
+        .default("every other column"),
+    opt(None, "no-time", Value::Flag, "plot against the row number")
+        .doc("Plot against the row number, not a time"),
     opt(
         None,
         "time-unit",
         Value::OneOf(&["s", "ms", "us", "ns"]),
         "unit of epoch numbers",
-    ),
+    )
+    .arg("UNIT")
+    .doc("Epoch numbers are s, ms, us or ns")
+    .default("by magnitude"),
     opt(
         None,
         "time-format",
         Value::Text("format"),
         "strftime format of times",
-    ),
+    )
+    .arg("FMT")
+    .doc("Read times with this strftime format"),
     opt(
         None,
         "input",
         Value::OneOf(&["csv", "jsonl", "prom"]),
         "input format",
-    ),
+    )
+    .arg("FORMAT")
+    .doc("csv, jsonl or prom")
+    .default("detected"),
     opt(
         None,
         "strict",
         Value::Flag,
         "stop at the first malformed line",
-    ),
+    )
+    .doc("Stop at the first malformed line (exit 1) instead of skipping it with a warning"),
     opt(
         Some('o'),
         "output",
         Value::File,
         "write the chart to a file",
-    ),
-    opt(None, "format", Value::OneOf(FORMATS), "chart format"),
-    opt(None, "html", Value::Flag, "an HTML page"),
+    )
+    .section("Output")
+    .doc("Write the chart to FILE; .svg gives SVG, .html a page, anything else text"),
+    opt(None, "format", Value::OneOf(FORMATS), "chart format")
+        .doc("ascii, svg or html, to stdout or -o FILE"),
+    opt(None, "html", Value::Flag, "an HTML page").doc("Same as --format html"),
     opt(
         Some('W'),
         "width",
         Value::Text("width"),
         "width: characters (20 to 1000) or SVG pixels (200 to 10000)",
-    ),
+    )
+    .arg("N")
+    .doc("Width: characters (terminal, 20 to 1000) or pixels (SVG, 200 to 10000)")
+        .default("the terminal's, or 100; SVG 1000"),
     opt(
         Some('H'),
         "height",
         Value::Text("height"),
         "height: lines (5 to 1000) or SVG pixels (120 to 10000)",
-    ),
-    opt(None, "title", Value::Text("title"), "title"),
-    opt(None, "ylabel", Value::Text("label"), "value axis label"),
+    )
+    .arg("N")
+    .doc("Height: lines (5 to 1000) or pixels (120 to 10000)")
+        .default("the terminal's, or 30; SVG 500"),
+    opt(None, "title", Value::Text("title"), "title")
+        .arg("TEXT")
+        .doc("Title above the chart"),
+    opt(None, "ylabel", Value::Text("label"), "value axis label")
+        .arg("TEXT")
+        .doc("Label of the value axis"),
     opt(
         None,
         "ymin",
         Value::Text("value"),
         "bottom of the value axis (below --ymax)",
-    ),
-    opt(None, "ymax", Value::Text("value"), "top of the value axis"),
-    opt(None, "from", Value::Text("time"), "start of the time axis"),
-    opt(None, "to", Value::Text("time"), "end of the time axis"),
+    )
+    .arg("N")
+    .doc("Bottom of the value axis (below --ymax; past the data, the chart is empty or clipped)"),
+    opt(None, "ymax", Value::Text("value"), "top of the value axis").arg("N"),
+    opt(None, "from", Value::Text("time"), "start of the time axis")
+        .arg("TIME")
+        .doc("Start of the time axis (epoch or 2025-11-24T16:00)"),
+    opt(None, "to", Value::Text("time"), "end of the time axis").arg("TIME"),
     opt(
         None,
         "last",
         Value::Text("duration"),
         "only the last duration",
-    ),
-    opt(Some('u'), "utc", Value::Flag, "times in UTC"),
+    )
+    .arg("DURATION")
+    .doc("Only the last DURATION before the latest point (90s, 10m, 1h, 2d)"),
+    opt(Some('u'), "utc", Value::Flag, "times in UTC")
+        .doc("Times in UTC instead of the local time zone"),
     opt(
         None,
         "color",
         Value::OneOf(&["auto", "always", "never"]),
         "colour",
-    ),
-    opt(None, "report", Value::Flag, "report steps and growth"),
+    )
+    .arg("WHEN")
+    .doc("auto, always or never")
+    .default("auto: on a terminal, unless NO_COLOR is set"),
+    opt(None, "report", Value::Flag, "report steps and growth")
+        .section("Report")
+        .arg("[=FORMAT]")
+        .doc("Print, per series, samples, span, min, max, mean, change, slope per hour and R², and the steps: each time the floor rose to a level it kept. FORMAT is text (default) or json. Alone, no chart is drawn unless -o or --format asks for one; with -o the chart marks the steps"),
     opt(
         None,
         "fail-on-growth",
         Value::Text("rate per hour"),
         "exit 3 on growth",
-    ),
-    opt(None, "rate", Value::Flag, "per-second rate of counters"),
+    )
+    .arg("RATE")
+    .doc("Exit 3 when a series' slope is over RATE per hour"),
+    opt(None, "rate", Value::Flag, "per-second rate of counters")
+        .doc("Use the per-second rate of change (for counters; a drop to near zero is a restart)"),
     opt(
         None,
         "min-hold",
         Value::Text("samples"),
         "samples a step must hold",
-    ),
+    )
+    .arg("N")
+    .doc("A step must hold N more samples")
+    .default("5"),
     opt(
         None,
         "min-hold-time",
         Value::Text("duration"),
         "time a step must hold",
-    ),
-    opt(None, "min-step", Value::Text("value"), "smallest step"),
+    )
+    .arg("DURATION")
+    .doc("...and this long")
+    .default("0"),
+    opt(None, "min-step", Value::Text("value"), "smallest step")
+        .arg("N")
+        .doc("Ignore rises smaller than N")
+        .default("0"),
     opt(
         None,
         "step-noise",
         Value::Text("factor"),
         "step size over the noise",
-    ),
-    opt(None, "follow", Value::Flag, "redraw as lines arrive"),
+    )
+    .arg("K")
+    .doc("A step must rise K times the noise")
+    .default("4"),
+    opt(None, "follow", Value::Flag, "redraw as lines arrive")
+        .section("Live")
+        .doc("Redraw the chart in place as lines arrive, from stdin or a growing FILE; Ctrl-C quits"),
     opt(
         None,
         "window",
         Value::Text("duration"),
         "with --follow: the last duration",
-    ),
+    )
+    .arg("DURATION")
+    .doc("With --follow: show only the last DURATION"),
 ];
 
 #[derive(Debug, Default)]
@@ -544,7 +554,8 @@ pub fn main() -> ExitCode {
         let c = parse(lexopt::Parser::from_env())?;
         let about = cli::About {
             tool: "tsplot",
-            help: HELP,
+            intro: INTRO,
+            footer: FOOTER,
             opts: OPTS,
             positional: Value::File,
         };

@@ -10,7 +10,7 @@ pub mod relative;
 pub mod run;
 
 use crate::cli;
-use crate::cli::completions::Value;
+use crate::cli::flags::Value;
 use crate::error::{main_with, Error, Status};
 use crate::sys::output::RawStdout;
 use crate::sys::signals::{self, Signals};
@@ -38,7 +38,8 @@ pub fn main() -> ExitCode {
         let c = options::parse(lexopt::Parser::from_args(args), command)?;
         let about = cli::About {
             tool: "tstamp",
-            help: options::HELP,
+            intro: options::INTRO,
+            footer: options::FOOTER,
             opts: options::OPTS,
             positional: Value::Flag,
         };

@@ -1,10 +1,10 @@
-//! tstamp's command line: the help text, the flag table (completions), the
-//! lexopt parser into a [`Config`], and the validation that turns it into
-//! what the run loops take ([`Mode`] and [`Options`]).
+//! tstamp's command line: the help text, the flag table (`--help` and
+//! completions), the lexopt parser into a [`Config`], and the validation
+//! that turns it into what the run loops take ([`Mode`] and [`Options`]).
 
 use super::run::{Options, Since, Style, Unit};
 use crate::cli;
-use crate::cli::completions::{opt, Opt, Value};
+use crate::cli::flags::{opt, Opt, Value};
 use crate::error::{Error, Result};
 use crate::time::format::Format;
 use crate::time::zone::Zone;
@@ -12,7 +12,8 @@ use std::ffi::OsString;
 use std::os::unix::ffi::OsStringExt;
 use std::time::Duration;
 
-pub const HELP: &str = "\
+/// `--help` before the options of [`OPTS`].
+pub const INTRO: &str = "\
 tstamp: prefix every line of stdin with the time it arrived
 
 Usage: tstamp [OPTIONS] [FORMAT]
@@ -28,30 +29,10 @@ flags _ - 0 ^ #, widths, E and O): %Y %m %d %H %M %S %z %Z %b %a %j %e %s
 %T %F %%... plus %.s %.S %.T (with microseconds), %N (nanoseconds, %3N...)
 and GNU's %:z %::z %:::z.
 
-Options:
-  -d, --delimiter DELIM  Text between stamp and line [default: ,]
-                         (-d ' ' with a FORMAT gives ts's output)
-      --ms               Stamp with integer epoch milliseconds
-      --us               Stamp with integer epoch microseconds
-      --ns               Stamp with integer epoch nanoseconds
-      --iso              Stamp with RFC 3339 time and UTC offset
-                         (with a fraction under --ms, --us or --ns)
-  -u, --utc              Show times in UTC instead of the local time zone
-  -s, --since-start      Stamp with the time since tstamp started
-                         (default format %H:%M:%S)
-  -i, --incremental      Stamp with the time since the previous line
-                         (default format %H:%M:%S)
-  -m, --monotonic        Measure time with the monotonic clock
-  -r, --relative         Rewrite the stamp at the start of each line: to how
-                         long ago it was (15m5s ago), or to FORMAT
-  -e, --every SECS       Run COMMAND now and every SECS seconds, on a fixed
-                         schedule, and stamp what it prints
-  -c, --count N          With -e: stop after N runs
-      --completions SHELL
-                         Print a completion script for bash, zsh or fish
-  -h, --help             Print this help
-  -V, --version          Print the version
+";
 
+/// `--help` after the options.
+pub const FOOTER: &str = "\
 -r reads tstamp's own stamps (epoch seconds, ms, us or ns followed by the
 delimiter; RFC 3339 as --iso writes it), ts's `Nov 24 16:00:00` and syslog's
 `Nov  4 16:00:00` (local time, this year); the rest of the line is unchanged.
@@ -61,56 +42,72 @@ Exit status: 0 success (also when the reader goes away or on SIGINT/SIGTERM),
 a COMMAND that does not exist.
 ";
 
-/// The options, for shell completions (with completions::COMMON;
-/// tests/it/manpages.rs keeps them in step with HELP).
+/// The options: the one source of `--help` and the completions (with
+/// `flags::COMMON`); tests/it/manpages.rs holds man/tstamp.1 to them.
 pub const OPTS: &[Opt] = &[
     opt(
         Some('d'),
         "delimiter",
         Value::Text("delimiter"),
         "text between stamp and line",
-    ),
-    opt(None, "ms", Value::Flag, "integer epoch milliseconds"),
-    opt(None, "us", Value::Flag, "integer epoch microseconds"),
-    opt(None, "ns", Value::Flag, "integer epoch nanoseconds"),
-    opt(None, "iso", Value::Flag, "RFC 3339 time with UTC offset"),
-    opt(Some('u'), "utc", Value::Flag, "times in UTC"),
+    )
+    .arg("DELIM")
+    .doc("Text between stamp and line (-d ' ' with a FORMAT gives ts's output)")
+    .default(","),
+    opt(None, "ms", Value::Flag, "integer epoch milliseconds")
+        .doc("Stamp with integer epoch milliseconds"),
+    opt(None, "us", Value::Flag, "integer epoch microseconds")
+        .doc("Stamp with integer epoch microseconds"),
+    opt(None, "ns", Value::Flag, "integer epoch nanoseconds")
+        .doc("Stamp with integer epoch nanoseconds"),
+    opt(None, "iso", Value::Flag, "RFC 3339 time with UTC offset")
+        .doc("Stamp with RFC 3339 time and UTC offset (with a fraction under --ms, --us or --ns)"),
+    opt(Some('u'), "utc", Value::Flag, "times in UTC")
+        .doc("Show times in UTC instead of the local time zone"),
     opt(
         Some('s'),
         "since-start",
         Value::Flag,
         "time since tstamp started",
-    ),
+    )
+    .doc("Stamp with the time since tstamp started (default format %H:%M:%S)"),
     opt(
         Some('i'),
         "incremental",
         Value::Flag,
         "time since the previous line",
-    ),
+    )
+    .doc("Stamp with the time since the previous line (default format %H:%M:%S)"),
     opt(
         Some('m'),
         "monotonic",
         Value::Flag,
         "use the monotonic clock",
-    ),
+    )
+    .doc("Measure time with the monotonic clock"),
     opt(
         Some('r'),
         "relative",
         Value::Flag,
         "rewrite existing stamps (relative, or to FORMAT)",
-    ),
+    )
+    .doc("Rewrite the stamp at the start of each line: to how long ago it was (15m5s ago), or to FORMAT"),
     opt(
         Some('e'),
         "every",
         Value::Text("seconds"),
         "run COMMAND every SECS seconds and stamp its output",
-    ),
+    )
+    .arg("SECS")
+    .doc("Run COMMAND now and every SECS seconds, on a fixed schedule, and stamp what it prints"),
     opt(
         Some('c'),
         "count",
         Value::Text("runs"),
         "with -e: stop after N runs",
-    ),
+    )
+    .arg("N")
+    .doc("With -e: stop after N runs"),
 ];
 
 #[derive(Debug, Default, PartialEq)]

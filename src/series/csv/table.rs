@@ -208,7 +208,7 @@ impl Parser {
                 0
             };
             let key = (present == has.len(), times, present, CANDIDATES.len() - k);
-            if best.map_or(true, |(b, _)| key > b) {
+            if best.is_none_or(|(b, _)| key > b) {
                 best = Some((key, d));
             }
         }
@@ -312,7 +312,7 @@ impl Parser {
         let r = if x == Some(0)
             && fields.len() == 2
             && kinds[1] == Kind::Empty
-            && self.csv.cols.get(1).map_or(true, |c| c.series.is_none())
+            && self.csv.cols.get(1).is_none_or(|c| c.series.is_none())
         {
             // `EPOCH,`: an empty line of the command's output, stamped.
             self.stats.skipped += 1;

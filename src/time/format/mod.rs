@@ -521,7 +521,7 @@ impl Compiler<'_> {
 fn pad_text(out: &mut Vec<u8>, text: &[u8], width: Option<usize>, pad: Pad, upper: bool) {
     if let Some(w) = width {
         let fill = if pad == Pad::Zero { b'0' } else { b' ' };
-        out.extend(std::iter::repeat(fill).take(w.saturating_sub(text.len())));
+        out.extend(std::iter::repeat_n(fill, w.saturating_sub(text.len())));
     }
     if upper {
         out.extend(text.iter().map(u8::to_ascii_uppercase));

@@ -79,7 +79,7 @@ fn render_items(out: &mut Vec<u8>, items: &[Item], at: &At) {
                 let len = out.len() - start;
                 if len < *width {
                     let fill = if *zero { b'0' } else { b' ' };
-                    out.splice(start..start, std::iter::repeat(fill).take(width - len));
+                    out.splice(start..start, std::iter::repeat_n(fill, width - len));
                 }
             }
         }
@@ -128,7 +128,7 @@ pub fn push_num(out: &mut Vec<u8>, v: i64, width: usize, fill: u8) {
     }
     if fill != 0 {
         let w = width.saturating_sub(usize::from(v < 0));
-        out.extend(std::iter::repeat(fill).take(w.saturating_sub(s.len())));
+        out.extend(std::iter::repeat_n(fill, w.saturating_sub(s.len())));
     }
     out.extend_from_slice(s);
 }
@@ -161,7 +161,7 @@ pub fn push_frac(out: &mut Vec<u8>, nanos: u32, digits: u8) {
 fn widen(out: &mut Vec<u8>, len: usize, width: Option<usize>, pad: Pad) {
     if let Some(w) = width {
         let fill = if pad == Pad::Zero { b'0' } else { b' ' };
-        out.extend(std::iter::repeat(fill).take(w.saturating_sub(len)));
+        out.extend(std::iter::repeat_n(fill, w.saturating_sub(len)));
     }
 }
 
@@ -197,13 +197,13 @@ fn signed(out: &mut Vec<u8>, v: i64, digits: usize, pad: Pad, width: Option<usiz
     if pad != Pad::None && digits > len {
         let padding = digits - len;
         if pad == Pad::Space {
-            out.extend(std::iter::repeat(b' ').take(padding));
+            out.extend(std::iter::repeat_n(b' ', padding));
             width = width.map(|w| w.saturating_sub(padding));
         } else {
             if neg {
                 out.push(b'-');
             }
-            out.extend(std::iter::repeat(b'0').take(padding));
+            out.extend(std::iter::repeat_n(b'0', padding));
             out.extend_from_slice(s);
             return;
         }
@@ -243,7 +243,11 @@ fn iso_week(c: &Civil) -> (i64, i64) {
 fn conv(out: &mut Vec<u8>, conv: &Conv, at: &At) {
     use Directive::*;
     let c = at.c;
-    let h12 = if c.hour % 12 == 0 { 12 } else { c.hour % 12 } as i64;
+    let h12 = if c.hour.is_multiple_of(12) {
+        12
+    } else {
+        c.hour % 12
+    } as i64;
     let n = |out: &mut Vec<u8>, v: i64, min: usize| number(out, v, min, false, conv);
     let sp = |out: &mut Vec<u8>, v: i64| number(out, v, 2, true, conv);
     match conv.d {

@@ -3,23 +3,16 @@
 //! with libfaketime preloaded too, so the test clock is shown to survive it),
 //! and `-r` against `ts -r`.
 //!
-//! These need ts (moreutils) and libfaketime: they are `#[ignore]`d with the
-//! reason and fail when run without them (`cargo test -- --include-ignored`).
+//! These need ts (moreutils) and libfaketime: without them they are ignored
+//! with the reason, and under CI they fail (tests/it/prereq.rs).
 
-use crate::util::{have, Cmd};
+use crate::prereq::FAKETIME_LIB;
+use crate::util::{require, Cmd};
 use std::process::Command;
 
-const FAKETIME_LIB: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
-
 fn need_ts_and_faketime() {
-    assert!(
-        have("ts"),
-        "ts (moreutils) is not installed: apt-get install moreutils"
-    );
-    assert!(
-        std::path::Path::new(FAKETIME_LIB).exists(),
-        "libfaketime is not installed: apt-get install faketime"
-    );
+    require("ts");
+    require("faketime");
 }
 
 /// `ts ARGS` on `input` at epoch second `at` in `tz`, in the C locale.
@@ -97,7 +90,10 @@ const CASES: &[(&str, &[i64])] = &[
 ];
 
 #[test]
-#[ignore = "needs ts (moreutils) and libfaketime; run with --include-ignored"]
+#[cfg_attr(
+    any(missing_ts, missing_faketime),
+    ignore = "needs ts and libfaketime (apt-get install moreutils faketime)"
+)]
 fn every_strftime_form_matches_ts_in_four_zones() {
     need_ts_and_faketime();
     let input = b"first line\n\nthird \xff line\n";
@@ -120,7 +116,10 @@ fn every_strftime_form_matches_ts_in_four_zones() {
 }
 
 #[test]
-#[ignore = "needs ts (moreutils) and libfaketime; run with --include-ignored"]
+#[cfg_attr(
+    any(missing_ts, missing_faketime),
+    ignore = "needs ts and libfaketime (apt-get install moreutils faketime)"
+)]
 fn elapsed_formats_match_ts() {
     need_ts_and_faketime();
     // One line, so both see one reading: the start (a zero elapsed time).
@@ -139,7 +138,10 @@ fn elapsed_formats_match_ts() {
 }
 
 #[test]
-#[ignore = "needs ts (moreutils) and libfaketime; run with --include-ignored"]
+#[cfg_attr(
+    any(missing_ts, missing_faketime),
+    ignore = "needs ts and libfaketime (apt-get install moreutils faketime)"
+)]
 fn relative_matches_ts_r_on_shared_formats() {
     need_ts_and_faketime();
     // Stamps both read: ts's default, syslog's, RFC 3339 with a fraction
@@ -179,20 +181,22 @@ fn relative_matches_ts_r_on_shared_formats() {
 }
 
 #[test]
+#[cfg_attr(
+    missing_faketime,
+    ignore = "needs libfaketime (apt-get install faketime)"
+)]
 fn pinned_clock_survives_libfaketime() {
-    // Where libfaketime exists, a preloaded fake clock must not move
-    // TSTAMP_NOW's; elsewhere the pinned clock alone is checked.
-    let mut c = Cmd::new("tstamp")
+    // A preloaded fake clock must not move TSTAMP_NOW's.
+    require("faketime");
+    Cmd::new("tstamp")
         .args(["--iso", "--ms"])
         .env("TSTAMP_NOW", "1764000000.25")
-        .stdin("x\n");
-    if std::path::Path::new(FAKETIME_LIB).exists() {
-        c = c
-            .env("LD_PRELOAD", FAKETIME_LIB)
-            .env("FAKETIME_FMT", "%s")
-            .env("FAKETIME", "1000000000");
-    }
-    c.ok().stdout_is("2025-11-24T16:00:00.250+00:00,x\n");
+        .stdin("x\n")
+        .env("LD_PRELOAD", FAKETIME_LIB)
+        .env("FAKETIME_FMT", "%s")
+        .env("FAKETIME", "1000000000")
+        .ok()
+        .stdout_is("2025-11-24T16:00:00.250+00:00,x\n");
 }
 
 #[test]
