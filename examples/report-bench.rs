@@ -1,7 +1,7 @@
 //! How fast `tsplot --report`'s analysis runs and how much memory it keeps:
 //! feeds N synthetic samples (default 10 million) straight into
 //! `report::Analyzer`, parsing excluded, and prints time per point, peak RSS
-//! and the floor entries held.
+//! and the values the step finder holds.
 //!
 //!     cargo run --release --example report-bench -- [N] [noisy|ramp|steady|climb]
 
@@ -60,7 +60,7 @@ fn main() {
     for i in 0..n {
         a.point(0, t0 + i as f64, Some(value(&kind, &mut rng, i, n)));
         if i % 65536 == 0 {
-            peak_entries = peak_entries.max(a.floor_entries());
+            peak_entries = peak_entries.max(a.held_values());
         }
     }
     let report = a.finish();
@@ -81,7 +81,7 @@ fn main() {
         "peak RSS          {} KiB (before: {rss_before} KiB)",
         peak_rss_kib()
     );
-    println!("floor entries     {peak_entries} at most (sampled every 65536 points)");
+    println!("values held       {peak_entries} at most (sampled every 65536 points)");
     println!(
         "steps             {} {:?}, slope {:.4}/h, exact {}",
         s.steps.len(),

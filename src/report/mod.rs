@@ -48,34 +48,40 @@
 //! exact, but the steps near them are approximate and the series'
 //! `steps_exact` is false; sort the input (`sort -n`) for exact steps.
 
-mod floor;
+mod levels;
 mod noise;
 mod rate;
+mod slope;
+mod steps;
 mod text;
 
-pub use floor::lower_median;
+pub use levels::lower_median;
 pub use rate::Rate;
+pub use steps::EXCURSION;
 pub use text::{format_duration, format_number, render_text};
 
 use crate::series::Sink;
-use floor::Floor;
 use serde::{Deserialize, Serialize};
+use std::collections::VecDeque;
+use steps::Tracker;
 
 /// Settings of the step rule (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Config {
-    /// A new floor level must last this many more samples after the one at
-    /// which it was reached (`--min-hold-samples`, default 5).
+    /// Samples a new level must last, the first included
+    /// (`--min-hold`, default 3).
     pub min_hold_samples: u64,
-    /// ... and this many seconds (`--min-hold`, default 0).
+    /// ... and seconds from its first sample to the last that confirms it
+    /// (`--min-hold-time`, default 0).
     pub min_hold_secs: f64,
     /// Smallest rise that can be a step, in the series' units
     /// (`--min-step`, default 0: any rise above the noise).
     pub min_rise: f64,
-    /// A step must rise this many times the noise (`--step-noise`, default 4).
+    /// A step must rise this many times the noise (`--step-noise`,
+    /// default 2).
     pub noise_factor: f64,
-    /// Samples before a rise whose median is the level it rose from
-    /// (default 32).
+    /// Samples on each side of a rise that its two levels are read from
+    /// (default 40).
     pub window: usize,
     /// The values are rates made by [`Rate`] (`--rate`): only changes how
     /// the text report labels them.
@@ -85,11 +91,11 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            min_hold_samples: 5,
+            min_hold_samples: 3,
             min_hold_secs: 0.0,
             min_rise: 0.0,
-            noise_factor: 4.0,
-            window: 32,
+            noise_factor: 2.0,
+            window: 40,
             rate: false,
         }
     }
@@ -102,6 +108,10 @@ pub struct Report {
     pub version: String,
     /// Whether the values are per-second rates of counters (`--rate`).
     pub rate: bool,
+    /// Whether x is the row number (`--no-time`): times are then rows, and
+    /// slopes "per hour" are per 3600 rows.
+    #[serde(default)]
+    pub rows: bool,
     pub config: Config,
     pub series: Vec<SeriesReport>,
 }
@@ -115,7 +125,8 @@ pub struct SeriesReport {
     pub samples: u64,
     /// Empty fields.
     pub gaps: u64,
-    /// Epoch seconds of the earliest and latest sample.
+    /// Epoch seconds (rows with `--no-time`) of the earliest and latest
+    /// sample.
     pub start: Option<f64>,
     pub end: Option<f64>,
     /// Values at `start` and `end`.
@@ -126,31 +137,54 @@ pub struct SeriesReport {
     pub mean: Option<f64>,
     /// `last - first`.
     pub change: Option<f64>,
-    /// Least-squares slope, value units per hour.
+    /// The climb of the floor of the last run, value units per hour (per
+    /// row with `--no-time`): see [`Run::slope_per_hour`].
     pub slope_per_hour: Option<f64>,
-    /// Coefficient of determination of that line, 0..1.
+    /// Coefficient of determination of that floor's line, 0..1.
     pub r2: Option<f64>,
-    /// Median absolute difference of successive samples.
+    /// The noise a rise is judged against: the median, over windows of
+    /// `window` samples, of how far the window's median sits above its
+    /// level (its 20% quantile).
     pub noise: f64,
-    /// The rise a step needed: `max(min_rise, noise_factor * noise)`.
+    /// The rise a step needs on a typical window:
+    /// `max(min_rise, noise_factor * noise)`.
     pub step_threshold: f64,
-    /// Median rate of change between successive samples, per hour, if
-    /// positive (else 0): the steady climb the step rule discounts.
-    pub climb_per_hour: f64,
-    /// False when memory bounding folded small floor rises together or
-    /// samples came out of time order: the steps are then approximate.
+    /// False when samples came out of time order: they count in the
+    /// statistics but not in the steps.
     pub steps_exact: bool,
+    /// Where the series starts over: the first run starts with the series,
+    /// each later one at a restart (a lasting fall to the level the run
+    /// started at, or any lasting fall across a gap).
+    pub runs: Vec<Run>,
+    /// Every step of every run, in time order.
     pub steps: Vec<Step>,
 }
 
-/// A rise of the floor that held.
+/// A stretch of a series between restarts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Run {
+    /// Times of its first and last sample.
+    pub start: f64,
+    pub end: f64,
+    pub samples: u64,
+    /// The climb of its floor per hour: a line through, at every sample,
+    /// the lowest value of the samples before it (over up to 2048 samples,
+    /// a third of the run at most, one-sample dips left out): for a
+    /// garbage-collected heap, the climb of the troughs.
+    pub slope_per_hour: Option<f64>,
+    /// How many of the steps are in it.
+    pub steps: usize,
+}
+
+/// A rise of the level that held.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
-    /// Epoch seconds of the first sample at the new level.
+    /// Epoch seconds (row with `--no-time`) of the first sample at the new
+    /// level.
     pub time: f64,
-    /// The floor just before the step.
+    /// The level before the step and after it (20% quantiles of up to
+    /// `window` samples on each side).
     pub before: f64,
-    /// The floor after it: the series never went below it again.
     pub after: f64,
     /// `after - before`.
     pub rise: f64,
@@ -158,6 +192,11 @@ pub struct Step {
     pub held_secs: f64,
     /// Samples after the one at `time`.
     pub held_samples: u64,
+    /// The run it belongs to (index into `runs`).
+    pub run: usize,
+    /// The sample's number in the series, from 0.
+    #[serde(skip)]
+    pub index: u64,
 }
 
 impl Report {
@@ -196,28 +235,29 @@ pub fn render_json(report: &Report) -> String {
 pub struct Analyzer {
     cfg: Config,
     series: Vec<State>,
+    from: Option<f64>,
+    to: Option<f64>,
+    /// With a window (`--last`): the points within it of the latest, which
+    /// the report is made from at the end.
+    window: Option<f64>,
+    held: VecDeque<(usize, f64, Option<f64>)>,
+    latest: f64,
+    rows: bool,
 }
 
 struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// Origin of the shifted coordinates: the first sample seen.
-    t0: f64,
+    /// The sum of values shifted by the first and halved (exactly: v - v0
+    /// overflows for values near ±f64::MAX), for the mean.
     v0: f64,
-    /// Welford means and co-moments of (t - t0, (v - v0) / 2).
-    mx: f64,
-    my: f64,
-    sxx: f64,
-    syy: f64,
-    sxy: f64,
+    sy: f64,
     min: f64,
     max: f64,
     first: (f64, f64),
     last: (f64, f64),
-    floor: Floor,
-    /// Samples from the first out-of-order one on, merged in at the end.
-    unsorted: Option<Vec<(f64, f64)>>,
+    tracker: Tracker,
 }
 
 impl State {
@@ -226,43 +266,24 @@ impl State {
             name,
             n: 0,
             gaps: 0,
-            t0: 0.0,
             v0: 0.0,
-            mx: 0.0,
-            my: 0.0,
-            sxx: 0.0,
-            syy: 0.0,
-            sxy: 0.0,
+            sy: 0.0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
             first: (f64::NAN, f64::NAN),
             last: (f64::NAN, f64::NAN),
-            floor: Floor::new(cfg),
-            unsorted: None,
+            tracker: Tracker::new(cfg),
         }
     }
 
     fn add(&mut self, t: f64, v: f64) {
         if self.n == 0 {
-            self.t0 = t;
             self.v0 = v;
             self.first = (t, v);
             self.last = (t, v);
         }
         self.n += 1;
-        // Welford's updates on shifted coordinates: epoch seconds squared
-        // lose every digit that matters in a plain sum of squares.
-        let x = t - self.t0;
-        // Halved (exactly): v - v0 overflows for values near ±f64::MAX.
-        let y = v * 0.5 - self.v0 * 0.5;
-        let n = self.n as f64;
-        let dx = x - self.mx;
-        self.mx += dx / n;
-        let dy = y - self.my;
-        self.my += dy / n;
-        self.sxx += dx * (x - self.mx);
-        self.syy += dy * (y - self.my);
-        self.sxy += dx * (y - self.my);
+        self.sy += v * 0.5 - self.v0 * 0.5;
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -270,83 +291,50 @@ impl State {
         }
         if t >= self.last.0 {
             self.last = (t, v);
-            self.floor.push(t, v, true);
-        } else {
-            self.unsorted.get_or_insert_with(Vec::new).push((t, v));
+        }
+        self.tracker.push(t, v);
+    }
+
+    fn point(&mut self, t: f64, value: Option<f64>) {
+        match value {
+            Some(v) if v.is_finite() => self.add(t, v),
+            _ => {
+                self.gaps += 1;
+                self.tracker.gap();
+            }
         }
     }
 
-    fn report(self, cfg: &Config) -> SeriesReport {
-        let State {
-            name,
-            n,
-            gaps,
-            mut floor,
-            unsorted,
-            ..
-        } = self;
-        let sorted = unsorted.is_none();
-        if let Some(late) = unsorted {
-            floor = replay(&floor, late, cfg);
-        }
-        let has = n > 0;
+    fn report(self) -> SeriesReport {
+        let has = self.n > 0;
         // A statistic that overflowed (values near ±1e308) is unknown, not
         // NaN or infinite: null in JSON, "-" in the text.
         let some = |v: f64| (has && v.is_finite()).then_some(v);
-        let slope = if n >= 2 && self.sxx > 0.0 {
-            some(self.sxy / self.sxx * 2.0 * 3600.0)
-        } else {
-            None
-        };
-        let r2 = if n >= 2 && self.sxx > 0.0 && self.syy > 0.0 {
-            some(self.sxy * self.sxy / (self.sxx * self.syy)).map(|r| r.clamp(0.0, 1.0))
-        } else {
-            None
-        };
+        let noise = self.tracker.noise();
+        let step_threshold = self.tracker.threshold();
+        let steps_exact = self.tracker.unordered() == 0;
+        let done = self.tracker.finish();
         SeriesReport {
-            name,
-            samples: n,
-            gaps,
+            name: self.name,
+            samples: self.n,
+            gaps: self.gaps,
             start: some(self.first.0),
             end: some(self.last.0),
             first: some(self.first.1),
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some((self.v0 * 0.5 + self.my) * 2.0),
+            mean: some((self.v0 * 0.5 + self.sy / self.n as f64) * 2.0),
             change: some(self.last.1 - self.first.1),
-            slope_per_hour: slope,
-            r2,
-            noise: floor.noise(),
-            step_threshold: floor.threshold(),
-            steps_exact: sorted && floor.folded() == 0,
-            climb_per_hour: floor.climb() * 3600.0,
-            steps: floor.steps(),
+            slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
+            r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),
+            noise,
+            step_threshold,
+            steps_exact,
+            runs: done.runs,
+            steps: done.steps,
         }
     }
-}
-
-/// The floor of the in-order samples with the out-of-order ones merged in:
-/// the earlier floor is replayed as stand-in samples at its levels, so the
-/// floor is right but sample counts and medians near them are not.
-fn replay(floor: &Floor, mut late: Vec<(f64, f64)>, cfg: &Config) -> Floor {
-    let mut all: Vec<(f64, f64)> = floor.replay_points();
-    late.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut late_medians = Floor::new(cfg);
-    for &(t, v) in &late {
-        late_medians.push(t, v, true);
-    }
-    all.extend(late);
-    all.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The noise and climb first, so that folding while replaying judges
-    // with them.
-    let mut out = Floor::new(cfg);
-    out.merge_medians(floor);
-    out.merge_medians(&late_medians);
-    for (t, v) in all {
-        out.push(t, v, false);
-    }
-    out
 }
 
 impl Analyzer {
@@ -354,17 +342,59 @@ impl Analyzer {
         Analyzer {
             cfg,
             series: Vec::new(),
+            from: None,
+            to: None,
+            window: None,
+            held: VecDeque::new(),
+            latest: f64::NEG_INFINITY,
+            rows: false,
         }
+    }
+
+    /// The points' x is the row number, not a time (`--no-time`).
+    pub fn rows(&mut self, rows: bool) {
+        self.rows = rows;
+    }
+
+    /// Only points from `from` to `to` (inclusive) count (`--from`,
+    /// `--to`).
+    pub fn clip(&mut self, from: Option<f64>, to: Option<f64>) {
+        self.from = from;
+        self.to = to;
+    }
+
+    /// Only points within `secs` of the latest one count (`--last`). The
+    /// report is then made at the end from the points in the window, which
+    /// are held until then: memory grows with the window's points.
+    pub fn window(&mut self, secs: Option<f64>) {
+        self.window = secs.filter(|w| *w > 0.0);
     }
 
     pub fn config(&self) -> &Config {
         &self.cfg
     }
 
-    /// Floor levels held now, over all series: the memory the step finder
-    /// uses (about 80 bytes each), for tests and benchmarks.
-    pub fn floor_entries(&self) -> usize {
-        self.series.iter().map(|s| s.floor.stack_len()).sum()
+    /// Values received within the limits, over all series.
+    pub fn points(&self) -> u64 {
+        self.series.iter().map(|s| s.n).sum()
+    }
+
+    /// Values the step finders hold now, over all series: the memory they
+    /// use, for tests and benchmarks.
+    pub fn held_values(&self) -> usize {
+        self.series.iter().map(|s| s.tracker.held()).sum::<usize>() + self.held.len()
+    }
+
+    /// The steps that have held long enough to be sure, with their series:
+    /// what a live chart marks.
+    pub fn settled_steps(&self) -> Vec<(usize, Step)> {
+        let since = self.window.map_or(f64::NEG_INFINITY, |w| self.latest - w);
+        self.series
+            .iter()
+            .enumerate()
+            .flat_map(|(i, s)| s.tracker.settled_steps().iter().map(move |st| (i, *st)))
+            .filter(|(_, st)| st.time >= since)
+            .collect()
     }
 
     fn state(&mut self, i: usize) -> &mut State {
@@ -377,11 +407,25 @@ impl Analyzer {
 
     pub fn finish(self) -> Report {
         let cfg = self.cfg;
-        let series = self.series.into_iter().map(|s| s.report(&cfg)).collect();
+        let mut states = self.series;
+        if let Some(w) = self.window {
+            // Start over on the points within the window.
+            let since = self.latest - w;
+            for s in &mut states {
+                *s = State::new(std::mem::take(&mut s.name), &cfg);
+            }
+            for (i, t, v) in self.held {
+                if t >= since {
+                    states[i].point(t, v);
+                }
+            }
+        }
+        let series = states.into_iter().map(State::report).collect();
         Report {
             tool: "tsplot".to_string(),
             version: crate::cli::VERSION.to_string(),
             rate: cfg.rate,
+            rows: self.rows,
             config: cfg,
             series,
         }
@@ -402,15 +446,18 @@ impl Sink for Analyzer {
     }
 
     fn point(&mut self, series: usize, time: f64, value: Option<f64>) {
-        if !time.is_finite() {
+        if !time.is_finite()
+            || self.from.is_some_and(|f| time < f)
+            || self.to.is_some_and(|t| time > t)
+        {
             return;
         }
-        let s = self.state(series);
-        match value {
-            Some(v) if v.is_finite() => s.add(time, v),
-            _ => {
-                s.gaps += 1;
-                s.floor.gap();
+        self.state(series).point(time, value);
+        if let Some(w) = self.window {
+            self.latest = self.latest.max(time);
+            self.held.push_back((series, time, value));
+            while self.held.front().is_some_and(|p| p.1 < self.latest - w) {
+                self.held.pop_front();
             }
         }
     }

@@ -42,14 +42,6 @@ impl Buckets {
         self.sums[i] += sum;
     }
 
-    fn merge(&mut self, other: &Buckets) {
-        for (i, &c) in other.counts.iter().enumerate() {
-            if c > 0 {
-                self.add(other.lo + i as u64, c, other.sums[i]);
-            }
-        }
-    }
-
     /// The mean of the bucket holding the value of rank `rank` (0-based,
     /// ascending), if there are that many values.
     fn at_rank(&self, mut rank: u64) -> Option<f64> {
@@ -118,12 +110,27 @@ impl Median {
         self.pos.at_rank(rank - self.zeros).unwrap_or(0.0)
     }
 
-    pub fn merge(&mut self, other: &Median) {
-        self.neg.merge(&other.neg);
-        self.pos.merge(&other.pos);
-        self.negs += other.negs;
-        self.zeros += other.zeros;
-        self.total += other.total;
+    /// The mean of the lowest `frac` of the values (at least one), which
+    /// must not be negative: a mean that the largest values (spikes, the
+    /// edges of steps) do not move. 0 when nothing was added.
+    pub fn low_mean(&self, frac: f64) -> f64 {
+        let want = ((self.total as f64 * frac).ceil() as u64).clamp(1, self.total.max(1));
+        if self.total == 0 {
+            return 0.0;
+        }
+        let mut left = want.saturating_sub(self.zeros);
+        let mut sum = 0.0;
+        for (i, &c) in self.pos.counts.iter().enumerate() {
+            if left == 0 {
+                break;
+            }
+            let take = c.min(left);
+            if take > 0 {
+                sum += self.pos.sums[i] / c as f64 * take as f64;
+            }
+            left -= take;
+        }
+        sum / want as f64
     }
 }
 
@@ -181,19 +188,14 @@ mod tests {
     }
 
     #[test]
-    fn merge_equals_adding_everything() {
-        let (mut a, mut b, mut all) = (Median::default(), Median::default(), Median::default());
-        for i in 0..51 {
-            let d = (i as f64 * 0.37).sin() * 10.0;
-            if i % 3 == 0 {
-                a.add(d);
-            } else {
-                b.add(d);
-            }
-            all.add(d);
+    fn low_mean_leaves_out_the_largest() {
+        let mut n = Median::default();
+        assert_eq!(n.low_mean(0.9), 0.0);
+        for d in [0.0, 1.0, 1.0, 2.0, 2.0, 0.0, 1.0, 2.0, 1.0, 100.0] {
+            n.add(d);
         }
-        a.merge(&b);
-        assert_eq!(a.median(), all.median());
-        assert_eq!(a.total, all.total);
+        // The lowest 9 of 10: 0 0 1 1 1 1 2 2 2.
+        assert!((n.low_mean(0.9) - 10.0 / 9.0).abs() < 1e-9);
+        assert!((n.low_mean(1.0) - 11.0).abs() < 1e-9);
     }
 }

@@ -5,9 +5,10 @@ use crate::time::format::Format;
 use crate::time::zone::Zone;
 use std::fmt::Write;
 
-/// The text report: per series its span, statistics, slope and a table of
-/// its steps, times as `2025-11-24 16:16:40 +0000` in `zone` (with
-/// milliseconds when the series' times have fractions of a second).
+/// The text report: per series its span, statistics, slope, runs and a
+/// table of its steps, times as `2025-11-24 16:16:40 +0000` in `zone`
+/// (with milliseconds when the series' times have fractions of a second),
+/// or as row numbers when the report's x is rows (`--no-time`).
 pub fn render_text(report: &Report, zone: Zone) -> String {
     let whole = Format::compile("%Y-%m-%d %H:%M:%S %z").expect("valid format");
     let frac = Format::compile("%Y-%m-%d %H:%M:%S.%3N %z").expect("valid format");
@@ -17,10 +18,45 @@ pub fn render_text(report: &Report, zone: Zone) -> String {
             out.push('\n');
         }
         let fractional = series_times(s).any(|t| t.fract() != 0.0);
-        let clock = |t: f64| time(if fractional { &frac } else { &whole }, t, zone);
-        series(&mut out, s, report.rate, &clock);
+        let x = if report.rows {
+            Axis::Rows
+        } else {
+            Axis::Clock(if fractional { &frac } else { &whole }, zone)
+        };
+        series(&mut out, s, report.rate, &x);
     }
     out
+}
+
+/// How x values read: wall-clock times, or row numbers.
+enum Axis<'a> {
+    Clock(&'a Format, Zone),
+    Rows,
+}
+
+impl Axis<'_> {
+    fn at(&self, t: f64) -> String {
+        match self {
+            Axis::Clock(f, zone) => time(f, t, *zone),
+            Axis::Rows => format!("row {}", format_number(t)),
+        }
+    }
+
+    fn span(&self, d: f64) -> String {
+        match self {
+            Axis::Clock(..) => format_duration(d),
+            Axis::Rows if d == 1.0 => "1 row".to_string(),
+            Axis::Rows => format!("{} rows", format_number(d)),
+        }
+    }
+
+    /// A slope per hour as shown: per hour, or per row.
+    fn slope(&self, per_hour: f64) -> String {
+        match self {
+            Axis::Clock(..) => format!("{}/h", signed(per_hour)),
+            Axis::Rows => format!("{}/row", signed(per_hour / 3600.0)),
+        }
+    }
 }
 
 fn series_times(s: &SeriesReport) -> impl Iterator<Item = f64> + '_ {
@@ -30,7 +66,7 @@ fn series_times(s: &SeriesReport) -> impl Iterator<Item = f64> + '_ {
         .chain(s.steps.iter().map(|st| st.time))
 }
 
-fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) -> String) {
+fn series(out: &mut String, s: &SeriesReport, rate: bool, x: &Axis) {
     let unit = if rate { " (per-second rate)" } else { "" };
     let gaps = match s.gaps {
         0 => String::new(),
@@ -44,13 +80,8 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     let (Some(start), Some(end)) = (s.start, s.end) else {
         return;
     };
-    let _ = writeln!(out, "  from    {}", clock(start));
-    let _ = writeln!(
-        out,
-        "  to      {}  ({})",
-        clock(end),
-        format_duration(end - start)
-    );
+    let _ = writeln!(out, "  from    {}", x.at(start));
+    let _ = writeln!(out, "  to      {}  ({})", x.at(end), x.span(end - start));
     let num = |v: Option<f64>| v.map_or_else(|| "-".to_string(), format_number);
     let _ = writeln!(
         out,
@@ -66,12 +97,13 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
         num(s.max),
         num(s.mean)
     );
+    let of = if s.runs.len() > 1 { " of the last run" } else { "" };
     match (s.slope_per_hour, s.r2) {
         (Some(m), Some(r2)) => {
-            let _ = writeln!(out, "  slope   {}/h (R² {r2:.2})", signed(m));
+            let _ = writeln!(out, "  slope   {} (floor{of}, R² {r2:.2})", x.slope(m));
         }
         (Some(m), None) => {
-            let _ = writeln!(out, "  slope   {}/h", signed(m));
+            let _ = writeln!(out, "  slope   {} (floor{of})", x.slope(m));
         }
         _ if s.end > s.start => {
             let _ = writeln!(out, "  slope   - (out of range of a float)");
@@ -82,9 +114,8 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
     }
     let _ = writeln!(
         out,
-        "  noise   {}  climb {}/h  ({}){}",
+        "  noise   {}  ({}){}",
         format_number(s.noise),
-        signed(s.climb_per_hour),
         if s.step_threshold > 0.0 {
             format!(
                 "a step must rise at least {}",
@@ -96,57 +127,166 @@ fn series(out: &mut String, s: &SeriesReport, rate: bool, clock: &dyn Fn(f64) ->
         if s.steps_exact {
             ""
         } else {
-            "  [steps approximate]"
+            "  [samples out of time order left out of the steps]"
         }
     );
+    if s.runs.len() > 1 {
+        runs(out, s, x);
+    }
     if s.steps.is_empty() {
         let _ = writeln!(out, "  steps   none");
         return;
     }
     let _ = writeln!(
         out,
-        "  steps   {} (the floor rose and never went back below):",
+        "  steps   {} (the level rose and held):",
         s.steps.len()
     );
+    steps(out, s, x);
+}
+
+fn runs(out: &mut String, s: &SeriesReport, x: &Axis) {
+    let _ = writeln!(
+        out,
+        "  runs    {} (the series started over {} time{}):",
+        s.runs.len(),
+        s.runs.len() - 1,
+        if s.runs.len() == 2 { "" } else { "s" }
+    );
     let rows: Vec<[String; 5]> = s
-        .steps
+        .runs
         .iter()
-        .map(|st| {
+        .enumerate()
+        .map(|(k, r)| {
             [
-                clock(st.time),
-                format_number(st.before),
-                format_number(st.after),
-                signed(st.rise),
-                format_duration(st.held_secs),
+                format!("{}", k + 1),
+                x.at(r.start),
+                format!("{}", r.samples),
+                r.slope_per_hour.map_or_else(|| "-".to_string(), |m| x.slope(m)),
+                format!("{}", r.steps),
             ]
         })
         .collect();
-    let head = ["time", "before", "after", "rise", "held"];
-    let mut w = head.map(str::len);
-    for r in &rows {
+    table(
+        out,
+        ["run", "from", "samples", "slope", "steps"],
+        &rows,
+        &[false, false, true, true, true],
+    );
+}
+
+/// At least this many equal, evenly spaced steps in a row are one line.
+const SUMMARY_MIN: usize = 5;
+
+fn steps(out: &mut String, s: &SeriesReport, x: &Axis) {
+    let several_runs = s.runs.len() > 1;
+    let mut rows: Vec<[String; 6]> = Vec::new();
+    let mut notes: Vec<(usize, String)> = Vec::new();
+    let mut i = 0;
+    while i < s.steps.len() {
+        let j = staircase_end(&s.steps, i);
+        if j - i >= SUMMARY_MIN {
+            let (a, b) = (&s.steps[i], &s.steps[j - 1]);
+            let every = (b.time - a.time) / (j - i - 1) as f64;
+            notes.push((
+                rows.len(),
+                format!(
+                    "{} steps of {}, one every ~{}, from {} to {} ({} -> {})",
+                    j - i,
+                    signed(a.rise),
+                    x.span(every),
+                    x.at(a.time),
+                    x.at(b.time),
+                    format_number(a.before),
+                    format_number(b.after)
+                ),
+            ));
+            i = j;
+            continue;
+        }
+        let st = &s.steps[i];
+        rows.push([
+            x.at(st.time),
+            format_number(st.before),
+            format_number(st.after),
+            signed(st.rise),
+            x.span(st.held_secs),
+            format!("{}", st.run + 1),
+        ]);
+        i += 1;
+    }
+    let head = ["time", "before", "after", "rise", "held", "run"];
+    let cols = if several_runs { 6 } else { 5 };
+    let body: Vec<Vec<String>> = rows.iter().map(|r| r[..cols].to_vec()).collect();
+    let lines = aligned(&head[..cols], &body, &[false, true, true, true, true, true]);
+    // Summaries go where their steps would have been.
+    let mut k = 0;
+    for (at, line) in lines.iter().enumerate() {
+        if at == 0 && body.is_empty() {
+            continue;
+        }
+        while k < notes.len() && notes[k].0 + 1 == at {
+            let _ = writeln!(out, "    {}", notes[k].1);
+            k += 1;
+        }
+        let _ = writeln!(out, "{line}");
+    }
+    for (_, note) in &notes[k..] {
+        let _ = writeln!(out, "    {note}");
+    }
+}
+
+/// The end (exclusive) of the staircase starting at step `i`: steps of the
+/// same rise, each starting where the last ended, evenly spaced (every gap
+/// within half of the first).
+fn staircase_end(steps: &[super::Step], i: usize) -> usize {
+    let mut j = i + 1;
+    while j < steps.len() {
+        let (p, q) = (&steps[j - 1], &steps[j]);
+        let first_gap = steps[i + 1.min(j - i)].time - steps[i].time;
+        let gap = q.time - p.time;
+        let same = q.rise == steps[i].rise && q.before == p.after && q.run == p.run;
+        if !same || (gap - first_gap).abs() > first_gap / 2.0 {
+            break;
+        }
+        j += 1;
+    }
+    j
+}
+
+/// A table's lines, indented, columns padded: `right` says which are
+/// right-aligned.
+fn aligned(head: &[&str], rows: &[Vec<String>], right: &[bool]) -> Vec<String> {
+    let mut w: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
         for (w, c) in w.iter_mut().zip(r) {
             *w = (*w).max(c.chars().count());
         }
     }
-    let line = |out: &mut String, c: [&str; 5]| {
-        let _ = writeln!(
-            out,
-            "    {:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}",
-            c[0],
-            c[1],
-            c[2],
-            c[3],
-            c[4],
-            w0 = w[0],
-            w1 = w[1],
-            w2 = w[2],
-            w3 = w[3],
-            w4 = w[4]
-        );
+    let line = |cells: &[String]| {
+        let mut l = String::from("  ");
+        for (k, (c, &w)) in cells.iter().zip(&w).enumerate() {
+            let pad = " ".repeat(w - c.chars().count());
+            l.push_str("  ");
+            if right[k] {
+                l.push_str(&pad);
+                l.push_str(c);
+            } else {
+                l.push_str(c);
+                l.push_str(&pad);
+            }
+        }
+        l.trim_end().to_string()
     };
-    line(out, head);
-    for r in &rows {
-        line(out, [&r[0], &r[1], &r[2], &r[3], &r[4]]);
+    let mut out = vec![line(&head.iter().map(|h| h.to_string()).collect::<Vec<_>>())];
+    out.extend(rows.iter().map(|r| line(r)));
+    out
+}
+
+fn table<const N: usize>(out: &mut String, head: [&str; N], rows: &[[String; N]], right: &[bool]) {
+    let body: Vec<Vec<String>> = rows.iter().map(|r| r.to_vec()).collect();
+    for l in aligned(&head, &body, right) {
+        let _ = writeln!(out, "{l}");
     }
 }
 

@@ -2,7 +2,8 @@
 //! connections at known moments, `fdcount -C client -k tcp -s established -i
 //! 0.2 | tstamp`, and `tsplot --report=json` finding the steps. At every
 //! checkpoint fdcount's established TCP count equals the client's rows in
-//! pg_stat_activity.
+//! pg_stat_activity. Then the client is restarted (empty fields while none
+//! runs) and leaks again: the report has two runs, each with its own leaks.
 //!
 //! `.ci/run` installs PostgreSQL when the machine lacks it; elsewhere the
 //! test is ignored without it (see tests/it/prereq.rs).
@@ -82,6 +83,16 @@ struct Client {
 }
 
 impl Client {
+    fn new(mut child: Child) -> Client {
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Client {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
     fn command(&mut self, cmd: &str) -> String {
         writeln!(self.stdin, "{cmd}").unwrap();
         self.stdin.flush().unwrap();
@@ -145,20 +156,14 @@ fn tutorial_end_to_end() {
     crate::util::require("postgres");
     let server =
         Server::start().unwrap_or_else(|e| panic!("no PostgreSQL server could be started: {e}"));
-    let mut child = Command::new("python3")
+    let child = Command::new("python3")
         .arg(examples().join("client.py"))
         .args(["--control", "--port", &server.port.to_string()])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .expect("start examples/client.py");
-    let stdin = child.stdin.take().unwrap();
-    let stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut client = Client {
-        child,
-        stdin,
-        stdout,
-    };
+    let mut client = Client::new(child);
     client.command("churn 1");
 
     let log = std::env::temp_dir().join(format!("leakhunt-e2e-{}.log", std::process::id()));
@@ -166,6 +171,7 @@ fn tutorial_end_to_end() {
         .args(["-C", "client", "-k", "tcp", "-s", "established", "--header"])
         .args(["-i", &INTERVAL.to_string()])
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let mut stamp = Command::new(TSTAMP)
@@ -175,18 +181,47 @@ fn tutorial_end_to_end() {
         .spawn()
         .unwrap();
 
-    let mut leaked_at = Vec::new();
+    // Two runs of the client, each leaking LEAKS connections: (start of the
+    // run, [(before, after) each leak]).
+    let mut runs: Vec<(f64, Vec<(f64, f64)>)> = Vec::new();
     checkpoint(&server, 0);
-    for round in 1..=LEAKS {
-        // Well-behaved requests: connections opened and closed again.
-        client.command("churn 3");
-        checkpoint(&server, round - 1);
-        std::thread::sleep(Duration::from_millis(1200));
-        let before = now();
-        client.command("leak");
-        leaked_at.push((before, now()));
-        checkpoint(&server, round);
-        std::thread::sleep(Duration::from_millis(1300));
+    for run in 0..2 {
+        if run == 1 {
+            // Restart: the client goes away (its leaks close with it), no
+            // process is there for a second, then a new one starts.
+            client.command("quit");
+            drop(client);
+            let t = Instant::now();
+            while server.client_rows() != 0 && t.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(server.client_rows(), 0, "sessions left by the quit client");
+            std::thread::sleep(Duration::from_millis(1000));
+            client = Client::new(
+                Command::new("python3")
+                    .arg(examples().join("client.py"))
+                    .args(["--control", "--port", &server.port.to_string()])
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .spawn()
+                    .expect("start examples/client.py again"),
+            );
+            client.command("churn 1");
+        }
+        let start = now();
+        let mut leaked_at = Vec::new();
+        for round in 1..=LEAKS {
+            // Well-behaved requests: connections opened and closed again.
+            client.command("churn 3");
+            checkpoint(&server, round - 1);
+            std::thread::sleep(Duration::from_millis(1200));
+            let before = now();
+            client.command("leak");
+            leaked_at.push((before, now()));
+            checkpoint(&server, round);
+            std::thread::sleep(Duration::from_millis(1300));
+        }
+        runs.push((start, leaked_at));
     }
     std::thread::sleep(Duration::from_secs(2));
     // SAFETY: signalling our own child.
@@ -205,66 +240,82 @@ fn tutorial_end_to_end() {
     let mut lines = text.lines();
     let header = lines.next().unwrap();
     assert!(header.ends_with(",tcp"), "header {header:?}");
-    let mut samples = 0;
+    let (mut samples, mut empty) = (0, 0);
     for line in lines {
         let (t, v) = line
             .split_once(',')
             .unwrap_or_else(|| panic!("row {line:?}"));
         let t: f64 = t.parse::<f64>().unwrap() / 1000.0;
+        // Empty while no client runs: only between the runs.
+        if v.is_empty() {
+            assert!(
+                t > runs[0].1[LEAKS - 1].1 && t < runs[1].0,
+                "empty sample {line:?} outside the restart"
+            );
+            empty += 1;
+            continue;
+        }
         let v: usize = v.parse().unwrap_or_else(|_| panic!("row {line:?}"));
         // A sample may catch a well-behaved connection in flight, never more
-        // than the leaks so far plus one.
-        let leaks_so_far = leaked_at.iter().filter(|(_, done)| *done < t).count();
+        // than the leaks so far in this run plus one.
+        let run = &runs[usize::from(t >= runs[1].0)].1;
+        let leaks_so_far = run.iter().filter(|(_, done)| *done < t).count();
         assert!(
             v <= leaks_so_far + 1,
             "sample {line:?} with {leaks_so_far} leaks so far"
         );
         samples += 1;
     }
-    assert!(samples >= 40, "only {samples} samples in {text}");
+    assert!(samples >= 80, "only {samples} samples in {text}");
+    assert!(empty >= 2, "{empty} empty samples while no client ran: {text}");
 
     let report = Command::new(TSPLOT)
         .arg("--report=json")
         .arg(&log)
         .output()
         .unwrap();
-    let _ = std::fs::remove_file(&log);
     assert!(
         report.status.success(),
         "tsplot: {}",
         String::from_utf8_lossy(&report.stderr)
     );
     let json: serde_json::Value = serde_json::from_slice(&report.stdout).expect("report is JSON");
-    let steps = report_steps(&json, "tcp");
+    let series = report_series(&json, "tcp");
+    let found_runs = series["runs"].as_array().expect("runs array");
+    assert_eq!(found_runs.len(), 2, "runs {found_runs:?}; log:\n{text}");
+    let restart = found_runs[1]["start"].as_f64().unwrap();
+    assert!(
+        restart > runs[0].1[LEAKS - 1].1 && restart < runs[1].1[0].0,
+        "second run starts at {restart}, the client restarted before {}",
+        runs[1].0
+    );
+    let steps = series["steps"].as_array().expect("steps array");
     assert_eq!(
         steps.len(),
-        LEAKS,
-        "steps {steps:?} for leaks at {leaked_at:?}"
+        2 * LEAKS,
+        "steps {steps:?} for leaks at {runs:?}; log:\n{text}"
     );
-    for ((t, after), (before, done)) in steps.iter().zip(&leaked_at) {
+    let leaks = runs.iter().enumerate().flat_map(|(k, (_, l))| l.iter().map(move |x| (k, x)));
+    for (st, (run, (before, done))) in steps.iter().zip(leaks) {
+        let t = st["time"].as_f64().unwrap();
         // The first sample that saw the leak comes at most one interval after
         // it; tstamp's millisecond stamps round down.
         assert!(
-            *t >= before - 0.002 && *t <= done + INTERVAL + 0.05,
+            t >= before - 0.002 && t <= done + INTERVAL + 0.05,
             "step at {t}, leak at {before}..{done}"
         );
-        assert!(*after >= 1.0);
+        assert_eq!(st["run"], run, "step {st}");
+        assert!(st["rise"].as_f64().unwrap() >= 1.0, "step {st}");
     }
+    let _ = std::fs::remove_file(&log);
 }
 
-/// (time, value after) of each step the report found in the named series.
-fn report_steps(json: &serde_json::Value, name: &str) -> Vec<(f64, f64)> {
-    let series = json["series"]
+/// The named series of a report.
+fn report_series<'a>(json: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    json["series"]
         .as_array()
-        .expect("report has a series array");
-    let s = series
+        .expect("report has a series array")
         .iter()
         .find(|s| s["name"] == name)
-        .unwrap_or_else(|| panic!("no series {name} in {json}"));
-    s["steps"]
-        .as_array()
-        .expect("steps array")
-        .iter()
-        .map(|st| (st["time"].as_f64().unwrap(), st["after"].as_f64().unwrap()))
-        .collect()
+        .unwrap_or_else(|| panic!("no series {name} in {json}"))
 }

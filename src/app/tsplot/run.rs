@@ -60,7 +60,20 @@ pub struct Settings {
 /// The chart and the analyzer fed together, as one sink.
 struct Both {
     chart: Chart,
+    /// Feed the chart: false when only the report is printed, so that the
+    /// report does not pay for a chart nobody sees.
+    draw: bool,
     report: Option<Analyzer>,
+}
+
+impl Both {
+    fn points(&self) -> u64 {
+        if self.draw {
+            self.chart.points()
+        } else {
+            self.report.as_ref().map_or(0, Analyzer::points)
+        }
+    }
 }
 
 impl Sink for Both {
@@ -71,7 +84,9 @@ impl Sink for Both {
         }
     }
     fn point(&mut self, series: usize, time: f64, value: Option<f64>) {
-        self.chart.point(series, time, value);
+        if self.draw {
+            self.chart.point(series, time, value);
+        }
         if let Some(r) = &mut self.report {
             r.point(series, time, value);
         }
@@ -89,6 +104,12 @@ impl Pipeline {
         match self {
             Pipeline::Plain(b) => b,
             Pipeline::Rate(r) => r.inner(),
+        }
+    }
+    fn both_mut(&mut self) -> &mut Both {
+        match self {
+            Pipeline::Plain(b) => b,
+            Pipeline::Rate(r) => r.inner_mut(),
         }
     }
     fn into_both(self) -> Both {
@@ -146,12 +167,22 @@ fn pipeline(s: &Settings) -> Result<(Parser, Pipeline)> {
     if from.is_some() || to.is_some() {
         chart.clip(from, to);
     }
+    // The report sees what the chart sees: the same limits and window. A
+    // live chart marks the steps as they are confirmed.
+    let analyse = s.report.is_some() || s.follow;
     let both = Both {
         chart,
-        report: s.report.map(|_| {
+        draw: s.chart || s.follow,
+        report: analyse.then(|| {
             let mut cfg = s.report_config.clone();
             cfg.rate = s.rate;
-            Analyzer::new(cfg)
+            let mut a = Analyzer::new(cfg);
+            a.clip(from, to);
+            if !s.follow {
+                a.window(s.window);
+            }
+            a.rows(s.parse.no_time);
+            a
         }),
     };
     let pipe = if s.rate {
@@ -177,7 +208,7 @@ fn finish(
             series::MAX_SERIES
         ));
     }
-    if pipe.both().chart.points() == 0 {
+    if pipe.both().points() == 0 {
         return Err(Error::failure(format!(
             "no data points: {}",
             parser.summary(true)
@@ -188,16 +219,7 @@ fn finish(
     let report = both.report.map(Analyzer::finish);
     let mut status = Status::Success;
     if let Some(r) = &report {
-        chart.marks = r
-            .steps_for_marks()
-            .into_iter()
-            .map(|(series, st)| Mark {
-                series,
-                time: st.time,
-                before: st.before,
-                after: st.after,
-            })
-            .collect();
+        chart.marks = marks(r.steps_for_marks().into_iter().map(|(i, st)| (i, *st)));
         if let Some(limit) = s.fail_on_growth {
             let grown = r.growth_over(limit);
             if !grown.is_empty() {
@@ -290,6 +312,18 @@ pub fn run(s: Settings) -> Result<Status> {
     Ok(status)
 }
 
+/// Steps, with their series, as chart marks.
+fn marks(steps: impl Iterator<Item = (usize, report::Step)>) -> Vec<Mark> {
+    steps
+        .map(|(series, st)| Mark {
+            series,
+            time: st.time,
+            before: st.before,
+            after: st.after,
+        })
+        .collect()
+}
+
 /// `tsplot data.csv -o data.csv` would replace the data with its chart:
 /// an output that is one of the inputs (the same file, by any name or link,
 /// or stdin redirected from it) is a usage error, before anything is read.
@@ -374,7 +408,15 @@ impl Follower for Live {
     }
 
     fn frame(&mut self, width: u16, height: u16) -> String {
-        let chart = &self.pipe.both().chart;
+        let both = self.pipe.both_mut();
+        if let (Some(a), Some(view)) = (&both.report, both.chart.view()) {
+            both.chart.marks = marks(
+                a.settled_steps()
+                    .into_iter()
+                    .filter(|(_, st)| st.time >= view.t0),
+            );
+        }
+        let chart = &both.chart;
         if chart.points() == 0 {
             let note = self.warnings.lock().ok().and_then(|w| w.clone());
             return format!("waiting for data...\n{}", note.unwrap_or_default());

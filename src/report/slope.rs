@@ -1,0 +1,214 @@
+//! The slope of a run: the climb of its floor, not of its noise.
+//!
+//! Memory that grows by a leak under a garbage-collector sawtooth climbs at
+//! the rate of its troughs; a least-squares line through every sample errs
+//! with the phase of the last few teeth. So the slope is fitted to the
+//! *floor*: the lowest value over the last `h` samples, at every sample,
+//! after a median of 3 has removed one-sample dips and spikes. Once `h`
+//! spans a sawtooth period, that floor is the trough line; on plain noise it
+//! runs parallel to the data. Four horizons (32 to 2048 samples) are kept
+//! at once, each as the minima of its last eight eighths and a running fit
+//! that takes a point at the end of each eighth, and the longest one the
+//! run is at least three times as long as is used: a few comparisons per
+//! sample, a few dozen values whatever the run's length.
+
+/// Horizons of the floor, in samples.
+const HORIZONS: [usize; 4] = [32, 128, 512, 2048];
+
+/// A least-squares line through points, on coordinates shifted to the first
+/// point so that epoch seconds squared keep their digits.
+#[derive(Clone, Debug, Default)]
+struct Fit {
+    n: f64,
+    origin: Option<(f64, f64)>,
+    sx: f64,
+    sy: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+}
+
+impl Fit {
+    fn add(&mut self, t: f64, v: f64) {
+        let (t0, v0) = *self.origin.get_or_insert((t, v));
+        let (x, y) = (t - t0, v - v0);
+        self.n += 1.0;
+        self.sx += x;
+        self.sy += y;
+        self.sxx += x * x;
+        self.syy += y * y;
+        self.sxy += x * y;
+    }
+
+    /// Slope per second and R², when the points span time.
+    fn line(&self) -> Option<(f64, Option<f64>)> {
+        if self.n < 2.0 {
+            return None;
+        }
+        let vxx = self.sxx - self.sx * self.sx / self.n;
+        let vyy = self.syy - self.sy * self.sy / self.n;
+        let vxy = self.sxy - self.sx * self.sy / self.n;
+        if vxx <= 0.0 {
+            return None;
+        }
+        let r2 = (vyy > 0.0).then(|| (vxy * vxy / (vxx * vyy)).clamp(0.0, 1.0));
+        Some((vxy / vxx, r2))
+    }
+}
+
+/// Parts a horizon is cut into.
+const PARTS: usize = 8;
+/// Each horizon is this many times the one before (`HORIZONS`), so a part
+/// of one is that many parts of the one below.
+const GROW: u64 = 4;
+
+#[derive(Clone, Debug)]
+struct MinWindow {
+    /// Samples per part, and the parts of the horizon below (samples, for
+    /// the shortest) left in the part under way.
+    part: u64,
+    left: u64,
+    /// Minima of the last `PARTS` whole parts (oldest overwritten), and of
+    /// the part under way.
+    mins: [f64; PARTS],
+    full: usize,
+    at: usize,
+    current: f64,
+    fit: Fit,
+}
+
+/// The floor's slope of one run, fed its samples in time order.
+#[derive(Clone, Debug)]
+pub struct Trace {
+    /// The two samples before the one the median of 3 is centred on.
+    prev: [Option<(f64, f64)>; 2],
+    /// Filtered points so far.
+    n: u64,
+    mins: Vec<MinWindow>,
+    plain: Fit,
+}
+
+impl Default for Trace {
+    fn default() -> Trace {
+        Trace {
+            prev: [None, None],
+            n: 0,
+            mins: HORIZONS
+                .iter()
+                .map(|&h| MinWindow {
+                    part: (h / PARTS) as u64,
+                    left: GROW,
+                    mins: [f64::INFINITY; PARTS],
+                    full: 0,
+                    at: 0,
+                    current: f64::INFINITY,
+                    fit: Fit::default(),
+                })
+                .collect(),
+            plain: Fit::default(),
+        }
+    }
+}
+
+impl Trace {
+    pub fn push(&mut self, t: f64, v: f64) {
+        let [a, b] = self.prev;
+        self.prev = [b, Some((t, v))];
+        let (Some((_, va)), Some((tb, vb))) = (a, b) else {
+            return;
+        };
+        // The median of 3, placed at the middle sample's time.
+        let m = va.max(vb).min(va.min(vb).max(v));
+        self.filtered(tb, m);
+    }
+
+    fn filtered(&mut self, t: f64, v: f64) {
+        self.n += 1;
+        // The samples themselves serve only until the shortest horizon does.
+        if self.n <= 3 * HORIZONS[0] as u64 {
+            self.plain.add(t, v);
+        }
+        // Each horizon's parts are four of the one below's (the shortest's
+        // are four samples): a part that ends passes its minimum up.
+        let mut low = v;
+        for w in &mut self.mins {
+            if low < w.current {
+                w.current = low;
+            }
+            w.left -= 1;
+            if w.left != 0 {
+                break;
+            }
+            w.left = GROW;
+            low = w.current;
+            w.mins[w.at] = w.current;
+            w.at = (w.at + 1) % PARTS;
+            w.full = (w.full + 1).min(PARTS);
+            w.current = f64::INFINITY;
+            if w.full == PARTS {
+                let floor = w.mins.iter().copied().fold(f64::INFINITY, f64::min);
+                w.fit.add(t, floor);
+            }
+        }
+    }
+
+    /// Slope per second and the R² of its line: the floor of the longest
+    /// horizon the run is three times as long as, else the filtered samples.
+    pub fn slope(&self) -> Option<(f64, Option<f64>)> {
+        self.mins
+            .iter()
+            .rev()
+            .find(|w| self.n >= 3 * PARTS as u64 * w.part)
+            .and_then(|w| w.fit.line())
+            .or_else(|| self.plain.line())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn straight_line() {
+        let mut tr = Trace::default();
+        for i in 0..1000 {
+            tr.push(i as f64, 5.0 + 0.5 * i as f64);
+        }
+        let (m, r2) = tr.slope().unwrap();
+        assert!((m - 0.5).abs() < 1e-9);
+        assert!(r2.unwrap() > 0.999);
+    }
+
+    #[test]
+    fn sawtooth_climbs_at_its_troughs() {
+        // Live set +0.01 per sample, garbage +1 per sample dropped every 97.
+        let mut tr = Trace::default();
+        for i in 0..3000 {
+            let v = 0.01 * i as f64 + (i % 97) as f64;
+            tr.push(i as f64, v);
+        }
+        let (m, _) = tr.slope().unwrap();
+        assert!((m - 0.01).abs() < 0.0005, "{m}");
+    }
+
+    #[test]
+    fn dips_do_not_drag_the_floor() {
+        let mut tr = Trace::default();
+        for i in 0..2000 {
+            let v = if i % 500 == 250 { -100.0 } else { 10.0 };
+            tr.push(i as f64, v);
+        }
+        let (m, _) = tr.slope().unwrap();
+        assert_eq!(m, 0.0);
+    }
+
+    #[test]
+    fn short_runs_use_the_samples() {
+        let mut tr = Trace::default();
+        assert!(tr.slope().is_none());
+        for i in 0..10 {
+            tr.push(i as f64, 2.0 * i as f64);
+        }
+        assert!((tr.slope().unwrap().0 - 2.0).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,1003 @@
+//! The step finder: one pass over a series' samples in time order, keeping
+//! only the last few windows of samples, that cuts the series into runs
+//! (at restarts) and reports the rises of its level that held.
+//!
+//! The rule is documented for users in the [`report`](super) module; this
+//! is how it is carried out.
+//!
+//! - The *reference* is a summary ([`Summary`]) of the last `window`
+//!   samples of the current segment (since the last change), refreshed
+//!   every 32 samples (as it doubles while the segment is young).
+//! - A sample above the reference level by half the threshold opens a rise
+//!   *candidate* (below: a fall candidate). The candidate counts its
+//!   samples that land on the old side of the reference's quantiles; two
+//!   at or below the old level close it (it was noise). When the counts
+//!   are improbable under "no change" (binomial tail below [`LN_ALPHA`]),
+//!   or the series is noise-free, the candidate is examined exactly: the
+//!   best split between the two levels (least absolute deviation), the
+//!   levels of the windows either side of it, the local climb, the
+//!   threshold and the same test on the exact windows.
+//! - A confirmed rise is a *tentative* step until it has held
+//!   [`EXCURSION`] samples; a fall that takes the level back below its
+//!   midpoint before that (no gap in between) undoes it: an excursion (a
+//!   burst of busy connections, a batch job), whose length is remembered.
+//!   At the end of the data a younger rise counts if it held more than
+//!   twice the longest excursion seen.
+//! - A confirmed fall across a gap (empty fields or a hole in time), or a
+//!   fall to the run's starting level after steps that held, starts a new
+//!   run.
+//!
+//! Samples leave the window buffer in order and feed their run's
+//! statistics and floor slope ([`Trace`]), so memory is the buffer, the
+//! steps and the runs.
+
+use std::collections::VecDeque;
+
+use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
+use super::noise::Median;
+use super::slope::Trace;
+use super::{Config, Run, Step};
+
+fn dbg_on() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("TSPLOT_DEBUG").is_some())
+}
+macro_rules! dbg_log {
+    ($($a:tt)*) => { if dbg_on() { eprintln!($($a)*); } };
+}
+
+/// Samples within which a fall back undoes a rise.
+pub const EXCURSION: u64 = 100;
+/// The mean absolute difference of two independent normal samples, the
+/// largest tenth left out, in standard deviations (sqrt(2) * 2 * (phi(0) -
+/// phi(1.645)) / 0.9): turns the noise of successive differences into a
+/// standard deviation.
+const MEAN_ABS_DIFF: f64 = 0.930;
+/// Successive differences after which the series is judged noise-free or
+/// not.
+const EXACT_AFTER: u64 = 32;
+/// Samples per block when the local climb is measured.
+const BLOCK: usize = 10;
+/// Samples a fall must hold to count.
+const FALL_HOLD: u64 = 10;
+/// ln of the chance of the candidate's counts under "no change" below
+/// which it is examined and confirmed (1e-7, over three comparisons).
+const LN_ALPHA: f64 = -16.118;
+/// Samples between refreshes of the reference.
+const REFRESH: u64 = 32;
+/// Empty fields in a row that make a gap.
+const GAP_FIELDS: u32 = 2;
+/// A time step this many times the typical interval is a hole (a gap).
+const HOLE: f64 = 5.0;
+
+#[derive(Clone, Copy, Debug)]
+struct Sample {
+    t: f64,
+    v: f64,
+    i: u64,
+    /// An empty field or a hole in time comes just before it.
+    gap: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Cand {
+    /// The first sample of the candidate.
+    k: u64,
+    na: u64,
+    /// Samples on the old side of each cut-off, and the chance of that.
+    cuts: [(f64, f64); 3],
+    counts: [u64; 3],
+    /// Sample count at which to examine it next.
+    next: u64,
+}
+
+impl Cand {
+    fn new(k: u64, cuts: [(f64, f64); 3], first: u64) -> Cand {
+        Cand {
+            k,
+            na: 0,
+            cuts,
+            counts: [0; 3],
+            next: first,
+        }
+    }
+
+    fn add(&mut self, v: f64, up: bool) {
+        self.na += 1;
+        for (c, &(x, _)) in self.counts.iter_mut().zip(&self.cuts) {
+            if (up && v <= x) || (!up && v >= x) {
+                *c += 1;
+            }
+        }
+    }
+
+    fn ln_p(&self) -> f64 {
+        ln_p(&self.cuts, &self.counts, self.na)
+    }
+}
+
+fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
+    let mut best = 0.0f64;
+    for (&(_, p), &c) in cuts.iter().zip(counts) {
+        // Even none on the old side would not be surprising enough, or no
+        // fewer than expected are.
+        if n as f64 * (1.0 - p).ln() + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * p {
+            continue;
+        }
+        best = best.min(ln_binom_cdf(c, n, p));
+    }
+    best + 3f64.ln()
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tentative {
+    i: u64,
+    t: f64,
+    before: f64,
+    after: f64,
+    mid: f64,
+    run: usize,
+    /// The last [`FALL_HOLD`] samples since it was confirmed, a bit set for
+    /// each that lay below its midpoint.
+    below: u32,
+    /// A gap came after it: a fall now would be a restart, which keeps it.
+    kept: bool,
+}
+
+#[derive(Clone, Debug)]
+struct RunState {
+    start_i: u64,
+    start_t: f64,
+    /// The level the run started at.
+    level: f64,
+    end_t: f64,
+    samples: u64,
+    trace: Trace,
+}
+
+impl RunState {
+    fn new(i: u64, t: f64) -> RunState {
+        RunState {
+            start_i: i,
+            start_t: t,
+            level: f64::NAN,
+            end_t: t,
+            samples: 0,
+            trace: Trace::default(),
+        }
+    }
+}
+
+/// A confirmed change of level.
+#[derive(Clone, Copy, Debug)]
+struct Change {
+    /// Buffer position of its first sample.
+    pos: usize,
+    /// The levels either side.
+    before: f64,
+    after: f64,
+    /// Halfway between the two sides' low means: a level back below it
+    /// has undone the change.
+    mid: f64,
+    thr: f64,
+}
+
+enum Outcome {
+    Confirmed(Change),
+    /// Not decided: the best split so far, if there is one.
+    NotYet(Option<usize>),
+    Reject,
+}
+
+/// The step finder of one series.
+#[derive(Clone, Debug)]
+pub struct Tracker {
+    w: usize,
+    m_up: u64,
+    hold_secs: f64,
+    min_rise: f64,
+    kappa: f64,
+    buf: VecDeque<Sample>,
+    cap: usize,
+    scratch: Vec<f64>,
+    n: u64,
+    last_t: Option<f64>,
+    /// Empty fields since the last sample.
+    pending_gap: u32,
+    /// First sample of the current segment.
+    seg: u64,
+    /// First sample after the last fall (or restart, or undone step):
+    /// climbs are not measured across it.
+    last_fall: u64,
+    reference: Option<Summary>,
+    thr: f64,
+    ref_at: u64,
+    up: Option<Cand>,
+    down: Option<Cand>,
+    /// Absolute differences of successive samples (no gap between): the
+    /// series' noise, as their mean without the largest tenth.
+    jumps: Median,
+    prev_v: Option<f64>,
+    noise: f64,
+    noise_at: u64,
+    /// Successive differences, and the changes of direction among the
+    /// nonzero ones: a noise-free series (a staircase, a pool at its idle
+    /// floor) seldom turns back; noise does all the time.
+    diffs: u64,
+    zeros: u64,
+    reversals: u64,
+    last_dir: f64,
+    /// Enough differences have been seen to tell whether it is noise-free.
+    settled_exact: bool,
+    intervals: Median,
+    intervals_n: u64,
+    interval: f64,
+    tentative: Vec<Tentative>,
+    steps: Vec<Step>,
+    longest_excursion: u64,
+    runs: Vec<RunState>,
+    /// The run the next settled sample may belong to.
+    settled_run: usize,
+    /// Samples that went back in time, left out of the steps.
+    unordered: u64,
+}
+
+impl Tracker {
+    pub fn new(cfg: &Config) -> Tracker {
+        let w = cfg.window.max(4);
+        let cap = (3 * w + 8).max(EXCURSION as usize + 8);
+        Tracker {
+            w,
+            m_up: cfg.min_hold_samples.max(1),
+            hold_secs: cfg.min_hold_secs,
+            min_rise: cfg.min_rise,
+            kappa: cfg.noise_factor,
+            buf: VecDeque::with_capacity(cap + 1),
+            cap,
+            scratch: Vec::with_capacity(cap),
+            n: 0,
+            last_t: None,
+            pending_gap: 0,
+            seg: 0,
+            last_fall: 0,
+            reference: None,
+            thr: 0.0,
+            ref_at: 0,
+            up: None,
+            down: None,
+            jumps: Median::default(),
+            prev_v: None,
+            noise: 0.0,
+            noise_at: 0,
+            diffs: 0,
+            zeros: 0,
+            reversals: 0,
+            last_dir: 0.0,
+            settled_exact: false,
+            intervals: Median::default(),
+            intervals_n: 0,
+            interval: 0.0,
+            tentative: Vec::new(),
+            steps: Vec::new(),
+            longest_excursion: 0,
+            runs: Vec::new(),
+            settled_run: 0,
+            unordered: 0,
+        }
+    }
+
+    /// The series' noise: the median spread of its windows' lower half.
+    pub fn noise(&self) -> f64 {
+        self.jumps.low_mean(0.9) / MEAN_ABS_DIFF
+    }
+
+    /// The rise a step needs on a typical window.
+    pub fn threshold(&self) -> f64 {
+        self.min_rise.max(self.kappa * self.noise())
+    }
+
+    /// [`noise`](Tracker::noise), recomputed now and then: it scans a
+    /// histogram.
+    fn noise_now(&mut self) -> f64 {
+        let stale = if self.n < 4096 {
+            self.n.is_power_of_two() || self.n - self.noise_at >= 64
+        } else {
+            self.n - self.noise_at >= 4096
+        };
+        if self.noise_at == 0 || stale {
+            self.noise = self.noise();
+            self.noise_at = self.n;
+        }
+        self.noise
+    }
+
+    /// Values held now: the buffer, the steps and the runs.
+    pub fn held(&self) -> usize {
+        self.buf.len() + self.tentative.len() + self.steps.len() + self.runs.len()
+    }
+
+    pub fn unordered(&self) -> u64 {
+        self.unordered
+    }
+
+    /// An empty field: the next sample comes after a gap.
+    pub fn gap(&mut self) {
+        self.pending_gap += 1;
+        self.prev_v = None;
+    }
+
+    /// Whether the series is noise-free: at least half of the differences
+    /// are zero, and at most one in eight turns back (a spike turns twice, a
+    /// staircase never; a ramp never either, but is seldom flat).
+    fn exact(&self) -> bool {
+        self.settled_exact && 8 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
+    }
+
+    pub fn push(&mut self, t: f64, v: f64) {
+        // One empty field is a glitch; two or more in a row, or a hole in
+        // time, are a gap: the watched thing may have gone away.
+        let mut gap = std::mem::take(&mut self.pending_gap) >= GAP_FIELDS;
+        if let Some(pt) = self.last_t {
+            if t < pt {
+                self.unordered += 1;
+                return;
+            }
+            let dt = t - pt;
+            if dt > 0.0 {
+                if self.intervals_n >= 8 && dt > HOLE * self.interval {
+                    gap = true;
+                }
+                self.intervals.add(dt);
+                self.intervals_n += 1;
+                // The typical interval, now and then: it scans a histogram.
+                if self.intervals_n <= 64 || self.intervals_n % 256 == 0 {
+                    self.interval = self.intervals.median();
+                }
+            }
+        }
+        self.last_t = Some(t);
+        if let Some(p) = self.prev_v.replace(v) {
+            if !gap {
+                self.jumps.add((v - p).abs());
+                self.diffs += 1;
+                if v == p {
+                    self.zeros += 1;
+                } else {
+                    let dir = (v - p).signum();
+                    if dir == -self.last_dir {
+                        self.reversals += 1;
+                    }
+                    self.last_dir = dir;
+                }
+            }
+        }
+        // Until the series has shown whether it is noise-free, no
+        // noise-free rule applies; once it has, and it is, its first
+        // samples (all still in the buffer) are judged again.
+        if !self.settled_exact && self.diffs >= EXACT_AFTER {
+            self.settled_exact = true;
+            if self.exact() && self.n < self.cap as u64 && self.steps.is_empty() {
+                self.replay();
+            }
+        }
+        self.track(t, v, gap);
+    }
+
+    /// Starts the step finding over on the samples in the buffer.
+    fn replay(&mut self) {
+        let samples: Vec<Sample> = self.buf.drain(..).collect();
+        self.n = 0;
+        self.seg = 0;
+        self.last_fall = 0;
+        self.reference = None;
+        self.ref_at = 0;
+        self.up = None;
+        self.down = None;
+        self.tentative.clear();
+        self.longest_excursion = 0;
+        self.runs.clear();
+        self.settled_run = 0;
+        for s in samples {
+            self.track(s.t, s.v, s.gap);
+        }
+    }
+
+    fn track(&mut self, t: f64, v: f64, gap: bool) {
+        let i = self.n;
+        self.n += 1;
+        if self.runs.is_empty() {
+            self.runs.push(RunState::new(i, t));
+        }
+        self.buf.push_back(Sample { t, v, i, gap });
+        if self.buf.len() > self.cap {
+            let s = self.buf.pop_front().expect("buffer is not empty");
+            self.settle(s);
+        }
+        self.undo(v, gap);
+        self.observe(i, v);
+        while self
+            .tentative
+            .first()
+            .is_some_and(|s| i - s.i >= EXCURSION)
+        {
+            let s = self.tentative.remove(0);
+            self.keep(s);
+        }
+    }
+
+    /// Undoes the tentative steps of the current run that the level fell
+    /// back from: most of the last [`FALL_HOLD`] samples below the step's
+    /// midpoint, with no gap since (a gap and a fall is a restart, which
+    /// keeps them).
+    fn undo(&mut self, v: f64, gap: bool) {
+        let run = self.runs.len() - 1;
+        let mask = (1u32 << FALL_HOLD) - 1;
+        let mut back = None;
+        for st in &mut self.tentative {
+            if st.run != run || st.kept {
+                continue;
+            }
+            let below = v < st.mid;
+            // Falling back right across a gap is a restart: it keeps it.
+            if gap && below {
+                st.kept = true;
+                continue;
+            }
+            st.below = ((st.below << 1) | u32::from(below)) & mask;
+            if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
+                back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
+            }
+        }
+        if let Some(f) = back {
+            dbg_log!("undo from {f} at {}", self.n - 1);
+        }
+        let Some(first) = back else {
+            return;
+        };
+        let now = self.n - 1;
+        let longest = &mut self.longest_excursion;
+        self.tentative.retain(|st| {
+            let undone = st.run == run && !st.kept && st.i >= first;
+            if undone {
+                *longest = (*longest).max(now - st.i);
+            }
+            !undone
+        });
+        self.seg = self.seg.max((now + 1).saturating_sub(FALL_HOLD));
+        self.last_fall = self.seg;
+        self.up = None;
+        self.down = None;
+        self.refresh();
+    }
+
+    fn observe(&mut self, i: u64, v: f64) {
+        // The reference follows the data even while a candidate is open
+        // (the candidate keeps the cut-offs it opened with), so that a fall
+        // during a rise, or a rise during a fall, opens its own.
+        let seg_len = i + 1 - self.seg;
+        // A young segment is read again as it doubles, an old one every
+        // REFRESH samples.
+        let due = if seg_len <= REFRESH {
+            seg_len.is_power_of_two()
+        } else {
+            i - self.ref_at >= REFRESH
+        };
+        if self.reference.is_none() || due {
+            self.refresh();
+        }
+        let Some(r) = self.reference else {
+            return;
+        };
+        let half = self.thr / 2.0;
+        // A noisy level needs a window's worth of samples after the rise
+        // before it is examined at all.
+        let first = if self.exact() { self.m_up } else { (self.w as u64).max(self.m_up) };
+        if self.up.is_none() && i > self.seg && v > r.level + half {
+            self.up = Some(Cand::new(i, cutoffs(&r, true), first));
+            dbg_log!("open up at {i} v={v} ref={} thr={}", r.level, self.thr);
+        }
+        if self.down.is_none() && i > self.seg && v < r.level - half {
+            self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
+        }
+        for up in [true, false] {
+            let slot = if up { &mut self.up } else { &mut self.down };
+            let Some(c) = slot else { continue };
+            c.add(v, up);
+            if c.counts[0] >= 2 || c.na > 2 * self.w as u64 {
+                if c.na > 12 {
+                    dbg_log!("drop cand up={up} k={} na={} counts={:?}", c.k, c.na, c.counts);
+                }
+                *slot = None;
+                continue;
+            }
+            if c.na < c.next {
+                continue;
+            }
+            let c = *c;
+            // A change that began earlier in the other direction is decided
+            // first: a rise out of a fall is judged against the fallen
+            // level, not the one before.
+            let other = if up { self.down } else { self.up };
+            if other.is_some_and(|o| o.k < c.k) {
+                continue;
+            }
+            if !self.exact() && c.ln_p() > LN_ALPHA {
+                let slot = if up { &mut self.up } else { &mut self.down };
+                if let Some(c) = slot {
+                    c.next = c.na + (c.na / 8).max(1);
+                }
+                continue;
+            }
+            match self.evaluate(up, c.k, false) {
+                Outcome::Confirmed(ch) => {
+                    self.change(up, ch);
+                    return;
+                }
+                Outcome::Reject => {
+                    let slot = if up { &mut self.up } else { &mut self.down };
+                    *slot = None;
+                }
+                Outcome::NotYet(split) => {
+                    // A candidate opened by noise before the rise moves to
+                    // where the rise is, and counts from there.
+                    let len = self.buf.len();
+                    let at = split.map(|p| (p, self.buf[p].i));
+                    let slot = if up { &mut self.up } else { &mut self.down };
+                    if let Some(c) = slot {
+                        if let Some((p, i)) = at.filter(|&(_, i)| i > c.k) {
+                            c.k = i;
+                            c.na = 0;
+                            c.counts = [0; 3];
+                            for s in self.buf.range(p..len) {
+                                c.add(s.v, up);
+                            }
+                        }
+                        c.next = c.na + (c.na / 4).max(1);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Position in the buffer of global sample index `i` (clamped).
+    fn pos(&self, i: u64) -> usize {
+        let base = self.buf.front().map_or(0, |s| s.i);
+        (i.saturating_sub(base) as usize).min(self.buf.len())
+    }
+
+    fn summary(&mut self, from: usize, to: usize) -> Summary {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        self.scratch.sort_unstable_by(f64::total_cmp);
+        Summary::of_sorted(&self.scratch)
+    }
+
+    /// Summarises the current segment's last `window` samples before the
+    /// newest one, which is then judged against it.
+    /// The lower median of positions `from..to`.
+    fn median(&mut self, from: usize, to: usize) -> f64 {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        lower_median(&mut self.scratch)
+    }
+
+    fn refresh(&mut self) {
+        let len = self.buf.len().saturating_sub(1);
+        let from = self.pos(self.seg).max(len.saturating_sub(self.w));
+        if from >= len {
+            return;
+        }
+        let s = self.summary(from, len);
+        self.thr = self.threshold_now();
+        let run = self.runs.last_mut().expect("a run exists once a sample has");
+        if run.level.is_nan() && s.n >= 5 {
+            run.level = s.level;
+        }
+        self.reference = Some(s);
+        self.ref_at = self.n - 1;
+    }
+
+    /// The rise needed: `noise_factor` times the series' noise.
+    fn threshold_now(&mut self) -> f64 {
+        let noise = self.noise_now();
+        self.min_rise.max(self.kappa * noise)
+    }
+
+    /// The levels and mean times of blocks of [`BLOCK`] samples covering
+    /// positions `from..to` (the last block takes the remainder), levels
+    /// as [`Summary::low_mean`].
+    fn blocks(&mut self, from: usize, to: usize, out: &mut Vec<(f64, f64)>) {
+        // A side too short for two blocks gets two halves, down to 4
+        // samples each: a climb into a rise shows even so.
+        let span = to - from;
+        let size = if span >= 2 * BLOCK { BLOCK } else { (span / 2).max(4) };
+        let n = span / size;
+        for k in 0..n {
+            let a = from + k * size;
+            let b = if k + 1 == n { to } else { a + size };
+            let l = self.summary(a, b).low_mean;
+            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / (b - a) as f64;
+            out.push((t, l));
+        }
+    }
+
+    /// The local climb per second around a split at `p`: the median of the
+    /// slopes between block levels on the same side of it (Theil-Sen), so
+    /// that neither the rise itself nor a spike moves it; and the same on
+    /// each side alone, times that side's span: how much each side rises
+    /// within itself.
+    fn climb_around(
+        &mut self,
+        ext: usize,
+        p: usize,
+        len: usize,
+        noise: f64,
+        up: bool,
+    ) -> Option<(f64, [f64; 2], bool)> {
+        let mut sides = [Vec::new(), Vec::new()];
+        self.blocks(ext, p, &mut sides[0]);
+        self.blocks(p, len, &mut sides[1]);
+        // A jump the other way between blocks (a heap collected, a burst
+        // ended) breaks a side: before the split only what follows the last
+        // one counts, after it only what precedes the first; and one after
+        // the split means the new level has not held.
+        let back = 4.0 * self.kappa * noise;
+        let against = |a: f64, b: f64| if up { b < a - back } else { b > a + back };
+        if let Some(j) = (1..sides[0].len()).rev().find(|&j| against(sides[0][j - 1].1, sides[0][j].1)) {
+            sides[0].drain(..j);
+        }
+        let mut broken = false;
+        if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
+            sides[1].truncate(j);
+            broken = true;
+        }
+        let mut all = Vec::new();
+        let mut within = [0.0; 2];
+        for (k, side) in sides.iter().enumerate() {
+            let mut slopes = Vec::new();
+            for (j, &(t1, l1)) in side.iter().enumerate() {
+                for &(t2, l2) in &side[j + 1..] {
+                    if t2 > t1 {
+                        slopes.push((l2 - l1) / (t2 - t1));
+                    }
+                }
+            }
+            if let (Some(first), Some(last)) = (side.first(), side.last()) {
+                if !slopes.is_empty() {
+                    all.extend_from_slice(&slopes);
+                    let m = lower_median(&mut slopes);
+                    // A side's own climb counts when it rises more than the
+                    // noise over the side; less could be the noise itself.
+                    if (m * (last.0 - first.0)).abs() > noise {
+                        within[k] = m;
+                    }
+                }
+            }
+        }
+        (!all.is_empty() || broken).then(|| {
+            let local = if all.is_empty() { 0.0 } else { lower_median(&mut all) };
+            (local, within, broken)
+        })
+    }
+
+    /// The split between medians `a` (before) and `b` (after) in `lo..len`
+    /// with the least absolute deviation, searched over `p_lo..=p_hi`;
+    /// ties: the middle one. For gaussian noise this is close to the
+    /// likeliest split; for uniform noise it ties exactly where the
+    /// likelihood does.
+    fn best_split(&self, lo: usize, p_lo: usize, p_hi: usize, a: f64, b: f64) -> usize {
+        let len = self.buf.len();
+        let mut d = 0.0;
+        let mut best = f64::INFINITY;
+        let mut ties: Vec<usize> = Vec::new();
+        for p in (lo..len).rev() {
+            let x = self.buf[p].v;
+            d += (x - b).abs() - (x - a).abs();
+            if p < p_lo || p > p_hi {
+                continue;
+            }
+            let eps = 1e-9 * (1.0 + d.abs());
+            if d < best - eps {
+                best = d;
+                ties.clear();
+                ties.push(p);
+            } else if (d - best).abs() <= eps {
+                ties.push(p);
+            }
+        }
+        // Collected from the right; the middle counted from the left, as
+        // the likeliest split is taken among ties.
+        ties.reverse();
+        ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
+    }
+
+    /// Examines the candidate that started at `k0`. `last`: the data has
+    /// ended, so what is there is all there will be.
+    fn evaluate(&mut self, up: bool, k0: u64, last: bool) -> Outcome {
+        let len = self.buf.len();
+        let seg = self.pos(self.seg);
+        let k0p = self.pos(k0);
+        let exact = self.exact();
+        let m = if up { self.m_up } else { FALL_HOLD } as usize;
+        if k0p <= seg || len < k0p + 1 || len - seg < m + 1 {
+            return Outcome::Reject;
+        }
+        let mut p = k0p;
+        for _ in 0..2 {
+            let lo = seg.max(p.saturating_sub(self.w));
+            let a = self.median(lo, p);
+            // The new level from the later part of what follows, which a
+            // few noise samples before the rise cannot pull down.
+            let b = self.summary(p + (len - p) / 2, len).q50;
+            let p_lo = seg + 1;
+            let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
+                return Outcome::NotYet(None);
+            };
+            p = self.best_split(lo, p_lo, p_hi, a, b);
+        }
+        let lo = seg.max(p.saturating_sub(self.w));
+        let sb = self.summary(lo, p);
+        let sa = self.summary(p, len);
+        let na = (len - p) as u64;
+        if (na as usize) < m || sb.n == 0 {
+            return Outcome::NotYet(Some(p));
+        }
+        let flat = exact && sb.flat() && sa.flat();
+        // Noisy levels need a window's worth of samples either side, to
+        // be read and to show whether they climb (at the end of the data,
+        // as many after as before will do).
+        // A fall, from a level that held, is judged once it has held itself:
+        // the next climb may already be under way (a heap after a
+        // collection).
+        let wanted = if !up {
+            m
+        } else if last {
+            sb.n.min(self.w)
+        } else {
+            self.w
+        };
+        if !flat && (sb.n < 10 || (na as usize) < wanted) {
+            return Outcome::NotYet(Some(p));
+        }
+        // The climb the rise is judged beyond: what both sides climb
+        // (over up to two windows before, whatever segments they span), or
+        // what either side climbs within itself, whichever is more: a level
+        // that keeps climbing after the split, or was climbing into it, is
+        // a curve, not a step.
+        let mut undone_inside = false;
+        let c = if flat {
+            0.0
+        } else {
+            let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
+            let noise = self.noise_now();
+            let (local, within, broken) = self
+                .climb_around(ext, p, len, noise, up)
+                .unwrap_or((0.0, [0.0; 2], false));
+            undone_inside = broken;
+            // A run without steps so far climbs as its floor does (a heap's
+            // troughs, which blocks of a sawtooth alias); once it has
+            // stepped, the floor's climb is the steps'.
+            let run = self.runs.len() - 1;
+            let stepped = self.steps.iter().map(|st| st.run).chain(self.tentative.iter().map(|st| st.run)).any(|r| r == run);
+            let trend = if stepped || self.settled_run != run {
+                0.0
+            } else {
+                self.runs[run].trace.slope().map_or(0.0, |(m, _)| m)
+            };
+            dbg_log!("climb ext={ext} p={p} len={len} local={local} within={within:?} trend={trend}");
+            if up {
+                local.max(within[0]).max(within[1]).max(trend).max(0.0)
+            } else {
+                local.min(within[0]).min(within[1]).min(trend).min(0.0)
+            }
+        };
+        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
+            r.map(|s| s.t).sum::<f64>() / n as f64
+        };
+        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
+        let d = if up {
+            sa.low_mean - sb.low_mean - c * dist
+        } else {
+            sb.low_mean - sa.low_mean + c * dist
+        };
+        // Flat levels of a noise-free series need only rise: the noise
+        // there is the staircase itself.
+        // Levels read from fewer samples than a window vary more: the
+        // threshold grows as the spread of their difference does.
+        let thr = if flat {
+            self.min_rise
+        } else {
+            let w = self.w as f64;
+            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
+            self.threshold_now() * scale
+        };
+        // The levels themselves must have moved, too.
+        let moved = if up { sa.level > sb.level } else { sa.level < sb.level };
+        let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;
+        let cuts = cutoffs(&sb, up);
+        let mut counts = [0u64; 3];
+        for s in self.buf.range(p..len) {
+            for (c, &(x, _)) in counts.iter_mut().zip(&cuts) {
+                if (up && s.v <= x) || (!up && s.v >= x) {
+                    *c += 1;
+                }
+            }
+        }
+        let sig = ln_p(&cuts, &counts, na) < LN_ALPHA || flat;
+        let held = self.buf[len - 1].t - self.buf[p].t >= self.hold_secs;
+        // Not undone already: the latest samples still on the new side.
+        let mid = (sb.low_mean + sa.low_mean) / 2.0;
+        let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
+        let latest = self.summary(tail, len).q50;
+        let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
+        dbg_log!(
+            "eval up={up} k0={k0} split={} nb={} na={na} a={} b={} c={c:e} d={d} thr={thr} big={big} sig={sig} lnp={} exact={}",
+            self.buf[p].i, sb.n, sb.level, sa.level, ln_p(&cuts, &counts, na), self.exact()
+        );
+        if big && sig && held {
+            Outcome::Confirmed(Change {
+                pos: p,
+                before: sb.level,
+                after: sa.level,
+                mid,
+                thr,
+            })
+        } else if !big && na >= self.w as u64 {
+            Outcome::Reject
+        } else {
+            Outcome::NotYet(Some(p))
+        }
+    }
+
+    fn change(&mut self, up: bool, ch: Change) {
+        let Change {
+            pos,
+            before,
+            after,
+            mid,
+            thr,
+        } = ch;
+        let s = self.buf[pos];
+        dbg_log!("change up={up} at {} {before} -> {after}", s.i);
+        let run = self.runs.len() - 1;
+        if up {
+            self.tentative.push(Tentative {
+                i: s.i,
+                t: s.t,
+                before,
+                after,
+                mid,
+                run,
+                below: 0,
+                kept: false,
+            });
+        } else {
+            let gap = self
+                .buf
+                .range(pos.saturating_sub(2)..(pos + 3).min(self.buf.len()))
+                .any(|x| x.gap);
+            let level = self.runs[run].level;
+            let held_steps = self.steps.iter().any(|st| st.run == run)
+                || self.tentative.iter().any(|st| st.run == run);
+            let restart = gap || (held_steps && after <= level + thr / 2.0);
+            self.last_fall = s.i;
+            if restart {
+                let mut r = RunState::new(s.i, s.t);
+                r.level = after;
+                self.runs.push(r);
+            }
+        }
+        self.seg = s.i;
+        self.up = None;
+        self.down = None;
+        self.refresh();
+    }
+
+    fn keep(&mut self, s: Tentative) {
+        self.steps.push(Step {
+            time: s.t,
+            before: s.before,
+            after: s.after,
+            rise: s.after - s.before,
+            held_secs: 0.0,
+            held_samples: 0,
+            run: s.run,
+            index: s.i,
+        });
+    }
+
+    fn settle(&mut self, s: Sample) {
+        while self.settled_run + 1 < self.runs.len()
+            && self.runs[self.settled_run + 1].start_i <= s.i
+        {
+            self.settled_run += 1;
+        }
+        let r = &mut self.runs[self.settled_run];
+        r.samples += 1;
+        r.end_t = s.t;
+        r.trace.push(s.t, s.v);
+    }
+
+    /// The steps that have held long enough to be sure: what a live chart
+    /// marks.
+    pub fn settled_steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// Ends the series: examines what is still open and returns the steps,
+    /// the runs and the slope of the last run (per second, with its R²).
+    pub fn finish(mut self) -> Finished {
+        // A short series is judged noise-free or not on what it has.
+        if !self.settled_exact {
+            self.settled_exact = true;
+            if self.diffs >= 2 && self.exact() && self.n < self.cap as u64 {
+                self.replay();
+            }
+        }
+        for up in [true, false] {
+            let c = if up { self.up } else { self.down };
+            if let Some(c) = c {
+                if let Outcome::Confirmed(ch) = self.evaluate(up, c.k, true) {
+                    self.change(up, ch);
+                }
+            }
+        }
+        let need = self.m_up.max(2 * self.longest_excursion + 1);
+        let last_run = self.runs.len() - 1;
+        for s in std::mem::take(&mut self.tentative) {
+            // A step a restart came after held until its run ended.
+            if s.kept || s.run < last_run {
+                self.keep(s);
+                continue;
+            }
+            let held = self.n - s.i;
+            let from = self.pos(s.i);
+            let len = self.buf.len();
+            let still = from >= len || {
+                let now = self.summary(from, len);
+                now.q50 >= s.mid
+            };
+            if held >= need && still {
+                self.keep(s);
+            }
+        }
+        while let Some(s) = self.buf.pop_front() {
+            self.settle(s);
+        }
+        let last_t = self.last_t.unwrap_or(f64::NAN);
+        let mut steps = std::mem::take(&mut self.steps);
+        for st in &mut steps {
+            st.held_secs = last_t - st.time;
+            st.held_samples = self.n - 1 - st.index;
+        }
+        let runs = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let line = r.trace.slope();
+                Run {
+                    start: r.start_t,
+                    end: r.end_t,
+                    samples: r.samples,
+                    slope_per_hour: line
+                        .map(|(m, _)| m * 3600.0)
+                        .filter(|m| m.is_finite()),
+                    steps: steps.iter().filter(|s| s.run == k).count(),
+                }
+            })
+            .collect();
+        Finished {
+            steps,
+            runs,
+            slope: self.runs.last().and_then(|r| r.trace.slope()),
+        }
+    }
+}
+
+/// What [`Tracker::finish`] found.
+pub struct Finished {
+    pub steps: Vec<Step>,
+    pub runs: Vec<Run>,
+    pub slope: Option<(f64, Option<f64>)>,
+}
