@@ -9,10 +9,9 @@
 #   bench/tsplot-parse.sh      from the project root
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for t in gcc mawk gnuplot python3; do
-  command -v "$t" >/dev/null || { echo "bench/tsplot-parse.sh: $t is missing (apt-get install gcc mawk gnuplot-nox python3)" >&2; exit 1; }
-done
-cargo build --release --quiet --bin tsplot
+. bench/lib.sh
+needs "apt-get install gcc mawk gnuplot-nox python3" gcc mawk gnuplot python3
+release_bin tsplot
 mkdir -p bench/work/parse
 work=bench/work/parse
 gcc -O2 -o "$work/parse_baseline" bench/parse_baseline.c

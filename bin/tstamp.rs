@@ -6,10 +6,4 @@
 //! std::env (glibc hands them over at load time).
 #![no_main]
 
-#[no_mangle]
-extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
-    leakhunt::app::tstamp::main_c()
-}
+leakhunt::c_main!(leakhunt::app::tstamp::main_c);

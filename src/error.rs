@@ -120,6 +120,58 @@ pub fn warn(msg: impl fmt::Display) {
     let _ = writeln!(e, "{}: {}", tool(), crate::sys::term::visible(&msg));
 }
 
+/// The body of a `no_main` tool's C `main` (see [`c_main!`]), run before
+/// std's runtime would have: with fd 1 closed it says `tool: closed` and
+/// gives 1 (std would put /dev/null there, or the tool's first open would
+/// get fd 1, and every line would be lost); else it ignores SIGPIPE as
+/// std would, so a reader that leaves is an EPIPE error and not a kill,
+/// and returns `main`'s exit status.
+pub fn main_c(tool: &str, closed: &str, main: impl FnOnce() -> ExitCode) -> std::ffi::c_int {
+    use std::os::fd::AsFd;
+    if let Err(rustix::io::Errno::BADF) = rustix::io::fcntl_getfd(io::stdout().as_fd()) {
+        let _ = writeln!(io::stderr(), "{tool}: {closed}");
+        return 1;
+    }
+    // SAFETY: setting a signal disposition before any thread exists.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
+    let code = main();
+    // main_with gives only the documented statuses.
+    [
+        Status::Success,
+        Status::Failure,
+        Status::Usage,
+        Status::Growth,
+    ]
+    .into_iter()
+    .find(|&s| code == ExitCode::from(s))
+    .map_or(Status::Failure as std::ffi::c_int, |s| s as std::ffi::c_int)
+}
+
+/// A `no_main` tool's whole `main`: `leakhunt::c_main!(leakhunt::app::fdcount::main_c);`
+/// where that function (see [`main_c`]) returns the exit status.
+#[macro_export]
+macro_rules! c_main {
+    ($entry:path) => {
+        #[no_mangle]
+        extern "C" fn main(
+            _argc: ::std::ffi::c_int,
+            _argv: *const *const ::std::ffi::c_char,
+        ) -> ::std::ffi::c_int {
+            $entry()
+        }
+    };
+}
+
+/// For the parsers' unit tests: the message of the usage error `r` must
+/// be; anything else fails the test, naming `args`.
+#[cfg(test)]
+pub fn usage_message<T: fmt::Debug>(args: &[&str], r: Result<T>) -> String {
+    match r {
+        Err(Error::Usage(m)) => m,
+        other => panic!("{args:?}: expected a usage error, got {other:?}"),
+    }
+}
+
 /// Runs a tool's body and turns its outcome into the exit status: the one
 /// place where errors are printed. A panic prints one line and exits 1.
 pub fn main_with(tool: &'static str, body: impl FnOnce() -> Result<Status>) -> ExitCode {

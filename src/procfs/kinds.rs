@@ -89,6 +89,26 @@ impl Kind {
         )
     }
 
+    /// Whether counting it needs each socket's protocol, not only that
+    /// it is a socket.
+    pub fn needs_proto(self) -> bool {
+        matches!(
+            self,
+            Kind::Inet
+                | Kind::Tcp
+                | Kind::Tcp4
+                | Kind::Tcp6
+                | Kind::Udp
+                | Kind::Udp4
+                | Kind::Udp6
+                | Kind::Unix
+        )
+    }
+
+    pub fn is_udp(self) -> bool {
+        matches!(self, Kind::Udp | Kind::Udp4 | Kind::Udp6)
+    }
+
     /// Whether `-s` narrows this kind.
     pub fn is_tcp(self) -> bool {
         matches!(self, Kind::Tcp | Kind::Tcp4 | Kind::Tcp6)

@@ -151,21 +151,9 @@ impl Scanner {
         let want_states = !states.is_empty() && cols.iter().any(|c| c.is_tcp());
         let udp_net = nets
             .iter()
-            .any(|(_, s)| matches!(s, Sel::Net { proto, .. } if matches!(proto, Kind::Udp | Kind::Udp4 | Kind::Udp6)));
-        let proto = top
-            || !nets.is_empty()
-            || [
-                Kind::Inet,
-                Kind::Tcp,
-                Kind::Tcp4,
-                Kind::Tcp6,
-                Kind::Udp,
-                Kind::Udp4,
-                Kind::Udp6,
-                Kind::Unix,
-            ]
-            .into_iter()
-            .any(has);
+            .any(|(_, s)| matches!(s, Sel::Net { proto, .. } if proto.is_udp()));
+        let proto =
+            top || !nets.is_empty() || cols.iter().filter_map(Col::kind).any(Kind::needs_proto);
         let scan = top || cols.iter().any(|c| c.is_fd() && *c != Col::Kind(Kind::All));
         let net = top || want_states || !nets.is_empty();
         let plan = Plan {

@@ -49,6 +49,17 @@ struct Span {
     scratch: bool,
 }
 
+impl Span {
+    /// A field that lies in the line as it is.
+    fn text(start: usize, end: usize) -> Span {
+        Span {
+            start,
+            end,
+            scratch: false,
+        }
+    }
+}
+
 fn is_blank(b: u8) -> bool {
     b == b' ' || b == b'\t'
 }
@@ -73,6 +84,29 @@ fn quoted(s: &str, mut i: usize, scratch: &mut String) -> std::result::Result<us
     }
 }
 
+/// Reads the quoted field that starts at `i` into `scratch`, with what
+/// follows its closing quote up to `end_of`, blanks trimmed (`"a" ,` is
+/// `a`; with blanks as the delimiter that tail has none), and returns
+/// where the field ends.
+fn quoted_field(
+    s: &str,
+    i: usize,
+    end_of: impl Fn(usize) -> usize,
+    spans: &mut Vec<Span>,
+    scratch: &mut String,
+) -> std::result::Result<usize, String> {
+    let start = scratch.len();
+    let after = quoted(s, i, scratch)?;
+    let end = end_of(after);
+    scratch.push_str(s[after..end].trim_matches(|c| c == ' ' || c == '\t'));
+    spans.push(Span {
+        start,
+        end: scratch.len(),
+        scratch: true,
+    });
+    Ok(end)
+}
+
 /// Splits a line into fields. With `Blanks`, `first` is the length of a
 /// time already read at the start (it may contain spaces).
 fn split(
@@ -93,11 +127,7 @@ fn split(
                 i += 1;
             }
             if first > 0 {
-                spans.push(Span {
-                    start: i,
-                    end: i + first,
-                    scratch: false,
-                });
+                spans.push(Span::text(i, i + first));
                 i += first;
             }
             loop {
@@ -114,23 +144,10 @@ fn split(
                         .map_or(n, |p| p + from)
                 };
                 if b[i] == b'"' {
-                    let start = scratch.len();
-                    let after = quoted(s, i, scratch)?;
-                    let end = end_of(after);
-                    scratch.push_str(&s[after..end]);
-                    spans.push(Span {
-                        start,
-                        end: scratch.len(),
-                        scratch: true,
-                    });
-                    i = end;
+                    i = quoted_field(s, i, end_of, spans, scratch)?;
                 } else {
                     let end = end_of(i);
-                    spans.push(Span {
-                        start: i,
-                        end,
-                        scratch: false,
-                    });
+                    spans.push(Span::text(i, end));
                     i = end;
                 }
             }
@@ -141,27 +158,14 @@ fn split(
             }
             let end_of = |from: usize| memchr::memchr(d, &b[from.min(n)..]).map_or(n, |p| p + from);
             if i < n && b[i] == b'"' {
-                let start = scratch.len();
-                let after = quoted(s, i, scratch)?;
-                let end = end_of(after);
-                scratch.push_str(s[after..end].trim_matches(|c| c == ' ' || c == '\t'));
-                spans.push(Span {
-                    start,
-                    end: scratch.len(),
-                    scratch: true,
-                });
-                i = end;
+                i = quoted_field(s, i, end_of, spans, scratch)?;
             } else {
                 let end = end_of(i);
                 let mut e = end;
                 while e > i && is_blank(b[e - 1]) && b[e - 1] != d {
                     e -= 1;
                 }
-                spans.push(Span {
-                    start: i,
-                    end: e,
-                    scratch: false,
-                });
+                spans.push(Span::text(i, e));
                 i = end;
             }
             if i >= n {
@@ -170,11 +174,7 @@ fn split(
             i += 1;
             if i == n {
                 // A trailing delimiter ends with an empty field.
-                spans.push(Span {
-                    start: n,
-                    end: n,
-                    scratch: false,
-                });
+                spans.push(Span::text(n, n));
                 return Ok(());
             }
         },
@@ -356,14 +356,7 @@ fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
 #[inline]
 pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
     let (time, rest) = (line.get(..10)?, line.get(10..)?);
-    let mut t = 0u64;
-    for &b in time {
-        let digit = b.wrapping_sub(b'0');
-        if digit > 9 {
-            return None;
-        }
-        t = t * 10 + u64::from(digit);
-    }
+    let t = decimal(time)?;
     let (&first, rest) = rest.split_first()?;
     if first != d {
         return None;
@@ -375,6 +368,14 @@ pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
     if digits.is_empty() || digits.len() > 15 {
         return None;
     }
+    let v = decimal(digits)? as f64;
+    Some((t as f64, if neg { -v } else { v }))
+}
+
+/// The value of ASCII decimal digits (the caller bounds their number: no
+/// overflow check), or `None` at anything else.
+#[inline]
+fn decimal(digits: &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for &b in digits {
         let digit = b.wrapping_sub(b'0');
@@ -383,8 +384,7 @@ pub(super) fn fast_row(line: &[u8], d: u8) -> Option<(f64, f64)> {
         }
         v = v * 10 + u64::from(digit);
     }
-    let v = v as f64;
-    Some((t as f64, if neg { -v } else { v }))
+    Some(v)
 }
 
 mod table;

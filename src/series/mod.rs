@@ -214,6 +214,22 @@ enum Mode {
     Prom,
 }
 
+/// The json parsers' view of a [`Parser`]: its output, options and row
+/// count, borrowed field by field. A macro, not a method: a method would
+/// borrow all of the parser, and `jsonl` / `prom` are borrowed beside it.
+macro_rules! json_ctx {
+    ($p:expr, $sink:expr) => {
+        json::Ctx {
+            out: &mut $p.out,
+            sink: $sink,
+            time: &$p.time,
+            opts: &$p.opts,
+            row_no: &mut $p.row_no,
+            warn: &mut *$p.warn,
+        }
+    };
+}
+
 /// A line-at-a-time parser.
 pub struct Parser {
     opts: Options,
@@ -500,14 +516,7 @@ impl Parser {
     }
 
     fn jsonl_line(&mut self, t: &str, sink: &mut dyn Sink) -> Result<()> {
-        let mut ctx = json::Ctx {
-            out: &mut self.out,
-            sink,
-            time: &self.time,
-            opts: &self.opts,
-            row_no: &mut self.row_no,
-            warn: &mut *self.warn,
-        };
+        let mut ctx = json_ctx!(self, sink);
         match self.jsonl.line(t, &mut ctx) {
             Ok(()) => Ok(()),
             Err(json::LineError::Malformed(m)) => self.bad_line(&m),
@@ -517,14 +526,7 @@ impl Parser {
     }
 
     fn prom_line(&mut self, text: &str, sink: &mut dyn Sink) -> Result<()> {
-        let mut ctx = json::Ctx {
-            out: &mut self.out,
-            sink,
-            time: &self.time,
-            opts: &self.opts,
-            row_no: &mut self.row_no,
-            warn: &mut *self.warn,
-        };
+        let mut ctx = json_ctx!(self, sink);
         let r = self.prom.line(text, self.line_no, &mut ctx);
         r.map_err(|m| self.fatal(m))
     }
@@ -550,6 +552,17 @@ pub fn parse_bytes(input: &[u8], opts: Options, sink: &mut dyn Sink) -> Result<u
 pub struct Collect {
     pub names: Vec<String>,
     pub points: Vec<(usize, f64, Option<f64>)>,
+}
+
+impl Collect {
+    /// The points of series `s`, in the order read, as (time, value).
+    pub fn series(&self, s: usize) -> Vec<(f64, Option<f64>)> {
+        self.points
+            .iter()
+            .filter(|p| p.0 == s)
+            .map(|p| (p.1, p.2))
+            .collect()
+    }
 }
 
 impl Sink for Collect {

@@ -30,12 +30,7 @@ impl Run {
     }
     /// Points of one series as (time, value).
     pub fn of(&self, s: usize) -> Vec<(f64, Option<f64>)> {
-        self.c
-            .points
-            .iter()
-            .filter(|p| p.0 == s)
-            .map(|p| (p.1, p.2))
-            .collect()
+        self.c.series(s)
     }
 }
 

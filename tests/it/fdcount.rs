@@ -39,16 +39,8 @@ struct Fixture {
 impl Fixture {
     fn start(mode: &str, comm: &str) -> Fixture {
         let script = format!("{}/tests/data/fd_fixture.py", env!("CARGO_MANIFEST_DIR"));
-        let mut child = Command::new("python3")
-            .args([&script, mode, comm])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 runs the fixture");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
+        let (mut child, line) =
+            crate::util::spawn_holder(Command::new("python3").args([&script, mode, comm]));
         let pid = line
             .trim()
             .parse()

@@ -9,8 +9,7 @@ use leakhunt::app::fdcount::{Format, Options, Target};
 use leakhunt::procfs::{Col, Kind, Narrow, States};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::SystemTime;
 
 struct Counting;
@@ -50,16 +49,8 @@ fn allocs() -> u64 {
 fn sampling_makes_no_allocation() {
     let comm = format!("lhalloc{}", std::process::id() % 100_000);
     let script = format!("{}/tests/data/fd_fixture.py", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("python3")
-        .args([&script, "full", &comm])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3 runs the fixture");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    let (mut child, line) =
+        crate::util::spawn_holder(Command::new("python3").args([&script, "full", &comm]));
     let pid: u32 = line.trim().parse().expect("fixture pid");
 
     let mut established = States::default();

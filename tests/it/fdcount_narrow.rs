@@ -638,21 +638,12 @@ fn pidfd_and_proc_paths_count_the_same() {
 
 #[test]
 fn a_thread_id_is_counted_as_its_process_with_a_warning() {
-    let mut py = Command::new("python3")
-        .args([
-            "-c",
-            "import threading,time,os\n\
+    let (mut py, line) = crate::util::spawn_holder(Command::new("python3").args([
+        "-c",
+        "import threading,time,os\n\
              t=threading.Thread(target=time.sleep,args=(30,),daemon=True);t.start()\n\
              print(os.getpid(),t.native_id,flush=True);input()",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(py.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    ]));
     let ids: Vec<&str> = line.split_whitespace().collect();
     let run = Cmd::new("fdcount").args(["-p", ids[1]]).ok();
     let want = Cmd::new("fdcount").args(["-p", ids[0]]).ok().stdout();
@@ -673,18 +664,11 @@ fn a_thread_id_is_counted_as_its_process_with_a_warning() {
 #[cfg_attr(missing_setpriv, ignore = "needs root and setpriv (util-linux)")]
 fn non_dumpable_process_says_only_root_helps() {
     crate::util::require("setpriv");
-    let mut py = Command::new("setpriv")
+    let (mut py, line) = crate::util::spawn_holder(Command::new("setpriv")
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env", "python3", "-c"])
-        .arg("import ctypes,os;ctypes.CDLL(None).prctl(4,0,0,0,0);print(os.getpid(),flush=True);input()")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(py.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let pid = line.trim().to_string();
+        .arg("import ctypes,os;ctypes.CDLL(None).prctl(4,0,0,0,0);print(os.getpid(),flush=True);input()"),
+    );
+    let pid = line.clone();
     let out = Command::new("setpriv")
         .args([
             "--reuid=65534",
@@ -726,17 +710,12 @@ fn closed_stdout_at_start_is_an_error() {
 #[test]
 fn names_from_data_are_escaped_in_text_and_exact_in_json() {
     let script = format!("{}/tests/data/fd_fixture.py", env!("CARGO_MANIFEST_DIR"));
-    let mut child = Command::new("python3")
-        .args([&script, "bound", "x\x1b]0;PWN\x07"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let pid = line.trim().to_string();
+    let (mut child, line) = crate::util::spawn_holder(Command::new("python3").args([
+        &script,
+        "bound",
+        "x\x1b]0;PWN\x07",
+    ]));
+    let pid = line.clone();
     let prom = Cmd::new("fdcount")
         .args(["-p", &pid, "-f", "prom"])
         .ok()

@@ -238,3 +238,21 @@ impl Run {
         self
     }
 }
+
+/// Starts a holder process (a fixture that opens what a test counts, says
+/// one line, its PID and what else the test needs, then waits on stdin)
+/// and returns it with that first line, trimmed. The holder's stdin stays
+/// open in the `Child`, so it holds on until the test kills it.
+pub fn spawn_holder(cmd: &mut Command) -> (Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn the holder");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .expect("the holder's first line");
+    (child, line.trim().to_string())
+}

@@ -17,6 +17,24 @@ impl Watch {
     /// several targets.
     pub fn header(&self, out: &mut Vec<u8>) {
         let many = self.slots.len() > 1;
+        self.csv_line(out, |slot, k, out| {
+            if many {
+                match &slot.target {
+                    Target::Pid(p) => {
+                        let _ = write!(out, "{p}:");
+                    }
+                    Target::Name(n) => {
+                        out.extend_from_slice(visible(n).as_bytes());
+                        out.push(b':');
+                    }
+                }
+            }
+            out.extend_from_slice(visible(k.name()).as_bytes());
+        });
+    }
+
+    /// One CSV line: a cell for each target and column, in that order.
+    fn csv_line(&self, out: &mut Vec<u8>, mut cell: impl FnMut(&Slot, &Col, &mut Vec<u8>)) {
         let mut first = true;
         for slot in &self.slots {
             for k in &self.kinds {
@@ -24,18 +42,7 @@ impl Watch {
                     out.push(b',');
                 }
                 first = false;
-                if many {
-                    match &slot.target {
-                        Target::Pid(p) => {
-                            let _ = write!(out, "{p}:");
-                        }
-                        Target::Name(n) => {
-                            out.extend_from_slice(visible(n).as_bytes());
-                            out.push(b':');
-                        }
-                    }
-                }
-                out.extend_from_slice(visible(k.name()).as_bytes());
+                cell(slot, k, out);
             }
         }
         out.push(b'\n');
@@ -51,19 +58,11 @@ impl Watch {
     }
 
     fn render_csv(&self, out: &mut Vec<u8>) {
-        let mut first = true;
-        for slot in &self.slots {
-            for k in &self.kinds {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                if let Some(v) = slot.present.then(|| slot.counts.value(k)).flatten() {
-                    let _ = write!(out, "{v}");
-                }
+        self.csv_line(out, |slot, k, out| {
+            if let Some(v) = slot.present.then(|| slot.counts.value(k)).flatten() {
+                let _ = write!(out, "{v}");
             }
-        }
-        out.push(b'\n');
+        });
     }
 
     fn render_json(&self, time: SystemTime, out: &mut Vec<u8>) {

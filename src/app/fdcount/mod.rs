@@ -45,38 +45,11 @@ closed, 2 usage error.
 
 /// The C-level entry point `bin/fdcount.rs` calls from its `no_main`
 /// `main`, returning the process's exit status.
-pub fn main_c() -> libc::c_int {
-    // Before anything opens a file: with fd 1 closed, the first open would
-    // get it and samples would be written into that file. (std's runtime,
-    // which this entry skips, would quietly put /dev/null there instead and
-    // every sample would be lost.)
-    if stdout_closed() {
-        use std::io::Write;
-        let _ = writeln!(
-            std::io::stderr(),
-            "fdcount: standard output is closed: nothing could be written (give it a file or a pipe)"
-        );
-        return 1;
-    }
-    // SAFETY: setting a signal disposition before any thread exists.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    let code = main();
-    if code == ExitCode::SUCCESS {
-        0
-    } else if code == ExitCode::from(2) {
-        2
-    } else {
-        // main_with gives 1 for a failure and for a panic alike.
-        1
-    }
-}
-
-/// Whether fd 1 is not open.
-fn stdout_closed() -> bool {
-    use std::os::fd::AsFd;
-    matches!(
-        rustix::io::fcntl_getfd(std::io::stdout().as_fd()),
-        Err(rustix::io::Errno::BADF)
+pub fn main_c() -> std::ffi::c_int {
+    crate::error::main_c(
+        "fdcount",
+        "standard output is closed: nothing could be written (give it a file or a pipe)",
+        main,
     )
 }
 

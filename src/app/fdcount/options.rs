@@ -445,10 +445,7 @@ mod tests {
     }
 
     fn usage(args: &[&str]) -> String {
-        match opts(args) {
-            Err(Error::Usage(m)) => m,
-            other => panic!("{args:?}: expected a usage error, got {other:?}"),
-        }
+        crate::error::usage_message(args, opts(args))
     }
 
     #[test]

@@ -575,10 +575,7 @@ mod tests {
     }
 
     fn usage(args: &[&str]) -> String {
-        match s(args) {
-            Err(Error::Usage(m)) => m,
-            other => panic!("{args:?}: {other:?}"),
-        }
+        crate::error::usage_message(args, s(args))
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //! the whole of it (a `sh -c` and what it started), and a terminal's Ctrl-C
 //! reaches tstamp, which then ends the run, flushes and exits 0.
 
-use super::run::{hangup_watch, hung_up, read_some, Clock, Options, Stream, READ_SIZE};
+use super::run::{
+    hangup_watch, hung_up, read_some, wait_readable, Clock, Options, Stream, Wait, READ_SIZE,
+};
 use crate::error::{warn, Error, Result};
 use crate::sys::signals::{Signals, Wake};
 use rustix::process::{kill_process_group, Pid, Signal};
@@ -177,16 +179,30 @@ pub fn every(
             if now >= at {
                 break;
             }
-            let mut fds = [hangup_watch(watch_out)];
-            match signals
-                .wait_fds(&mut fds, Some(at - now))
-                .map_err(|e| Error::io("waiting for the next run", e))?
-            {
-                Wake::Signal(_) => return Ok(()),
-                _ if hung_up(&fds[0]) => return Err(Error::Quiet),
-                _ => {}
+            if wait_quiet(at - now, watch_out, signals, "waiting for the next run")? {
+                return Ok(());
             }
         }
+    }
+}
+
+/// Waits up to `timeout` for nothing but a signal (then `true`) or the
+/// reader behind `watch_out` going away (`Error::Quiet`); `what` is the
+/// error's context.
+fn wait_quiet(
+    timeout: Duration,
+    watch_out: Option<RawFd>,
+    signals: &Signals,
+    what: &str,
+) -> Result<bool> {
+    let mut fds = [hangup_watch(watch_out)];
+    match signals
+        .wait_fds(&mut fds, Some(timeout))
+        .map_err(|e| Error::io(what, e))?
+    {
+        Wake::Signal(_) => Ok(true),
+        _ if hung_up(&fds[0]) => Err(Error::Quiet),
+        _ => Ok(false),
     }
 }
 
@@ -206,25 +222,10 @@ fn pump(
         loop {
             if !Signals::ready_now(fd) {
                 stream.flush(out)?;
-                let mut fds = [
-                    libc::pollfd {
-                        fd,
-                        events: libc::POLLIN,
-                        revents: 0,
-                    },
-                    hangup_watch(watch_out),
-                ];
-                let wake = signals
-                    .wait_fds(&mut fds, None)
-                    .map_err(|e| Error::io("waiting for the command's output", e))?;
-                if let Wake::Signal(_) = wake {
-                    return Ok(Ended::Signal);
-                }
-                if hung_up(&fds[1]) {
-                    return Err(Error::Quiet);
-                }
-                if fds[0].revents == 0 {
-                    continue;
+                match wait_readable(fd, watch_out, signals, "waiting for the command's output")? {
+                    Wait::Ready => {}
+                    Wait::Signal => return Ok(Ended::Signal),
+                    Wait::Again => continue,
                 }
             }
             match read_some(fd, buf).map_err(|e| Error::io("reading the command's output", e))? {
@@ -251,14 +252,13 @@ fn pump(
             Ok(None) => {}
             Err(e) => return Err(Error::io("waiting for the command", e)),
         }
-        let mut fds = [hangup_watch(watch_out)];
-        match signals
-            .wait_fds(&mut fds, Some(Duration::from_millis(10)))
-            .map_err(|e| Error::io("waiting for the command", e))?
-        {
-            Wake::Signal(_) => return Ok(Ended::Signal),
-            _ if hung_up(&fds[0]) => return Err(Error::Quiet),
-            _ => {}
+        if wait_quiet(
+            Duration::from_millis(10),
+            watch_out,
+            signals,
+            "waiting for the command",
+        )? {
+            return Ok(Ended::Signal);
         }
     }
 }

@@ -22,22 +22,12 @@ use std::process::ExitCode;
 /// The C-level entry point `bin/tstamp.rs` calls from its `no_main` `main`,
 /// before std's runtime has run: a closed stdout is still closed here (std
 /// would reopen it on /dev/null and every stamp would be lost in silence).
-pub fn main_c() -> libc::c_int {
-    // SAFETY: F_GETFD on fd 1 only reads its flags.
-    if unsafe { libc::fcntl(1, libc::F_GETFD) } == -1 {
-        let msg = b"tstamp: stdout is closed: the stamped lines would be lost\n";
-        // SAFETY: writing a static buffer to fd 2; nothing to do if that fails.
-        unsafe { libc::write(2, msg.as_ptr().cast(), msg.len()) };
-        return 1;
-    }
-    // SAFETY: setting a signal disposition before any thread exists; a
-    // reader that leaves must give EPIPE (a quiet exit), not kill us.
-    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    let code = main();
-    [0u8, 1, 2, 3]
-        .into_iter()
-        .find(|&c| code == ExitCode::from(c))
-        .map_or(101, libc::c_int::from)
+pub fn main_c() -> std::ffi::c_int {
+    crate::error::main_c(
+        "tstamp",
+        "stdout is closed: the stamped lines would be lost",
+        main,
+    )
 }
 
 /// tstamp's whole run: arguments in, exit status out.
@@ -65,15 +55,20 @@ pub fn main() -> ExitCode {
         let sig = Signals::install(signals::STOP)
             .map_err(|e| Error::io("installing signal handlers", e))?;
         let out = &mut RawStdout;
+        let ends = run::Ends {
+            input: 0,
+            watch_out: Some(1),
+            signals: &sig,
+        };
         match mode {
-            Mode::Stamp => run::run(opts, clock, 0, out, Some(1), &sig)?,
+            Mode::Stamp => run::run(opts, clock, out, ends)?,
             Mode::Relative(format) => {
                 let rw = relative::Rewrite {
                     format,
                     zone: opts.zone,
                     delim: opts.delim,
                 };
-                relative::run(&rw, clock, 0, out, Some(1), &sig)?
+                relative::run(&rw, clock, out, ends)?
             }
             Mode::Every {
                 period,
@@ -85,7 +80,7 @@ pub fn main() -> ExitCode {
                     count,
                     command: &command,
                 };
-                every::every(opts, clock, &e, out, Some(1), &sig)?
+                every::every(opts, clock, &e, out, ends.watch_out, ends.signals)?
             }
         }
         Ok(Status::Success)

@@ -349,10 +349,7 @@ mod tests {
     }
 
     fn err(args: &[&str]) -> String {
-        match m(args) {
-            Err(Error::Usage(m)) => m,
-            other => panic!("{args:?}: {other:?}"),
-        }
+        crate::error::usage_message(args, m(args))
     }
 
     #[test]

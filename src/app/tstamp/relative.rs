@@ -9,16 +9,15 @@
 //! 16:00:00` and syslog's `Nov  4 16:00:00` (local zone, this year). Only
 //! the first stamp is converted: a time inside the data stays data.
 
-use super::run::{read_some, Clock, READ_SIZE, WRITE_SIZE};
+use super::run::{read_some, Clock, Ends, Wait, READ_SIZE, WRITE_SIZE};
 use crate::error::{Error, Result};
-use crate::sys::signals::{Signals, Wake};
+use crate::sys::signals::Signals;
 use crate::time::civil::{civil, days_from_civil};
 use crate::time::format::Format;
 use crate::time::names::MONTHS;
 use crate::time::parse::unit_of;
 use crate::time::zone::Zone;
 use std::io::Write;
-use std::os::fd::RawFd;
 
 /// Bytes of a line that decide whether it starts with a stamp: more than
 /// the longest stamp and its delimiter.
@@ -235,14 +234,8 @@ pub fn concise_ago(span: f64) -> String {
 }
 
 /// Copies `input` to `out`, the stamp at the start of each line rewritten.
-pub fn run(
-    rw: &Rewrite,
-    mut clock: Clock,
-    input: RawFd,
-    out: &mut impl Write,
-    watch_out: Option<RawFd>,
-    signals: &Signals,
-) -> Result<()> {
+pub fn run(rw: &Rewrite, mut clock: Clock, out: &mut impl Write, ends: Ends) -> Result<()> {
+    let Ends { input, signals, .. } = ends;
     let mut buf = vec![0u8; READ_SIZE];
     let mut obuf: Vec<u8> = Vec::with_capacity(WRITE_SIZE + READ_SIZE + 4096);
     // The first bytes of a line not yet decided on.
@@ -274,25 +267,10 @@ pub fn run(
         }
         if !Signals::ready_now(input) {
             flush(out, &mut obuf)?;
-            let mut fds = [
-                libc::pollfd {
-                    fd: input,
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                super::run::hangup_watch(watch_out),
-            ];
-            let wake = signals
-                .wait_fds(&mut fds, None)
-                .map_err(|e| Error::io("waiting for stdin", e))?;
-            if let Wake::Signal(_) = wake {
-                return flush(out, &mut obuf);
-            }
-            if super::run::hung_up(&fds[1]) {
-                return Err(Error::Quiet);
-            }
-            if fds[0].revents == 0 {
-                continue;
+            match ends.wait()? {
+                Wait::Ready => {}
+                Wait::Signal => return flush(out, &mut obuf),
+                Wait::Again => continue,
             }
         }
         let n = match read_some(input, &mut buf).map_err(|e| Error::io("reading stdin", e))? {

@@ -402,18 +402,75 @@ pub fn hung_up(p: &libc::pollfd) -> bool {
     p.revents & (libc::POLLERR | libc::POLLHUP | libc::POLLNVAL) != 0
 }
 
-/// Copies `input` to `out` with a stamp in front of every line until end
-/// of input, a closed output (`Error::Quiet`; `watch_out` is the fd behind
-/// `out`, watched for its reader leaving while no input comes), or a signal
-/// from `signals` (then what was read is written and the result is `Ok`).
-pub fn run(
-    opts: Options,
-    mut clock: Clock,
-    input: RawFd,
-    out: &mut impl Write,
+/// What a [`wait_readable`] ended in.
+pub enum Wait {
+    /// The fd has data, or its end, to read.
+    Ready,
+    /// A signal came: stop.
+    Signal,
+    /// Woken with nothing to read: look again.
+    Again,
+}
+
+/// Blocks until `fd` can be read, a signal comes, or the reader behind
+/// `watch_out` goes away (`Error::Quiet`); `what` is the error's context.
+pub fn wait_readable(
+    fd: RawFd,
     watch_out: Option<RawFd>,
     signals: &Signals,
-) -> Result<()> {
+    what: &str,
+) -> Result<Wait> {
+    let mut fds = [
+        libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        hangup_watch(watch_out),
+    ];
+    let wake = signals
+        .wait_fds(&mut fds, None)
+        .map_err(|e| Error::io(what, e))?;
+    if let Wake::Signal(_) = wake {
+        return Ok(Wait::Signal);
+    }
+    if hung_up(&fds[1]) {
+        return Err(Error::Quiet);
+    }
+    Ok(if fds[0].revents == 0 {
+        Wait::Again
+    } else {
+        Wait::Ready
+    })
+}
+
+/// What a filtering mode (stamp, rewrite) reads, watches and stops on.
+#[derive(Clone, Copy)]
+pub struct Ends<'a> {
+    pub input: RawFd,
+    /// The fd behind the output, watched for its reader leaving while no
+    /// input comes.
+    pub watch_out: Option<RawFd>,
+    pub signals: &'a Signals,
+}
+
+impl Ends<'_> {
+    /// [`wait_readable`] on the input.
+    pub fn wait(&self) -> Result<Wait> {
+        wait_readable(
+            self.input,
+            self.watch_out,
+            self.signals,
+            "waiting for stdin",
+        )
+    }
+}
+
+/// Copies the input to `out` with a stamp in front of every line until end
+/// of input, a closed output (`Error::Quiet`), or a signal (then what was
+/// read is written and the result is `Ok`).
+pub fn run(opts: Options, mut clock: Clock, out: &mut impl Write, ends: Ends) -> Result<()> {
+    let Ends { input, signals, .. } = ends;
     let start = clock.now();
     let mut stream = Stream::new(opts, start);
     let mut buf = vec![0u8; READ_SIZE];
@@ -424,25 +481,10 @@ pub fn run(
         // Nothing more ready: this is all the reader gets for a while.
         if !Signals::ready_now(input) {
             stream.flush(out)?;
-            let mut fds = [
-                libc::pollfd {
-                    fd: input,
-                    events: libc::POLLIN,
-                    revents: 0,
-                },
-                hangup_watch(watch_out),
-            ];
-            let wake = signals
-                .wait_fds(&mut fds, None)
-                .map_err(|e| Error::io("waiting for stdin", e))?;
-            if let Wake::Signal(_) = wake {
-                return Ok(());
-            }
-            if hung_up(&fds[1]) {
-                return Err(Error::Quiet);
-            }
-            if fds[0].revents == 0 {
-                continue;
+            match ends.wait()? {
+                Wait::Ready => {}
+                Wait::Signal => return Ok(()),
+                Wait::Again => continue,
             }
         }
         let n = match read_some(input, &mut buf).map_err(|e| Error::io("reading stdin", e))? {
@@ -482,15 +524,12 @@ mod tests {
         });
         let mut out = Vec::new();
         // The writer closes its end when done: that is our end of input.
-        run(
-            o,
-            Clock::fake(clock).unwrap(),
-            a.as_raw_fd(),
-            &mut out,
-            None,
-            &sig,
-        )
-        .unwrap();
+        let ends = Ends {
+            input: a.as_raw_fd(),
+            watch_out: None,
+            signals: &sig,
+        };
+        run(o, Clock::fake(clock).unwrap(), &mut out, ends).unwrap();
         w.join().unwrap();
         out
     }
@@ -531,26 +570,15 @@ mod tests {
         let t = "1764000000.123456789";
         let f = |s: &str| Style::Format(Format::compile(s).unwrap());
         assert_eq!(stamp(o(f("%s")), t, b"a\nb"), b"1764000000,a\n1764000000,b");
-        assert_eq!(
-            stamp(o(Style::Integer(Unit::Millis)), t, b"a\n"),
-            b"1764000000123,a\n"
-        );
-        assert_eq!(
-            stamp(o(Style::Integer(Unit::Micros)), t, b"a\n"),
-            b"1764000000123456,a\n"
-        );
-        assert_eq!(
-            stamp(o(Style::Integer(Unit::Nanos)), t, b"a\n"),
-            b"1764000000123456789,a\n"
-        );
-        assert_eq!(
-            stamp(o(Style::Iso(Unit::Seconds)), t, b"a\n"),
-            b"2025-11-24T16:00:00Z,a\n"
-        );
-        assert_eq!(
-            stamp(o(Style::Iso(Unit::Millis)), t, b"a\n"),
-            b"2025-11-24T16:00:00.123Z,a\n"
-        );
+        for (style, want) in [
+            (Style::Integer(Unit::Millis), "1764000000123,a\n"),
+            (Style::Integer(Unit::Micros), "1764000000123456,a\n"),
+            (Style::Integer(Unit::Nanos), "1764000000123456789,a\n"),
+            (Style::Iso(Unit::Seconds), "2025-11-24T16:00:00Z,a\n"),
+            (Style::Iso(Unit::Millis), "2025-11-24T16:00:00.123Z,a\n"),
+        ] {
+            assert_eq!(String::from_utf8(stamp(o(style), t, b"a\n")).unwrap(), want);
+        }
         assert_eq!(stamp(o(f("%.s")), t, b""), b"");
     }
 
