@@ -4,7 +4,8 @@
 //! [`app`] (its options, flag table, run loop and output formats). Below the
 //! tools, the library is layered:
 //!
-//! - [`sys`]: the operating system: signals, buffered output.
+//! - [`sys`]: the operating system: signals, buffered output, the one atomic
+//!   file replace, text made safe for a terminal.
 //! - [`cli`]: argument helpers, the flag tables' help and completions.
 //! - [`error`]: exit statuses and `tool: context: cause` messages.
 //! - [`time`]: time zones, civil dates, strftime formats, parsing times back.
