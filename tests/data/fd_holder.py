@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Hold N open file descriptors and sleep, for fd-counting baselines.
-(A copy of the acceptance fixture, so the tests and bench/ run without ../shared.)
+(A copy of the acceptance suite's fixture, so the tests and bench/ need nothing outside this repository.)
 
 usage: fd_holder.py MODE N READYFILE
   MODE plain : N extra fds, all regular files (re-opening a few scratch files)
