@@ -7,7 +7,7 @@
 //! flushing what it has.
 
 use std::io;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -77,37 +77,12 @@ impl Signals {
     /// Waits until `fd` is readable, a signal arrives, or `timeout` passes
     /// (`None`: no timeout; `fd` None: just sleep). Makes no allocation.
     pub fn wait(&self, fd: Option<RawFd>, timeout: Option<Duration>) -> io::Result<Wake> {
-        if let Some(s) = self.caught() {
-            return Ok(Wake::Signal(s));
-        }
-        let ts = timeout.map(|d| Timespec {
-            tv_sec: d.as_secs().min(i64::MAX as u64) as i64,
-            tv_nsec: i64::from(d.subsec_nanos()),
-        });
-        // SAFETY: the caller's fd is open for the duration of this call,
-        // which is all the borrow lasts; poll only reads its number.
-        let watched = fd.map(|fd| unsafe { BorrowedFd::borrow_raw(fd) });
-        let rx = self.rx.as_fd();
-        let mut both = [
-            PollFd::new(&rx, PollFlags::IN),
-            PollFd::new(watched.as_ref().unwrap_or(&rx), PollFlags::IN),
-        ];
-        let fds = &mut both[..if watched.is_some() { 2 } else { 1 }];
-        // rustix's poll is ppoll on Linux: a timeout to the nanosecond.
-        let n = match rustix::event::poll(fds, ts.as_ref()) {
-            Ok(n) => n,
-            // Another signal: say Ready, the caller's read will tell.
-            Err(rustix::io::Errno::INTR) => usize::MAX,
-            Err(e) => return Err(e.into()),
-        };
-        let watched_ready = fds.get(1).is_some_and(|p| !p.revents().is_empty());
-        if let Some(s) = self.caught() {
-            return Ok(Wake::Signal(s));
-        }
-        if watched_ready {
-            return Ok(Wake::Ready);
-        }
-        Ok(if n == 0 { Wake::Timeout } else { Wake::Ready })
+        let mut one = [libc::pollfd {
+            fd: fd.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        }];
+        self.wait_fds(&mut one, timeout)
     }
 
     /// Waits until one of `fds` (at most 4) reports an event, a signal
@@ -155,12 +130,13 @@ impl Signals {
             if e.kind() != io::ErrorKind::Interrupted {
                 return Err(e);
             }
+            // Another signal: say Ready, the caller's read will tell.
         }
         fds[..n].copy_from_slice(&all[1..=n]);
         if let Some(s) = self.caught() {
             return Ok(Wake::Signal(s));
         }
-        Ok(if r <= 0 { Wake::Timeout } else { Wake::Ready })
+        Ok(if r == 0 { Wake::Timeout } else { Wake::Ready })
     }
 
     /// Whether `fd` has data (or EOF) ready right now, without blocking.
