@@ -245,7 +245,7 @@ impl Tracker {
         } else if last {
             sb.n.min(self.w)
         } else {
-            self.w
+            self.wait_after() as usize
         };
         if !flat && (sb.n < 10 || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));

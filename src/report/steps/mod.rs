@@ -239,6 +239,8 @@ pub struct Tracker {
     settled_run: usize,
     /// Samples that went back in time, left out of the steps.
     unordered: u64,
+    /// Every value so far is a whole number: counts.
+    counts: bool,
 }
 
 impl Tracker {
@@ -283,6 +285,18 @@ impl Tracker {
             runs: Vec::new(),
             settled_run: 0,
             unordered: 0,
+            counts: true,
+        }
+    }
+
+    /// Samples a noisy level must hold after a rise before it is examined:
+    /// a window; half of one for counts, whose levels (floors) a few
+    /// samples show and whose noise does not drift as a heap's does.
+    fn wait_after(&self) -> u64 {
+        if self.counts {
+            self.w as u64 / 2
+        } else {
+            self.w as u64
         }
     }
 
@@ -356,6 +370,7 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
+        self.counts &= v.fract() == 0.0;
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
@@ -510,7 +525,7 @@ impl Tracker {
         let first = if self.exact() {
             self.m_up
         } else {
-            (self.w as u64).max(self.m_up)
+            self.wait_after().max(self.m_up)
         };
         if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > r.level + half {
             self.up = Some(Cand::new(i, cutoffs(&r, true), first));
