@@ -307,6 +307,45 @@ fn a_gap_then_a_lower_level_is_a_restart_even_right_after_a_step() {
 }
 
 #[test]
+fn a_restart_whose_first_count_is_already_up_still_keeps_every_step() {
+    // The PostgreSQL tutorial's log: the new client's first sample catches
+    // one connection in flight (1, then 0s) after the gap; the fall across
+    // the gap is a restart even though it does not take back the first
+    // run's 0 -> 1 (seen failing in tests/it/e2e_postgres.rs).
+    let levels = || -> Vec<f64> {
+        let mut v = vec![0.0; 7];
+        for (level, n) in [(1.0, 14), (2.0, 15), (3.0, 15), (4.0, 8)] {
+            v.extend(std::iter::repeat_n(level, n));
+        }
+        v
+    };
+    let mut points: Points = Vec::new();
+    let mut t = T0;
+    for v in levels() {
+        points.push((t, Some(v)));
+        t += 0.5;
+    }
+    for _ in 0..6 {
+        points.push((t, None));
+        t += 0.5;
+    }
+    let mut second = vec![1.0];
+    second.extend(
+        levels()
+            .into_iter()
+            .skip(1)
+            .chain(std::iter::repeat_n(4.0, 10)),
+    );
+    for v in second {
+        points.push((t, Some(v)));
+        t += 0.5;
+    }
+    let s = analyze(points);
+    assert_eq!(s.runs.len(), 2, "{:?}", s.runs);
+    assert_eq!((s.runs[0].steps, s.runs[1].steps), (4, 4), "{:?}", s.steps);
+}
+
+#[test]
 fn a_gap_alone_does_not_split_nor_hide_a_step_inside_it() {
     // +2 while the watcher was down: the step is the first sample after.
     let mut rng = Rng(5);

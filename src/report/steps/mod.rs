@@ -33,12 +33,13 @@
 
 use std::collections::VecDeque;
 
+mod end;
 mod judge;
 
 use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
-use super::{Config, Run, Step};
+use super::{Config, Step};
 
 /// Samples within which a fall back undoes a rise.
 pub const EXCURSION: u64 = 100;
@@ -349,7 +350,7 @@ impl Tracker {
     /// Whether the series is noise-free: at least half of the differences
     /// are zero, and at most one in eight turns back (a spike turns twice, a
     /// staircase never; a ramp never either, but is seldom flat).
-    fn exact(&self) -> bool {
+    pub(super) fn exact(&self) -> bool {
         self.settled_exact && 8 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
     }
 
@@ -456,6 +457,19 @@ impl Tracker {
         let run = self.runs.len() - 1;
         let mask = (1u32 << FALL_HOLD) - 1;
         let mut back = None;
+        // Falling back right across a gap is a restart: it keeps every step
+        // of the run, also one the fall did not take back (the new
+        // process's first count may already be a step up).
+        if gap
+            && self
+                .tentative
+                .iter()
+                .any(|st| st.run == run && !st.kept && v < st.mid)
+        {
+            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+                st.kept = true;
+            }
+        }
         for st in &mut self.tentative {
             if st.run != run || st.kept {
                 continue;
@@ -533,8 +547,9 @@ impl Tracker {
         };
         let half = self.thr / 2.0;
         // Bursts: far above the level (beyond any integer noise 0..w), until
-        // back near it.
-        if v > r.level + 2.0 * self.thr {
+        // back near it; once the noise is known.
+        if !self.settled_exact {
+        } else if v > r.level + 2.0 * self.thr {
             self.burst_from.get_or_insert(i);
         } else if v <= r.level + half {
             if let Some(from) = self.burst_from.take() {
@@ -740,90 +755,4 @@ impl Tracker {
     pub fn settled_steps(&self) -> &[Step] {
         &self.steps
     }
-
-    /// Ends the series: examines what is still open and returns the steps,
-    /// the runs and the slope of the last run (per second, with its R²).
-    pub fn finish(mut self) -> Finished {
-        if self.n == 0 {
-            return Finished {
-                steps: Vec::new(),
-                runs: Vec::new(),
-                slope: None,
-            };
-        }
-        // A short series is judged noise-free or not on what it has.
-        if !self.settled_exact {
-            self.settled_exact = true;
-            if self.diffs >= 2 && self.exact() && self.n < self.cap as u64 {
-                self.replay();
-            }
-        }
-        for up in [true, false] {
-            let c = if up { self.up } else { self.down };
-            if let Some(c) = c {
-                if let Outcome::Confirmed(ch) = self.evaluate(up, c.k, true) {
-                    self.change(up, ch);
-                }
-            }
-        }
-        // ... and three times the longest burst: the data may end in one.
-        let need = self
-            .m_up
-            .max(2 * self.longest_excursion + 1)
-            .max(3 * self.longest_burst + 1);
-        let last_run = self.runs.len() - 1;
-        for s in std::mem::take(&mut self.tentative) {
-            // A step a restart came after held until its run ended.
-            if s.kept || s.run < last_run {
-                self.keep(s);
-                continue;
-            }
-            let held = self.n - s.i;
-            let from = self.pos(s.i);
-            let len = self.buf.len();
-            let still = from >= len || {
-                let now = self.summary(from, len);
-                now.q50 >= s.mid
-            };
-            if held >= need && still {
-                self.keep(s);
-            }
-        }
-        while let Some(s) = self.buf.pop_front() {
-            self.settle(s);
-        }
-        let last_t = self.last_t.unwrap_or(f64::NAN);
-        let mut steps = std::mem::take(&mut self.steps);
-        for st in &mut steps {
-            st.held_secs = last_t - st.time;
-            st.held_samples = self.n - 1 - st.index;
-        }
-        let runs = self
-            .runs
-            .iter()
-            .enumerate()
-            .map(|(k, r)| {
-                let line = r.trace.slope();
-                Run {
-                    start: r.start_t,
-                    end: r.end_t,
-                    samples: r.samples,
-                    slope_per_hour: line.map(|(m, _)| m * 3600.0).filter(|m| m.is_finite()),
-                    steps: steps.iter().filter(|s| s.run == k).count(),
-                }
-            })
-            .collect();
-        Finished {
-            steps,
-            runs,
-            slope: self.runs.last().and_then(|r| r.trace.slope()),
-        }
-    }
-}
-
-/// What [`Tracker::finish`] found.
-pub struct Finished {
-    pub steps: Vec<Step>,
-    pub runs: Vec<Run>,
-    pub slope: Option<(f64, Option<f64>)>,
 }

@@ -1,0 +1,103 @@
+//! The end of a series: what is still open is examined with what there is,
+//! the young rises that held long enough are kept, and the runs are summed
+//! up (see the parent module for the rule).
+
+use super::{Outcome, Tracker, EXCURSION};
+use crate::report::{Run, Step};
+
+impl Tracker {
+    /// Ends the series: examines what is still open and returns the steps,
+    /// the runs and the slope of the last run (per second, with its R²).
+    pub fn finish(mut self) -> Finished {
+        if self.n == 0 {
+            return Finished {
+                steps: Vec::new(),
+                runs: Vec::new(),
+                slope: None,
+            };
+        }
+        // A short series is judged noise-free or not on what it has.
+        if !self.settled_exact {
+            self.settled_exact = true;
+            if self.diffs >= 2 && self.exact() && self.n < self.cap as u64 {
+                self.replay();
+            }
+        }
+        for up in [true, false] {
+            let c = if up { self.up } else { self.down };
+            if let Some(c) = c {
+                if let Outcome::Confirmed(ch) = self.evaluate(up, c.k, true) {
+                    self.change(up, ch);
+                }
+            }
+        }
+        let last_run = self.runs.len() - 1;
+        // ... and three times the longest burst: the data may end in one.
+        let need = self
+            .m_up
+            .max(2 * self.longest_excursion + 1)
+            .max(3 * self.longest_burst + 1)
+            // ... and, on a noisy level, half the sure age or a quarter of
+            // its run if that is shorter: a rise over the last few samples
+            // of a long noisy record is not yet a step (a noise-free one
+            // is: its noise is the staircase itself).
+            .max(if self.exact() {
+                0
+            } else {
+                (EXCURSION / 2).min((self.n - self.runs[last_run].start_i) / 4)
+            });
+        for s in std::mem::take(&mut self.tentative) {
+            // A step a restart came after held until its run ended.
+            if s.kept || s.run < last_run {
+                self.keep(s);
+                continue;
+            }
+            let held = self.n - s.i;
+            let from = self.pos(s.i);
+            let len = self.buf.len();
+            let still = from >= len || {
+                let now = self.summary(from, len);
+                now.q50 >= s.mid
+            };
+            if held >= need && still {
+                self.keep(s);
+            }
+        }
+        while let Some(s) = self.buf.pop_front() {
+            self.settle(s);
+        }
+        let last_t = self.last_t.unwrap_or(f64::NAN);
+        let mut steps = std::mem::take(&mut self.steps);
+        for st in &mut steps {
+            st.held_secs = last_t - st.time;
+            st.held_samples = self.n - 1 - st.index;
+        }
+        let runs = self
+            .runs
+            .iter()
+            .enumerate()
+            .map(|(k, r)| {
+                let line = r.trace.slope();
+                Run {
+                    start: r.start_t,
+                    end: r.end_t,
+                    samples: r.samples,
+                    slope_per_hour: line.map(|(m, _)| m * 3600.0).filter(|m| m.is_finite()),
+                    steps: steps.iter().filter(|s| s.run == k).count(),
+                }
+            })
+            .collect();
+        Finished {
+            steps,
+            runs,
+            slope: self.runs.last().and_then(|r| r.trace.slope()),
+        }
+    }
+}
+
+/// What [`Tracker::finish`] found.
+pub struct Finished {
+    pub steps: Vec<Step>,
+    pub runs: Vec<Run>,
+    pub slope: Option<(f64, Option<f64>)>,
+}
