@@ -1,8 +1,8 @@
 //! The README's tutorial, for real: a PostgreSQL server, a client that leaks
 //! connections at known moments (its process named uniquely for this run),
-//! `fdcount -C NAME -k tcp -s established -i 0.2 | tstamp`, and `tsplot --report=json` finding the steps. At every
-//! checkpoint fdcount's established TCP count equals the client's rows in
-//! pg_stat_activity. Then the client is restarted (empty fields while none
+//! `fdcount -C NAME -k tcp -s established -i 0.2 | tstamp`, and `tsplot
+//! --report=json` finding the steps. At every checkpoint fdcount's
+//! established TCP count equals the client's rows in pg_stat_activity. Then the client is restarted (empty fields while none
 //! runs) and leaks again: the report has two runs, each with its own leaks.
 //!
 //! `.ci/run` installs PostgreSQL when the machine lacks it; elsewhere the
