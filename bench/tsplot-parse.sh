@@ -70,4 +70,4 @@ printf -- '- (info) the chart is %.2fx faster than mawk and %.2fx faster than gn
   printf 'parse: tsplot vs mawk -F, (10M rows),%.2f\n' "$(ratio "$mk" "$tp")"
   printf 'parse: tsplot vs gnuplot dumb (10M rows),%.2f\n' "$(ratio "$gp" "$tp")"
 } >> bench/work/ratios.csv
-[[ $verdict == met ]]
+[[ $verdict == met && $rv == met ]]
