@@ -89,6 +89,13 @@ pub(in crate::series) struct Csv {
     first_label: Option<String>,
     labels: Vec<String>,
     y_trusted: HashSet<String>,
+    /// The first header came after a blank line (a command's sections);
+    /// `-y` names no header had yet, the first header's names, and every
+    /// header's (see `select::check_y`).
+    header_after_blank: bool,
+    y_later: Vec<String>,
+    y_first_names: Vec<String>,
+    y_names_seen: Vec<String>,
     y_labelled_seen: HashSet<String>,
     spans: Vec<Span>,
     scratch: String,
@@ -432,6 +439,7 @@ impl Parser {
         self.csv.header = Some(fields.iter().map(|f| f.to_string()).collect());
         self.csv.header_at = self.at();
         self.csv.header_by_blanks = self.csv.rest_split || self.csv.delim == Some(Delim::Blanks);
+        self.csv.header_after_blank = self.csv.after_blank;
         self.csv.applied = false;
         self.csv.width = fields.len();
         let at = self.at();

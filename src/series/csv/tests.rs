@@ -703,6 +703,17 @@ fn sections_of_other_widths_have_their_own_headers() {
     }
     assert_eq!(r.of(2), [(T0 + 15.0, Some(98.0)), (T0 + 45.0, Some(97.0))]);
     assert_eq!(r.of(3), [(T0 + 30.0, Some(10.0)), (T0 + 60.0, Some(11.0))]);
+    // -y may name a later section's column; a name no section has is an
+    // error once the output comes round to its first section again.
+    let r = run(&io, y(&["tps", "%idle"]));
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    assert_eq!(names(&r), ["%idle", "tps"]);
+    assert_eq!(r.of(1), [(T0 + 30.0, Some(10.0)), (T0 + 60.0, Some(11.0))]);
+    let e = run(&io, y(&["tpz"])).result.unwrap_err().to_string();
+    assert!(
+        e.starts_with("line 9: -y tpz: no column named \"tpz\" (columns: avg-cpu:, %user, %nice, %idle, Device, tps,"),
+        "{e}"
+    );
     // A stamped line of words not followed by a row of its width is
     // rejected as ever, at its own line.
     let r = ok(&stamped(&[

@@ -8,28 +8,69 @@ use crate::sys::term::visible;
 
 impl Parser {
     /// `-y` names the first header applied (or the last one read, at the
-    /// end) lacks are an error listing the names it has.
+    /// end) lacks are an error listing the names it has. In a command's
+    /// output in sections (its first header after a blank line, as
+    /// iostat's `avg-cpu:` and then `Device`), a name may be a later
+    /// section's: it is an error when the output comes round to the first
+    /// header again without it, or at the end.
     pub(super) fn check_y(&mut self, names: &[&str]) -> Result<()> {
-        if !self.csv.y_checked {
-            self.csv.y_checked = true;
-            for c in &self.opts.y {
-                if let Column::Name(n) = c {
-                    if !names.contains(&n.as_str()) {
-                        if self.y_label_ok(n, names) {
-                            self.csv.y_trusted.insert(n.clone());
-                            continue;
-                        }
-                        return Err(crate::error::Error::failure(format!(
-                            "{}: -y {1}: no column named \"{1}\" (columns: {2})",
-                            self.csv.header_at,
-                            visible(&clip(n)),
-                            listing(names.iter().copied())
-                        )));
+        for n in names {
+            if self.csv.y_names_seen.len() < 256 && !self.csv.y_names_seen.iter().any(|s| s == n) {
+                self.csv.y_names_seen.push(n.to_string());
+            }
+        }
+        if self.csv.y_checked {
+            return self.check_y_later(names);
+        }
+        self.csv.y_checked = true;
+        let sectioned = self.csv.header_by_blanks && self.csv.header_after_blank;
+        for c in &self.opts.y {
+            if let Column::Name(n) = c {
+                if !names.contains(&n.as_str()) {
+                    if self.y_label_ok(n, names) {
+                        self.csv.y_trusted.insert(n.clone());
+                        continue;
                     }
+                    if sectioned {
+                        self.csv.y_later.push(n.clone());
+                        continue;
+                    }
+                    return Err(self.y_unknown(n, names));
                 }
             }
         }
+        if !self.csv.y_later.is_empty() {
+            self.csv.y_first_names = names.iter().map(|n| n.to_string()).collect();
+        }
         Ok(())
+    }
+
+    /// A later section's header: the names still unknown it has are found;
+    /// the first header again means the rest are not there.
+    fn check_y_later(&mut self, names: &[&str]) -> Result<()> {
+        self.csv.y_later.retain(|n| !names.contains(&n.as_str()));
+        let round = self
+            .csv
+            .y_first_names
+            .iter()
+            .map(String::as_str)
+            .eq(names.iter().copied());
+        match self.csv.y_later.first() {
+            Some(n) if round => {
+                let seen: Vec<&str> = self.csv.y_names_seen.iter().map(String::as_str).collect();
+                Err(self.y_unknown(n, &seen))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    fn y_unknown(&self, n: &str, names: &[&str]) -> crate::error::Error {
+        crate::error::Error::failure(format!(
+            "{}: -y {1}: no column named \"{1}\" (columns: {2})",
+            self.csv.header_at,
+            visible(&clip(n)),
+            listing(names.iter().copied())
+        ))
     }
 
     /// At the end: a header never followed by data still checks `-y`, a
@@ -38,6 +79,10 @@ impl Parser {
     pub(in crate::series) fn csv_check_y(&mut self) -> Result<()> {
         self.reject_pending()?;
         self.check_y_labels()?;
+        if let Some(n) = self.csv.y_later.first() {
+            let seen: Vec<&str> = self.csv.y_names_seen.iter().map(String::as_str).collect();
+            return Err(self.y_unknown(n, &seen));
+        }
         let Some(header) = self.csv.header.clone() else {
             return Ok(());
         };
