@@ -431,7 +431,10 @@ impl Tracker {
         }
         self.undo(v, gap);
         self.observe(i, v);
-        while self.tentative.first().is_some_and(|s| i - s.i >= EXCURSION) {
+        // Where bursts have lasted long, a rise must outlast twice the
+        // longest before it is sure.
+        let sure = EXCURSION.max(2 * self.longest_excursion);
+        while self.tentative.first().is_some_and(|s| i - s.i >= sure) {
             let s = self.tentative.remove(0);
             self.keep(s);
         }
@@ -670,8 +673,10 @@ impl Tracker {
                 .range(pos.saturating_sub(2)..(pos + 3).min(self.buf.len()))
                 .any(|x| x.gap);
             let level = self.runs[run].level;
-            let held_steps = self.steps.iter().any(|st| st.run == run)
-                || self.tentative.iter().any(|st| st.run == run);
+            // Only after a step that held: a rise that falls back to where
+            // the run began before it has held is an excursion (a long
+            // burst), which the fall undoes.
+            let held_steps = self.steps.iter().any(|st| st.run == run);
             let restart = gap || (held_steps && after <= level + thr / 2.0);
             self.last_fall = s.i;
             if restart {
