@@ -67,7 +67,8 @@ work, dest, ratios, kinds, uid = sys.argv[1:]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 ncpu = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 load = open("/proc/loadavg").read().split()[0]
-lines = [f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu}, {ncpu} CPUs, "
+lines = ["## fdcount by kind against `lsof -i` (issue 14)", "",
+         f"Run {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC on {cpu}, {ncpu} CPUs, "
          f"load average {load} (shared), Linux {platform.release()}, as uid {uid}; "
          "`bench/fdcount.sh --kinds`, hyperfine medians (wall) and mean CPU (user + system).", "",
          f"| mixed fds | `fdcount -k {kinds}` | `lsof -n -P -i -a -p \\| wc -l` | ratio (wall) | ratio (CPU) | target 5x (aim 8x) |",
@@ -83,7 +84,7 @@ with open(ratios, "a") as rf:
         ok &= met
         lines.append(f"| {round(int(n) / 1000)}k | {a['median'] * 1e3:.1f} ms | {b['median'] * 1e3:.0f} ms | "
                      f"{wall:.2f}x | {cpu_r:.2f}x | {'met' if met else 'MISSED'}{' (8x reached)' if wall >= 8 else ''} |")
-        rf.write(f"fdcount -k {kinds} vs lsof -n -P -i -a -p ({round(int(n) / 1000)}k mixed),{wall:.2f}\n")
+        rf.write(f"kinds: fdcount -k {kinds} vs lsof -n -P -i -a -p ({round(int(n) / 1000)}k mixed),{wall:.2f}\n")
 open(dest, "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 sys.exit(0 if ok else 1)

@@ -5,7 +5,10 @@
 # program that parses the same lines with integer loops and bins them
 # (bench/parse_baseline.c, gcc -O2: the floor), `mawk -F, '{s+=$2}'`, and
 # gnuplot's dumb terminal. Prints MB/s and ratios to the C floor as a
-# Markdown table; bench/RESULTS.md keeps a copy with machine and date.
+# Markdown table with issue 12's target (500 MB/s of CPU time, within 2.5x
+# of the C floor), writes it to bench/work/RESULTS-parse.md and appends
+# `parse: ...,ratio` lines to bench/work/ratios.csv (bench/run collects
+# both, as the part `parse`). Exits 1 when the target is missed.
 #   bench/tsplot-parse.sh      from the project root
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,13 +44,30 @@ tp=$(best3 env TZ=UTC target/release/tsplot -W 100 -H 30)
 tr=$(secs env TZ=UTC target/release/tsplot --report)
 mk=$(secs mawk -F, '{s+=$2} END {print s}')
 gp=$(secs gnuplot -e "set terminal dumb 100 30; set datafile separator ','; plot '$data' using 1:2 with lines notitle")
-cc=${c#* }
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); $((bytes / 1000000)) MB, 10M rows"
+mbs() { echo "$bytes / ${1#* } / 1000000" | bc -l; }
+ratio() { echo "${1#* } / ${2#* }" | bc -l; }
+if (($(echo "$(mbs "$tp") >= 500 && $(ratio "$tp" "$c") <= 2.5" | bc -l))); then verdict=met; else verdict=MISSED; fi
+{
+echo "## tsplot: reading input (issue 12)"
+echo
+echo "Run $(date -u '+%Y-%m-%d %H:%M UTC'), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); $((bytes / 1000000)) MB, 10M rows of \`epoch,integer\`; \`bench/tsplot-parse.sh\`. Ratios are taken on CPU time (user + sys, GNU time, 10 ms resolution), as the machine may be shared; the C floor and tsplot's chart are the best of 3 runs, the rest one run each. *C floor* = bench/parse_baseline.c (gcc -O2): the same lines parsed with integer loops and binned (min/max per bucket), nothing else."
 echo
 echo "| tool | wall s | CPU s | MB/s (CPU) | x C floor (CPU) |"
 echo "|---|---:|---:|---:|---:|"
 for row in "C floor (gcc -O2)|$c" "tsplot (chart)|$tp" "tsplot --report|$tr" "mawk -F, '{s+=\$2}'|$mk" "gnuplot dumb|$gp"; do
   name=${row%|*} t=${row##*|}
-  wall=${t% *} cpu=${t#* }
-  printf '| %s | %.2f | %.2f | %.0f | %.2f |\n' "$name" "$wall" "$cpu" "$(echo "$bytes / $cpu / 1000000" | bc -l)" "$(echo "$cpu / $cc" | bc -l)"
+  printf '| %s | %.2f | %.2f | %.0f | %.2f |\n' "$name" "${t% *}" "${t#* }" "$(mbs "$t")" "$(ratio "$t" "$c")"
 done
+echo
+printf -- '- %s: the chart reads at least 500 MB/s on one core and within 2.5x of the C floor: %.0f MB/s of CPU time, %.2fx\n' \
+  "$verdict" "$(mbs "$tp")" "$(ratio "$tp" "$c")"
+if (($(echo "$(ratio "$tr" "$tp") <= 1.3" | bc -l))); then rv=met; else rv=MISSED; fi
+printf -- '- %s: `tsplot --report` within 1.3x of the chart: %.2fx\n' "$rv" "$(ratio "$tr" "$tp")"
+printf -- '- (info) the chart is %.2fx faster than mawk and %.2fx faster than gnuplot dumb on the same lines\n' \
+  "$(ratio "$mk" "$tp")" "$(ratio "$gp" "$tp")"
+} | tee bench/work/RESULTS-parse.md
+{
+  printf 'parse: tsplot vs mawk -F, (10M rows),%.2f\n' "$(ratio "$mk" "$tp")"
+  printf 'parse: tsplot vs gnuplot dumb (10M rows),%.2f\n' "$(ratio "$gp" "$tp")"
+} >> bench/work/ratios.csv
+[[ $verdict == met && $rv == met ]]

@@ -3,7 +3,7 @@
 
 It speaks just enough of the PostgreSQL wire protocol (startup, trust
 authentication, a simple query, terminate) to need nothing but Python, and
-names its process `client` so that `fdcount -C client` finds it.
+names its process `client` (or --name) so that `fdcount -C client` finds it.
 
 Default mode: handle one "request" every --interval seconds: connect, run a
 query, disconnect; every --leak-every-th request takes an error path that
@@ -93,8 +93,10 @@ def main():
     ap.add_argument("--leak-every", type=int, default=20, help="every Nth request leaks")
     ap.add_argument("--requests", type=int, default=0, help="stop after N requests (0: never)")
     ap.add_argument("--control", action="store_true", help="take commands on stdin (tests)")
+    ap.add_argument("--name", default="client",
+                    help="process name, as fdcount -C matches it (at most 15 bytes)")
     a = ap.parse_args()
-    set_process_name("client")
+    set_process_name(a.name)
     leaked = []
     if a.control:
         for line in sys.stdin:

@@ -127,11 +127,53 @@ pub fn warn(msg: impl fmt::Display) {
 /// std would, so a reader that leaves is an EPIPE error and not a kill,
 /// and returns `main`'s exit status.
 pub fn main_c(tool: &str, closed: &str, main: impl FnOnce() -> ExitCode) -> std::ffi::c_int {
-    use std::os::fd::AsFd;
-    if let Err(rustix::io::Errno::BADF) = rustix::io::fcntl_getfd(io::stdout().as_fd()) {
+    if stdout_closed() {
         let _ = writeln!(io::stderr(), "{tool}: {closed}");
         return 1;
     }
+    run_c(main)
+}
+
+/// [`main_c`] for a tool that needs stdout only for some of its work
+/// (tsplot writes `-o FILE` elsewhere): a closed fd 1 is put on /dev/null,
+/// as std's runtime would, so that no file the tool opens lands on it, and
+/// remembered for [`stdout_was_closed`].
+pub fn main_c_stdout_optional(main: impl FnOnce() -> ExitCode) -> std::ffi::c_int {
+    if stdout_closed() {
+        STDOUT_WAS_CLOSED.store(true, std::sync::atomic::Ordering::Relaxed);
+        // The lowest free descriptors are taken: fd 0 first if it is
+        // closed too (kept open on /dev/null as well), then fd 1.
+        while let Ok(fd) = rustix::fs::open(
+            "/dev/null",
+            rustix::fs::OFlags::RDWR,
+            rustix::fs::Mode::empty(),
+        ) {
+            use std::os::fd::IntoRawFd;
+            if fd.into_raw_fd() >= 1 {
+                break;
+            }
+        }
+    }
+    run_c(main)
+}
+
+static STDOUT_WAS_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// fd 1 was closed when the tool started (`tsplot >&-`): what it would
+/// write there would be lost.
+pub fn stdout_was_closed() -> bool {
+    STDOUT_WAS_CLOSED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+fn stdout_closed() -> bool {
+    use std::os::fd::AsFd;
+    matches!(
+        rustix::io::fcntl_getfd(io::stdout().as_fd()),
+        Err(rustix::io::Errno::BADF)
+    )
+}
+
+fn run_c(main: impl FnOnce() -> ExitCode) -> std::ffi::c_int {
     // SAFETY: setting a signal disposition before any thread exists.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
     let code = main();

@@ -59,6 +59,8 @@ pub fn tsplot_input(data: &[u8]) {
         vec![
             crate::series::Column::Name("free".into()),
             crate::series::Column::Name("kind=\"tcp\"".into()),
+            // A labelled row's series (free's Swap: rows).
+            crate::series::Column::Name("Swap:used".into()),
         ]
     } else {
         Vec::new()

@@ -335,16 +335,20 @@ fn split_rest(text: &str, spans: &mut Vec<Span>) -> bool {
     true
 }
 
-/// Names for an error message: the first dozen, escaped, then a count.
+/// Names listed in an error message, at most: every column of a command's
+/// output (vmstat has 17, sar -r 11), not every one of a 1000-column file.
+const LISTED: usize = 40;
+
+/// Names for an error message: the first [`LISTED`], escaped, then a count.
 fn listing<'a>(names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<&str> = names.collect();
     let mut s: Vec<String> = names
         .iter()
-        .take(12)
+        .take(LISTED)
         .map(|n| visible(&clip(n)).into_owned())
         .collect();
-    if names.len() > 12 {
-        s.push(format!("and {} more", names.len() - 12));
+    if names.len() > LISTED {
+        s.push(format!("and {} more", names.len() - LISTED));
     }
     s.join(", ")
 }

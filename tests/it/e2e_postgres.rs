@@ -1,8 +1,8 @@
 //! The README's tutorial, for real: a PostgreSQL server, a client that leaks
-//! connections at known moments, `fdcount -C client -k tcp -s established -i
-//! 0.2 | tstamp`, and `tsplot --report=json` finding the steps. At every
-//! checkpoint fdcount's established TCP count equals the client's rows in
-//! pg_stat_activity. Then the client is restarted (empty fields while none
+//! connections at known moments (its process named uniquely for this run),
+//! `fdcount -C NAME -k tcp -s established -i 0.2 | tstamp`, and `tsplot
+//! --report=json` finding the steps. At every checkpoint fdcount's
+//! established TCP count equals the client's rows in pg_stat_activity. Then the client is restarted (empty fields while none
 //! runs) and leaks again: the report has two runs, each with its own leaks.
 //!
 //! `.ci/run` installs PostgreSQL when the machine lacks it; elsewhere the
@@ -117,9 +117,30 @@ fn now() -> f64 {
         .as_secs_f64()
 }
 
+/// The client's process name: unique to this test run, so that `-C` counts
+/// this client alone, not another test run's (or a user's) `client` that
+/// runs beside it.
+fn client_name() -> String {
+    format!("lhclient{}", std::process::id() % 1_000_000)
+}
+
+/// Starts examples/client.py under [`client_name`], taking commands on stdin.
+fn spawn_client(port: u16) -> Client {
+    Client::new(
+        Command::new("python3")
+            .arg(examples().join("client.py"))
+            .args(["--control", "--port", &port.to_string()])
+            .args(["--name", &client_name()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start examples/client.py"),
+    )
+}
+
 fn one_sample() -> usize {
     let out = Command::new(FDCOUNT)
-        .args(["-C", "client", "-k", "tcp", "-s", "established"])
+        .args(["-C", &client_name(), "-k", "tcp", "-s", "established"])
         .output()
         .unwrap();
     assert!(
@@ -156,19 +177,13 @@ fn tutorial_end_to_end() {
     crate::util::require("postgres");
     let server =
         Server::start().unwrap_or_else(|e| panic!("no PostgreSQL server could be started: {e}"));
-    let child = Command::new("python3")
-        .arg(examples().join("client.py"))
-        .args(["--control", "--port", &server.port.to_string()])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("start examples/client.py");
-    let mut client = Client::new(child);
+    let mut client = spawn_client(server.port);
     client.command("churn 1");
 
     let log = std::env::temp_dir().join(format!("leakhunt-e2e-{}.log", std::process::id()));
     let mut watch = Command::new(FDCOUNT)
-        .args(["-C", "client", "-k", "tcp", "-s", "established", "--header"])
+        .args(["-C", &client_name(), "-k", "tcp", "-s", "established"])
+        .arg("--header")
         .args(["-i", &INTERVAL.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -197,15 +212,7 @@ fn tutorial_end_to_end() {
             }
             assert_eq!(server.client_rows(), 0, "sessions left by the quit client");
             std::thread::sleep(Duration::from_millis(1000));
-            client = Client::new(
-                Command::new("python3")
-                    .arg(examples().join("client.py"))
-                    .args(["--control", "--port", &server.port.to_string()])
-                    .stdin(Stdio::piped())
-                    .stdout(Stdio::piped())
-                    .spawn()
-                    .expect("start examples/client.py again"),
-            );
+            client = spawn_client(server.port);
             client.command("churn 1");
         }
         let start = now();

@@ -388,8 +388,11 @@ fn parse_prom(text: &str) -> Vec<Sample> {
 
 #[test]
 fn prometheus_exposition() {
-    // A command name that needs escaping: a quote and a backslash.
-    let comm = "q\"b\\x";
+    // A command name that needs escaping: a quote and a backslash. Unique,
+    // so that `-C` below counts this fixture alone, not the promtool test's
+    // nor another test run's that happens to run beside it.
+    let id = std::process::id() % 100_000;
+    let comm = &format!("lhq\"b\\{id}");
     let f = Fixture::start("full", comm);
     let pid = f.pid();
     let out = ok(&[
@@ -402,7 +405,7 @@ fn prometheus_exposition() {
         "--format",
         "prom",
     ]);
-    assert!(out.contains(r#"comm="q\"b\\x""#), "{out}");
+    assert!(out.contains(&format!(r#"comm="lhq\"b\\{id}""#)), "{out}");
     let samples = parse_prom(&out);
     let get = |name: &str, kind: Option<&str>| {
         samples
@@ -573,7 +576,7 @@ fn zombie_counts_as_exited() {
 )]
 fn prometheus_exposition_passes_promtool() {
     crate::util::require("promtool");
-    let f = Fixture::start("full", "q\"b\\x");
+    let f = Fixture::start("full", &unique("pq\"b\\"));
     let args = [
         "-p",
         &f.pid(),

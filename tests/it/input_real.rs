@@ -165,15 +165,102 @@ fn vmstat_free_column_by_name() {
 )]
 fn free_m_used_and_available() {
     crate::util::require("procps");
-    let raw = output_of("free -m", "procps");
+    let raw = output_of("free -m; free -m", "procps");
+    // Each label's rows on their own: `used` is Mem:'s, `Swap:used` Swap:'s.
+    let labelled = |label: &str, name: &str| -> Vec<f64> {
+        let header: Vec<&str> = raw.lines().next().unwrap().split_whitespace().collect();
+        let i = header.iter().position(|h| *h == name).unwrap() + 1;
+        raw.lines()
+            .filter(|l| l.starts_with(label))
+            .map(|l| l.split_whitespace().nth(i).unwrap().parse().unwrap())
+            .collect()
+    };
     let got = report(&stamp(&raw), &["-y", "used,available"]);
-    // The Mem: and Swap: rows share the header: both feed `used`.
-    holds(&got, "used", &column(&raw, "available", "used", 1));
-    holds(
-        &got,
-        "available",
-        &column(&raw, "available", "available", 1),
-    );
+    assert_eq!(got.len(), 2, "{got:?}");
+    holds(&got, "used", &labelled("Mem:", "used"));
+    holds(&got, "available", &labelled("Mem:", "available"));
+    let got = report(&stamp(&raw), &["-y", "Swap:used"]);
+    assert_eq!(got.len(), 1, "{got:?}");
+    holds(&got, "Swap:used", &labelled("Swap:", "used"));
+}
+
+/// The rows of the section under the header containing `header_has`,
+/// labelled `label` in their first field: field `name` of each.
+fn section(text: &str, header_has: &str, label: &str, name: &str) -> Vec<f64> {
+    let mut idx = None;
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if l.contains(header_has) {
+            idx = f.iter().position(|h| *h == name);
+        } else if f.first() == Some(&label) {
+            out.extend(
+                idx.and_then(|i| f.get(i))
+                    .and_then(|v| v.parse::<f64>().ok()),
+            );
+        }
+    }
+    out
+}
+
+#[test]
+#[cfg_attr(
+    missing_sysstat,
+    ignore = "needs iostat and sar (apt-get install sysstat)"
+)]
+fn iostat_sections_and_sar_interfaces() {
+    crate::util::require("sysstat");
+    // Both of iostat's sections, blank lines between: every series has a
+    // sample per interval and no gap; the first device's columns are named
+    // as its header names them.
+    let raw = output_of("iostat 1 2", "sysstat");
+    let got = report(&stamp(&raw), &[]);
+    let device = raw
+        .lines()
+        .skip_while(|l| !l.starts_with("Device"))
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    holds(&got, "tps", &section(&raw, "Device", &device, "tps"));
+    let lines: Vec<&str> = raw.lines().collect();
+    let idle: Vec<f64> = lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("avg-cpu:"))
+        .map(|w| {
+            let i = w[0].split_whitespace().position(|h| h == "%idle").unwrap();
+            w[1].split_whitespace().nth(i - 1).unwrap().parse().unwrap()
+        })
+        .collect();
+    holds(&got, "%idle", &idle);
+    for s in &got {
+        assert_eq!(s.3, 2, "{s:?} in\n{raw}");
+    }
+    // sar -n DEV: one series per interface and column, never two
+    // interfaces in one.
+    let raw = output_of("sar -n DEV 1 2", "sysstat");
+    let mut ifaces: Vec<&str> = Vec::new();
+    for l in raw.lines().filter(|l| !l.starts_with("Average")) {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.len() == 10 && f[2].parse::<f64>().is_ok() && !ifaces.contains(&f[1]) {
+            ifaces.push(f[1]);
+        }
+    }
+    assert!(!ifaces.is_empty(), "{raw}");
+    let got = report(&stamp(&raw), &[]);
+    assert_eq!(got.len(), 8 * ifaces.len(), "{ifaces:?}: {got:?}");
+    for s in &got {
+        assert_eq!(s.3, 2, "{s:?} in\n{raw}");
+    }
+    assert!(got.iter().any(|s| s.0 == "rxpck/s"), "{got:?}");
+    for i in &ifaces[1..] {
+        assert!(
+            got.iter().any(|s| s.0 == format!("{i}:rxpck/s")),
+            "no {i}:rxpck/s in {got:?}"
+        );
+    }
 }
 
 #[test]

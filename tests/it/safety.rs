@@ -4,8 +4,9 @@
 //! writers of one file, an output that is an input, escape sequences in
 //! names on every text output, statistics at ±1e308, panics that exit 1.
 //!
-//! The cases that need root (another user, mknod, a tiny tmpfs) fail under
-//! `CI` when not root, as CI runs as root.
+//! The cases that need root (another user, mknod, a tiny tmpfs) are ignored
+//! without it, and fail under `CI` (which runs as root), as tests/it/prereq.rs
+//! does for every prerequisite.
 
 use crate::util::{bin, scratch, Cmd};
 use std::fs;
@@ -21,19 +22,6 @@ fn csv() -> String {
         s.push_str(&format!("{},{}\n", 1_764_000_000 + 5 * i, 40 + i / 20));
     }
     s
-}
-
-/// Whether the test runs as root; not being root fails it under `CI`.
-fn root(why: &str) -> bool {
-    if rustix::process::geteuid().is_root() {
-        return true;
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "needs root ({why}); CI runs as root"
-    );
-    eprintln!("not run: needs root ({why})");
-    false
 }
 
 /// Runs `script` under sh as the unprivileged user nobody.
@@ -92,10 +80,12 @@ fn writers(dir: &Path) -> Vec<(&'static str, Vec<String>, &'static str)> {
 }
 
 #[test]
+#[cfg_attr(
+    missing_setpriv,
+    ignore = "needs root and setpriv: another user plants the links"
+)]
 fn a_link_or_file_planted_by_another_user_is_never_used() {
-    if !root("another user plants the links") {
-        return;
-    }
+    crate::util::require("setpriv");
     let dir = scratch("safety-planted");
     // World-writable, not sticky: fs.protected_symlinks does not help here.
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
@@ -219,24 +209,32 @@ fn devices_and_fifos_are_written_in_place() {
             .file_type()
             .is_symlink());
     }
-    if root("mknod") {
-        for (tool, args, _) in writers(&dir) {
-            let node = dir.join(format!("null-{tool}"));
-            let st = Command::new("mknod")
-                .args([node.to_str().unwrap(), "c", "1", "3"])
-                .status()
-                .unwrap();
-            assert!(st.success());
-            let before = entries(&dir);
-            Cmd::new(tool).args(&args).arg(&node).ok();
-            let m = fs::symlink_metadata(&node).unwrap();
-            assert!(
-                m.file_type().is_char_device_(),
-                "{tool} replaced the device"
-            );
-            assert_eq!(m.rdev(), rustix::fs::makedev(1, 3));
-            assert_eq!(entries(&dir), before);
-        }
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A device node (a copy of /dev/null made with mknod, as root) is written
+/// in place, nothing left beside it.
+#[test]
+#[cfg_attr(missing_root, ignore = "needs root: mknod")]
+fn devices_are_written_in_place() {
+    crate::util::require("root");
+    let dir = scratch("safety-mknod");
+    for (tool, args, _) in writers(&dir) {
+        let node = dir.join(format!("null-{tool}"));
+        let st = Command::new("mknod")
+            .args([node.to_str().unwrap(), "c", "1", "3"])
+            .status()
+            .unwrap();
+        assert!(st.success());
+        let before = entries(&dir);
+        Cmd::new(tool).args(&args).arg(&node).ok();
+        let m = fs::symlink_metadata(&node).unwrap();
+        assert!(
+            m.file_type().is_char_device_(),
+            "{tool} replaced the device"
+        );
+        assert_eq!(m.rdev(), rustix::fs::makedev(1, 3));
+        assert_eq!(entries(&dir), before);
     }
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -283,10 +281,9 @@ impl Drop for Tmpfs {
 }
 
 #[test]
+#[cfg_attr(missing_root, ignore = "needs root: mounts a tmpfs")]
 fn a_full_disk_fails_the_write_and_keeps_the_old_file() {
-    if !root("mounts a tmpfs") {
-        return;
-    }
+    crate::util::require("root");
     let dir = scratch("safety-enospc");
     let inputs = scratch("safety-enospc-in");
     let mnt = dir.join("mnt");

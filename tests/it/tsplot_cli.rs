@@ -544,3 +544,37 @@ proptest! {
         prop_assert!(path.contains(&hi) && path.contains(&lo));
     }
 }
+
+/// `tsplot < log >&-` would draw into nothing: an error, exit 1; with -o
+/// the chart goes to the file and a closed stdout does not matter.
+#[test]
+fn closed_stdout_is_an_error_unless_the_chart_goes_to_a_file() {
+    let dir = crate::util::scratch("tsplot-closed-stdout");
+    let data = dir.join("in.csv");
+    std::fs::write(&data, "time,conns\n1764000000,5\n1764000005,7\n").unwrap();
+    let run = |args: &str| {
+        std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!("exec \"$0\" {args} >&-"),
+                crate::util::bin("tsplot"),
+            ])
+            .arg(&data)
+            .output()
+            .unwrap()
+    };
+    for args in ["\"$1\"", "--report \"$1\"", "--report -o /dev/null \"$1\""] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(1), "{args}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "tsplot: stdout is closed: the chart would be lost (give it -o FILE, a file or a pipe)\n",
+            "{args}"
+        );
+    }
+    let svg = dir.join("out.svg");
+    let out = run(&format!("-o '{}' \"$1\"", svg.display()));
+    assert_eq!(out.status.code(), Some(0), "{:?}", out);
+    assert!(std::fs::read_to_string(&svg).unwrap().starts_with("<?xml"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

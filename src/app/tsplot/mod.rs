@@ -548,6 +548,12 @@ where
 }
 
 /// tsplot's whole run: arguments in, exit status out.
+/// The C entry of bin/tsplot.rs: fd 1 as the shell left it is looked at
+/// first (see [`crate::error::main_c_stdout_optional`]).
+pub fn main_c() -> std::ffi::c_int {
+    crate::error::main_c_stdout_optional(main)
+}
+
 pub fn main() -> ExitCode {
     zone::init();
     main_with("tsplot", || {

@@ -248,6 +248,13 @@ pub fn in_memory(s: &Settings, input: &[u8]) -> Result<(Chart, Option<Report>)> 
 pub fn run(s: Settings) -> Result<Status> {
     let (mut parser, mut pipe) = pipeline(&s)?;
     refuse_output_among_inputs(&s)?;
+    let to_stdout =
+        s.follow || (s.chart && s.output.is_none()) || (s.report.is_some() && s.print_report);
+    if to_stdout && crate::error::stdout_was_closed() {
+        return Err(Error::failure(
+            "stdout is closed: the chart would be lost (give it -o FILE, a file or a pipe)",
+        ));
+    }
     if s.follow {
         return follow_run(s, parser, pipe);
     }

@@ -1,8 +1,10 @@
 //! The rows of a CSV table: the delimiter decided from the first lines,
 //! which rows are headers (command banners, the last header before the
 //! data), how header names map columns to series, and data rows to points.
+//! A command's sections and labelled rows are sections.rs's; what `-x` and
+//! `-y` select, and their checks, select.rs's.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{delimiters_in, is_blank, listing, name_like, split, split_rest, value};
 use super::{Delim, Fields, Kind, Span};
@@ -16,6 +18,9 @@ const HELD: usize = 8;
 
 /// A source's name and the lines it ended with, still held.
 type Stale = (Option<String>, Vec<(u64, String)>);
+
+mod sections;
+mod select;
 
 /// One column of the table as the current header lays it out.
 #[derive(Clone, Debug, Default)]
@@ -70,6 +75,28 @@ pub(in crate::series) struct Csv {
     text_only: BTreeMap<usize, String>,
     /// The current row is a stamped line split at its blanks.
     rest_split: bool,
+    /// The last data row was: the table is a command's output, where a
+    /// stamped empty line is a blank line, not a gap.
+    blank_table: bool,
+    /// The line before was a stamped empty line: a new section may start.
+    after_blank: bool,
+    /// A text line of another width, until a row says it was a header.
+    pending: Option<sections::Pending>,
+    /// The column that may hold a row label (a command's output with a
+    /// header), the first label seen, `-y LABEL:NAME` names taken on trust
+    /// and those a row had.
+    label_col: Option<usize>,
+    first_label: Option<String>,
+    labels: Vec<String>,
+    y_trusted: HashSet<String>,
+    /// The first header came after a blank line (a command's sections);
+    /// `-y` names no header had yet, the first header's names, and every
+    /// header's (see `select::check_y`).
+    header_after_blank: bool,
+    y_later: Vec<String>,
+    y_first_names: Vec<String>,
+    y_names_seen: Vec<String>,
+    y_labelled_seen: HashSet<String>,
     spans: Vec<Span>,
     scratch: String,
     kinds: Vec<Kind>,
@@ -312,21 +339,36 @@ impl Parser {
         let r = if x == Some(0)
             && fields.len() == 2
             && kinds[1] == Kind::Empty
-            && self.csv.cols.get(1).is_none_or(|c| c.series.is_none())
+            && (self.csv.blank_table || self.csv.cols.get(1).is_none_or(|c| c.series.is_none()))
         {
             // `EPOCH,`: an empty line of the command's output, stamped.
             self.stats.skipped += 1;
-            Ok(())
+            self.csv.kinds = kinds;
+            self.csv.after_blank = true;
+            return Ok(());
         } else if any_num && first_value.and_then(|c| fields.get(c)) == Some(SUMMARY_LABEL) {
             // sysstat's closing averages are not a sample in time.
             self.stats.skipped += 1;
             Ok(())
-        } else if !any_num && any_text && self.is_header(&fields.to_vec(), x, &kinds) {
-            self.header(&fields.to_vec())
+        } else if !any_num && any_text && self.is_header(&fields.to_vec(), x, &kinds, false) {
+            self.reject_pending()
+                .and_then(|()| self.header(&fields.to_vec()))
+        } else if !any_num
+            && any_text
+            && self.csv.after_blank
+            && self.is_header(&fields.to_vec(), x, &kinds, true)
+        {
+            self.hold_header(&fields.to_vec())
         } else {
-            self.data(fields, &kinds, prefix_time, sink)
+            let settled = if any_num {
+                self.settle_pending(fields.len())
+            } else {
+                Ok(())
+            };
+            settled.and_then(|()| self.data(fields, &kinds, prefix_time, sink))
         };
         self.csv.kinds = kinds;
+        self.csv.after_blank = false;
         r
     }
 
@@ -337,17 +379,23 @@ impl Parser {
     /// too (the header a program prints again when a stamped log is
     /// appended to: `1764000000,3137:tcp,3137:unix`). Otherwise it is a
     /// malformed data row (`1764000000,abc` in the seed log, or an error
-    /// message stamped into the log).
-    fn is_header(&self, fields: &[&str], x: Option<usize>, kinds: &[Kind]) -> bool {
+    /// message stamped into the log). With `section`: whether it may be
+    /// the header of a new section of a command's output, one of another
+    /// width than the rows before it (see [`sections`]).
+    fn is_header(&self, fields: &[&str], x: Option<usize>, kinds: &[Kind], section: bool) -> bool {
         if !self.csv.data_in_source {
-            return true;
+            return !section;
         }
         let by_blanks = self.csv.delim == Some(Delim::Blanks) || self.csv.rest_split;
-        let names = (!by_blanks || fields.len() == self.csv.width)
-            && fields
-                .iter()
-                .zip(kinds)
-                .all(|(f, k)| *k == Kind::Time || name_like(f));
+        let width_ok = if section {
+            by_blanks && fields.len() != self.csv.width
+        } else {
+            !by_blanks || fields.len() == self.csv.width
+        };
+        let names = width_ok
+            && fields.iter().zip(kinds).all(|(f, k)| {
+                *k == Kind::Time || name_like(f) || (by_blanks && sections::time_of_day(f))
+            });
         if !names {
             return false;
         }
@@ -391,6 +439,7 @@ impl Parser {
         self.csv.header = Some(fields.iter().map(|f| f.to_string()).collect());
         self.csv.header_at = self.at();
         self.csv.header_by_blanks = self.csv.rest_split || self.csv.delim == Some(Delim::Blanks);
+        self.csv.header_after_blank = self.csv.after_blank;
         self.csv.applied = false;
         self.csv.width = fields.len();
         let at = self.at();
@@ -414,6 +463,7 @@ impl Parser {
             .filter(|&(c, _)| Some(c) != x)
             .map(|(_, f)| f.as_str())
             .collect();
+        self.csv.label_col = (x == Some(0) && self.csv.header_by_blanks).then_some(1);
         self.check_y(&names)?;
         let shift =
             if x == Some(0) && self.csv.header_by_blanks && header.len().abs_diff(width) == 1 {
@@ -452,41 +502,6 @@ impl Parser {
         }
         self.csv.cols = cols;
         Ok(())
-    }
-
-    /// `-y` names the first header applied (or the last one read, at the
-    /// end) lacks are an error listing the names it has.
-    fn check_y(&mut self, names: &[&str]) -> Result<()> {
-        if !self.csv.y_checked {
-            self.csv.y_checked = true;
-            for c in &self.opts.y {
-                if let Column::Name(n) = c {
-                    if !names.contains(&n.as_str()) {
-                        return Err(crate::error::Error::failure(format!(
-                            "{}: -y {1}: no column named \"{1}\" (columns: {2})",
-                            self.csv.header_at,
-                            visible(&clip(n)),
-                            listing(names.iter().copied())
-                        )));
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// At the end: a header never followed by data still checks `-y`.
-    pub(in crate::series) fn csv_check_y(&mut self) -> Result<()> {
-        let Some(header) = self.csv.header.clone() else {
-            return Ok(());
-        };
-        let names: Vec<&str> = header
-            .iter()
-            .enumerate()
-            .filter(|&(c, _)| Some(c) != self.csv.x)
-            .map(|(_, f)| f.as_str())
-            .collect();
-        self.check_y(&names)
     }
 
     /// Column `c` of a data row, named by the header laid over it.
@@ -543,15 +558,6 @@ impl Parser {
         }
     }
 
-    /// Whether column `c` (0-based) is one the user asked for.
-    fn picked(&self, c: usize, name: Option<&str>) -> bool {
-        self.opts.y.is_empty()
-            || self.opts.y.iter().any(|col| match col {
-                Column::Index(i) => *i == c + 1,
-                Column::Name(n) => name == Some(n.as_str()),
-            })
-    }
-
     fn series_named(&mut self, name: String) -> Result<usize> {
         if let Some(&i) = self.csv.by_name.get(&name) {
             return Ok(i);
@@ -585,39 +591,6 @@ impl Parser {
             self.reject(at, m);
         }
         Ok(s)
-    }
-
-    /// `-x 5` or `-y 5` on input with 3 columns is a mistake, not a gap.
-    fn check_indices(&mut self, width: usize) -> Result<()> {
-        if self.csv.checked {
-            return Ok(());
-        }
-        self.csv.checked = true;
-        if let Some(x) = self.csv.x {
-            if self.opts.y.contains(&Column::Index(x + 1)) {
-                return Err(self.fatal(format!(
-                    "-y {0}: column {0} is the time column (see -x and --no-time)",
-                    x + 1
-                )));
-            }
-        }
-        for (opt, c) in self
-            .opts
-            .x
-            .iter()
-            .map(|c| ("-x", c))
-            .chain(self.opts.y.iter().map(|c| ("-y", c)))
-        {
-            if let Column::Index(i) = c {
-                if *i > width {
-                    return Err(self.fatal_at(format!(
-                        "{opt} {i}: the input has only {width} column{}",
-                        if width == 1 { "" } else { "s" }
-                    )));
-                }
-            }
-        }
-        Ok(())
     }
 
     fn data(
@@ -707,9 +680,15 @@ impl Parser {
                 ));
             }
         }
+        let label = self.row_label(fields, kinds);
         for c in 0..self.csv.cols.len() {
+            if label.is_some_and(|(lc, _)| lc == c) {
+                continue;
+            }
             let col = &self.csv.cols[c];
-            if !col.picked {
+            // A labelled row without the field (free's short `Swap:` row)
+            // has no such column: no gap either.
+            if label.is_some_and(|_| kinds.get(c).is_none()) || (!col.picked && label.is_none()) {
                 continue;
             }
             let v = match kinds.get(c) {
@@ -725,11 +704,18 @@ impl Parser {
                 }
                 _ => continue,
             };
-            let s = self.col_series(c)?;
+            let s = match label {
+                Some((_, l)) => match self.labelled_series(c, l)? {
+                    Some(s) => s,
+                    None => continue,
+                },
+                None => self.col_series(c)?,
+            };
             self.out.point(sink, s, time, v);
         }
         self.row_no += 1;
         self.csv.data_in_source = true;
+        self.csv.blank_table = self.csv.rest_split;
         if self.csv.header.is_none() {
             self.csv.width = fields.len();
         }

@@ -584,3 +584,192 @@ proptest::proptest! {
         proptest::prop_assert_eq!(a.result.is_ok(), b.result.is_ok());
     }
 }
+
+fn y(names: &[&str]) -> Options {
+    Options {
+        y: names.iter().map(|n| Column::Name(n.to_string())).collect(),
+        ..utc()
+    }
+}
+
+#[test]
+fn labelled_rows_are_told_apart() {
+    // free -m, twice (as `free -s` prints it): the Mem: rows feed the
+    // columns' series, the Swap: rows their own, never the same one.
+    let free = stamped(&[
+        "               total        used        free   available",
+        "Mem:           15896        3012       10234       12000",
+        "Swap:           2047          10        2037",
+        "               total        used        free   available",
+        "Mem:           15896        3100       10146       11900",
+        "Swap:           2047          12        2035",
+    ]);
+    let r = ok(&free);
+    assert_eq!(
+        names(&r),
+        [
+            "total",
+            "used",
+            "free",
+            "available",
+            "Swap:total",
+            "Swap:used",
+            "Swap:free"
+        ]
+    );
+    assert_eq!(
+        r.of(1),
+        [(T0 + 5.0, Some(3012.0)), (T0 + 20.0, Some(3100.0))]
+    );
+    assert_eq!(r.of(5), [(T0 + 10.0, Some(10.0)), (T0 + 25.0, Some(12.0))]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // -y by the column's name takes the first label's rows; LABEL:NAME
+    // takes that label's.
+    let r = run(&free, y(&["used", "available"]));
+    assert_eq!(names(&r), ["used", "available"]);
+    assert_eq!(
+        r.of(0),
+        [(T0 + 5.0, Some(3012.0)), (T0 + 20.0, Some(3100.0))]
+    );
+    let r = run(&free, y(&["Swap:used"]));
+    assert_eq!(names(&r), ["Swap:used"]);
+    assert_eq!(r.of(0), [(T0 + 10.0, Some(10.0)), (T0 + 25.0, Some(12.0))]);
+    // A label no row has is an error naming the labels there were.
+    let r = run(&free, y(&["Swop:used"]));
+    let e = r.result.unwrap_err().to_string();
+    assert!(
+        e.contains("-y Swop:used: no rows labelled \"Swop\" (labels: Mem, Swap)"),
+        "{e}"
+    );
+    // iostat -d with two devices: one series per device and column.
+    let io = stamped(&[
+        "Device             tps    kB_read/s",
+        "vda              10.00         1.50",
+        "vdb               2.00         0.25",
+        "",
+        "Device             tps    kB_read/s",
+        "vda              11.00         1.75",
+        "vdb               3.00         0.50",
+    ]);
+    let r = ok(&io);
+    assert_eq!(names(&r), ["tps", "kB_read/s", "vdb:tps", "vdb:kB_read/s"]);
+    assert_eq!(r.of(0), [(T0 + 5.0, Some(10.0)), (T0 + 25.0, Some(11.0))]);
+    assert_eq!(r.of(2), [(T0 + 10.0, Some(2.0)), (T0 + 30.0, Some(3.0))]);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // A time of day where a label would be (sar) is not a label.
+    let sar = stamped(&[
+        "11:00:01     CPU     %idle",
+        "11:00:02     all     98.50",
+        "11:00:03     all     97.50",
+    ]);
+    let r = run(&sar, y(&["%idle"]));
+    assert_eq!(r.of(0), [(T0 + 5.0, Some(98.5)), (T0 + 10.0, Some(97.5))]);
+}
+
+#[test]
+fn sections_of_other_widths_have_their_own_headers() {
+    // iostat: an avg-cpu: section and a Device section, blank lines
+    // between, printed again every interval.
+    let mut lines = vec!["Linux 6.1.0 (host) \t12/02/2026 \t_x86_64_\t(2 CPU)", ""];
+    for i in 0..2 {
+        lines.extend([
+            "avg-cpu:  %user   %nice   %idle",
+            if i == 0 {
+                "           1.50    0.00   98.00"
+            } else {
+                "           2.50    0.00   97.00"
+            },
+            "",
+            "Device             tps    kB_read/s    kB_wrtn/s",
+            if i == 0 {
+                "vda              10.00         1.50         3.00"
+            } else {
+                "vda              11.00         1.75         4.00"
+            },
+            "",
+        ]);
+    }
+    let io = stamped(&lines);
+    let r = ok(&io);
+    assert_eq!(
+        names(&r),
+        ["%user", "%nice", "%idle", "tps", "kB_read/s", "kB_wrtn/s"]
+    );
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    // No gaps from the blank lines: each series has its two samples.
+    for s in 0..6 {
+        assert_eq!(r.of(s).len(), 2, "{}", r.c.names[s]);
+        assert!(r.of(s).iter().all(|p| p.1.is_some()));
+    }
+    assert_eq!(r.of(2), [(T0 + 15.0, Some(98.0)), (T0 + 45.0, Some(97.0))]);
+    assert_eq!(r.of(3), [(T0 + 30.0, Some(10.0)), (T0 + 60.0, Some(11.0))]);
+    // -y may name a later section's column; a name no section has is an
+    // error once the output comes round to its first section again.
+    let r = run(&io, y(&["tps", "%idle"]));
+    assert!(r.result.is_ok(), "{:?}", r.result);
+    assert_eq!(names(&r), ["%idle", "tps"]);
+    assert_eq!(r.of(1), [(T0 + 30.0, Some(10.0)), (T0 + 60.0, Some(11.0))]);
+    let e = run(&io, y(&["tpz"])).result.unwrap_err().to_string();
+    assert!(
+        e.starts_with("line 9: -y tpz: no column named \"tpz\" (columns: avg-cpu:, %user, %nice, %idle, Device, tps,"),
+        "{e}"
+    );
+    // A stamped line of words not followed by a row of its width is
+    // rejected as ever, at its own line.
+    let r = ok(&stamped(&[
+        " r  b   free",
+        " 1  0   100",
+        "du: cannot read directory",
+        " 2  0   101",
+    ]));
+    assert_eq!(r.of(2), [(T0 + 5.0, Some(100.0)), (T0 + 15.0, Some(101.0))]);
+    assert_eq!(r.warnings.len(), 2, "{:?}", r.warnings);
+    assert!(
+        r.warnings[0].starts_with(
+            "line 3: column 2: expected a number, found \"du: cannot read directory\""
+        ),
+        "{:?}",
+        r.warnings
+    );
+    // After a blank line too, when the next row has the old width (or
+    // nothing follows).
+    let r = ok(&stamped(&[
+        " r  b   free",
+        " 1  0   100",
+        "",
+        "no such thing here now",
+        " 2  0   101",
+        "",
+        "the end of it",
+    ]));
+    assert_eq!(r.of(2), [(T0 + 5.0, Some(100.0)), (T0 + 20.0, Some(101.0))]);
+    assert!(
+        r.warnings[0].starts_with("line 4: column 2: expected a number")
+            && r.warnings[1].starts_with("line 7: column 2: expected a number"),
+        "{:?}",
+        r.warnings
+    );
+    // A fdcount log stays as it was: `EPOCH,` is a gap there.
+    let r = ok("time,tcp\n1764000000,3\n1764000005,\n1764000010,4\n");
+    assert_eq!(
+        r.of(0),
+        [(T0, Some(3.0)), (T0 + 5.0, None), (T0 + 10.0, Some(4.0))]
+    );
+}
+
+#[test]
+fn an_unknown_name_lists_every_column_of_a_command() {
+    let vm = stamped(&[
+        "procs -----------memory---------- ---swap-- -----io---- -system-- ------cpu-----",
+        " r  b   swpd   free   buff  cache   si   so    bi    bo   in   cs us sy id wa st",
+        " 2  0      0 23294784  78680 1102384    0    0  1162  1485  526 5427 44 24 30  2  0",
+    ]);
+    let e = run(&vm, y(&["frees"])).result.unwrap_err().to_string();
+    assert!(
+        e.ends_with(
+            "-y frees: no column named \"frees\" (columns: r, b, swpd, free, buff, cache, si, so, \
+             bi, bo, in, cs, us, sy, id, wa, st)"
+        ),
+        "{e}"
+    );
+}

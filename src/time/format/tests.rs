@@ -1,3 +1,6 @@
+//! The strftime renderer against glibc's strftime (every flag, width and
+//! modifier, two centuries of instants), GNU offsets and ts's own forms.
+
 use super::*;
 use crate::time::civil::days_from_civil;
 use crate::time::zone::{Offset, Zone};

@@ -1,3 +1,6 @@
+//! The time parser: epoch units by magnitude, RFC 3339 and ISO 8601, ts's
+//! default form, -f formats, and odd text that must not panic.
+
 use super::*;
 
 // 2025-11-24T16:00:00Z
