@@ -563,8 +563,7 @@ impl Tracker {
     fn summary(&mut self, from: usize, to: usize) -> Summary {
         self.scratch.clear();
         self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        self.scratch.sort_unstable_by(f64::total_cmp);
-        Summary::of_sorted(&self.scratch)
+        Summary::of_values(&mut self.scratch)
     }
 
     /// Summarises the current segment's last `window` samples before the
