@@ -99,14 +99,25 @@ impl Tracker {
     /// ties: the middle one. For gaussian noise this is close to the
     /// likeliest split; for uniform noise it ties exactly where the
     /// likelihood does.
-    fn best_split(&self, lo: usize, p_lo: usize, p_hi: usize, a: f64, b: f64) -> usize {
+    fn best_split(&self, lo: usize, range: (usize, usize), a: f64, b: f64) -> usize {
+        self.split_by(lo, range, |x| (x - b).abs() - (x - a).abs())
+    }
+
+    /// The split in `lo..len` that minimises the sum of `cost(x)` (what a
+    /// sample costs after the split less what it costs before) over the
+    /// samples after it, searched over `p_lo..=p_hi`; ties: the middle one.
+    fn split_by(
+        &self,
+        lo: usize,
+        (p_lo, p_hi): (usize, usize),
+        cost: impl Fn(f64) -> f64,
+    ) -> usize {
         let len = self.buf.len();
         let mut d = 0.0;
         let mut best = f64::INFINITY;
         let mut ties: Vec<usize> = Vec::new();
         for p in (lo..len).rev() {
-            let x = self.buf[p].v;
-            d += (x - b).abs() - (x - a).abs();
+            d += cost(self.buf[p].v);
             if p < p_lo || p > p_hi {
                 continue;
             }
@@ -125,6 +136,59 @@ impl Tracker {
         ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
     }
 
+    /// For counts (integer values a few apart): the likeliest split
+    /// between floors `a` (before `p`) and `b` (from `late` on), with the
+    /// law of the noise read from the data itself: how often each distance
+    /// above (or below) its floor occurs in the two windows. It is what the
+    /// median split cannot see in a pool's noise, which only rises from its
+    /// floor: a sample below the new floor is near impossible after the
+    /// rise, one at the new floor is likelier after than before, and a
+    /// burst far above both says nothing. None when the values are not
+    /// such counts.
+    fn likeliest_split(
+        &self,
+        lo: usize,
+        range: (usize, usize),
+        (p, late): (usize, usize),
+        a: f64,
+        b: f64,
+    ) -> Option<usize> {
+        const SPAN: i64 = 64;
+        let len = self.buf.len();
+        if a.fract() != 0.0 || b.fract() != 0.0 || (b - a).abs() > SPAN as f64 {
+            return None;
+        }
+        let mut counts = [0u32; 2 * SPAN as usize + 1];
+        let sides = [(lo, p, a), (late, len, b)];
+        let mut total = 0u32;
+        for &(from, to, level) in &sides {
+            for s in self.buf.range(from..to) {
+                let r = s.v - level;
+                if r.fract() != 0.0 {
+                    return None;
+                }
+                // A dip or a burst beyond the span counts as out of range.
+                if r.abs() <= SPAN as f64 {
+                    counts[(r as i64 + SPAN) as usize] += 1;
+                }
+                total += 1;
+            }
+        }
+        // Every distance gets half a sample more, so that one never seen
+        // is unlikely, not impossible.
+        let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
+        let cost = |x: f64, level: f64| {
+            let r = x - level;
+            let c = if r.fract() == 0.0 && r.abs() <= SPAN as f64 {
+                counts[(r as i64 + SPAN) as usize]
+            } else {
+                0
+            };
+            norm - (f64::from(c) + 0.5).ln()
+        };
+        Some(self.split_by(lo, range, |x| cost(x, b) - cost(x, a)))
+    }
+
     /// Examines the candidate that started at `k0`. `last`: the data has
     /// ended, so what is there is all there will be.
     pub(super) fn evaluate(&mut self, up: bool, k0: u64, last: bool) -> Outcome {
@@ -137,6 +201,7 @@ impl Tracker {
             return Outcome::Reject;
         }
         let mut p = k0p;
+        let mut range = (0, 0);
         for _ in 0..2 {
             let lo = seg.max(p.saturating_sub(self.w));
             let a = self.median(lo, p);
@@ -147,7 +212,19 @@ impl Tracker {
             let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
                 return Outcome::NotYet(None);
             };
-            p = self.best_split(lo, p_lo, p_hi, a, b);
+            range = (p_lo, p_hi);
+            p = self.best_split(lo, range, a, b);
+        }
+        // Counts: the split is searched again between the floors with the
+        // noise's own law.
+        let lo = seg.max(p.saturating_sub(self.w));
+        let late = p + (len - p) / 2;
+        let a = self.summary(lo, p).level;
+        let b = self.summary(late, len).level;
+        if (b - a) * if up { 1.0 } else { -1.0 } > 0.0 {
+            if let Some(q) = self.likeliest_split(lo, range, (p, late), a, b) {
+                p = q;
+            }
         }
         let lo = seg.max(p.saturating_sub(self.w));
         let sb = self.summary(lo, p);
@@ -168,7 +245,7 @@ impl Tracker {
         } else if last {
             sb.n.min(self.w)
         } else {
-            self.w
+            self.wait_after() as usize
         };
         if !flat && (sb.n < 10 || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));

@@ -136,6 +136,9 @@ struct Tentative {
     below: u32,
     /// A gap came after it: a fall now would be a restart, which keeps it.
     kept: bool,
+    /// The segment and the last fall before it, restored if it is undone.
+    seg: u64,
+    last_fall: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -236,6 +239,8 @@ pub struct Tracker {
     settled_run: usize,
     /// Samples that went back in time, left out of the steps.
     unordered: u64,
+    /// Every value so far is a whole number: counts.
+    counts: bool,
 }
 
 impl Tracker {
@@ -280,6 +285,18 @@ impl Tracker {
             runs: Vec::new(),
             settled_run: 0,
             unordered: 0,
+            counts: true,
+        }
+    }
+
+    /// Samples a noisy level must hold after a rise before it is examined:
+    /// a window; half of one for counts, whose levels (floors) a few
+    /// samples show and whose noise does not drift as a heap's does.
+    fn wait_after(&self) -> u64 {
+        if self.counts {
+            self.w as u64 / 2
+        } else {
+            self.w as u64
         }
     }
 
@@ -353,6 +370,7 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
+        self.counts &= v.fract() == 0.0;
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
@@ -413,7 +431,10 @@ impl Tracker {
         }
         self.undo(v, gap);
         self.observe(i, v);
-        while self.tentative.first().is_some_and(|s| i - s.i >= EXCURSION) {
+        // Where bursts have lasted long, a rise must outlast twice the
+        // longest before it is sure.
+        let sure = EXCURSION.max(2 * self.longest_excursion);
+        while self.tentative.first().is_some_and(|s| i - s.i >= sure) {
             let s = self.tentative.remove(0);
             self.keep(s);
         }
@@ -446,16 +467,38 @@ impl Tracker {
             return;
         };
         let now = self.n - 1;
+        let undone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
+        let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
+            return;
+        };
         let longest = &mut self.longest_excursion;
         self.tentative.retain(|st| {
-            let undone = st.run == run && !st.kept && st.i >= first;
-            if undone {
+            if undone(st) {
                 *longest = (*longest).max(now - st.i);
             }
-            !undone
+            !undone(st)
         });
-        self.seg = self.seg.max((now + 1).saturating_sub(FALL_HOLD));
-        self.last_fall = self.seg;
+        // The excursion was noise (a burst of busy connections, a batch
+        // job): its samples at or above the midpoint leave the windows, and
+        // the level it interrupted is judged on, so that a leak during or
+        // just after it is still seen against the level before it.
+        let from = self.pos(first);
+        let tail = self.pos((now + 1).saturating_sub(FALL_HOLD));
+        let mut end = (tail..self.buf.len())
+            .find(|&k| self.buf[k].v < earliest.mid)
+            .unwrap_or(self.buf.len());
+        let mut k = from;
+        while k < end {
+            if self.buf[k].v >= earliest.mid {
+                self.buf.remove(k);
+                self.runs[run].samples += 1;
+                end -= 1;
+            } else {
+                k += 1;
+            }
+        }
+        self.seg = earliest.seg;
+        self.last_fall = earliest.last_fall;
         self.up = None;
         self.down = None;
         self.refresh();
@@ -485,7 +528,7 @@ impl Tracker {
         let first = if self.exact() {
             self.m_up
         } else {
-            (self.w as u64).max(self.m_up)
+            self.wait_after().max(self.m_up)
         };
         if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > r.level + half {
             self.up = Some(Cand::new(i, cutoffs(&r, true), first));
@@ -556,8 +599,8 @@ impl Tracker {
 
     /// Position in the buffer of global sample index `i` (clamped).
     fn pos(&self, i: u64) -> usize {
-        let base = self.buf.front().map_or(0, |s| s.i);
-        (i.saturating_sub(base) as usize).min(self.buf.len())
+        // Samples an undone excursion took out leave holes in the indices.
+        self.buf.partition_point(|s| s.i < i)
     }
 
     fn summary(&mut self, from: usize, to: usize) -> Summary {
@@ -620,6 +663,8 @@ impl Tracker {
                 run,
                 below: 0,
                 kept: false,
+                seg: self.seg,
+                last_fall: self.last_fall,
             });
         } else {
             let gap = self
@@ -627,8 +672,10 @@ impl Tracker {
                 .range(pos.saturating_sub(2)..(pos + 3).min(self.buf.len()))
                 .any(|x| x.gap);
             let level = self.runs[run].level;
-            let held_steps = self.steps.iter().any(|st| st.run == run)
-                || self.tentative.iter().any(|st| st.run == run);
+            // Only after a step that held: a rise that falls back to where
+            // the run began before it has held is an excursion (a long
+            // burst), which the fall undoes.
+            let held_steps = self.steps.iter().any(|st| st.run == run);
             let restart = gap || (held_steps && after <= level + thr / 2.0);
             self.last_fall = s.i;
             if restart {
