@@ -177,14 +177,20 @@ impl Tracker {
         // Every distance gets half a sample more, so that one never seen
         // is unlikely, not impossible.
         let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
+        // Each distance's cost once (a logarithm per distance seen, not
+        // per sample).
+        let unseen = norm - (f64::from(0u32) + 0.5).ln();
+        let mut costs = [unseen; 2 * SPAN as usize + 1];
+        for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
+            costs[k] = norm - (f64::from(c) + 0.5).ln();
+        }
         let cost = |x: f64, level: f64| {
             let r = x - level;
-            let c = if r.fract() == 0.0 && r.abs() <= SPAN as f64 {
-                counts[(r as i64 + SPAN) as usize]
+            if r.fract() == 0.0 && r.abs() <= SPAN as f64 {
+                costs[(r as i64 + SPAN) as usize]
             } else {
-                0
-            };
-            norm - (f64::from(c) + 0.5).ln()
+                unseen
+            }
         };
         Some(self.split_by(lo, range, |x| cost(x, b) - cost(x, a)))
     }
