@@ -3,7 +3,7 @@
 //! tests that confirm it or put it off (see the parent module).
 
 use super::{ln_p, Change, Outcome, Sample, Tracker, BLOCK, FALL_HOLD, LN_ALPHA};
-use crate::report::levels::{cutoffs, lower_median};
+use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 impl Tracker {
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
@@ -164,7 +164,7 @@ impl Tracker {
         for &(from, to, level) in &sides {
             for s in self.buf.range(from..to) {
                 let r = s.v - level;
-                if r.fract() != 0.0 {
+                if !is_integer(r) {
                     return None;
                 }
                 // A dip or a burst beyond the span counts as out of range.
@@ -186,7 +186,7 @@ impl Tracker {
         }
         let cost = |x: f64, level: f64| {
             let r = x - level;
-            if r.fract() == 0.0 && r.abs() <= SPAN as f64 {
+            if is_integer(r) && r.abs() <= SPAN as f64 {
                 costs[(r as i64 + SPAN) as usize]
             } else {
                 unseen

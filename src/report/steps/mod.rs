@@ -35,7 +35,7 @@ use std::collections::VecDeque;
 
 mod judge;
 
-use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
+use super::levels::{cutoffs, is_integer, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Run, Step};
@@ -370,7 +370,7 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
-        self.counts &= v.fract() == 0.0;
+        self.counts &= is_integer(v);
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
