@@ -65,7 +65,8 @@ fn int_bits(x: f64) -> i64 {
 /// and sums of them are exact in f64 in any order.
 fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
     const BIG: f64 = (1u64 << 44) as f64;
-    if values.is_empty() || values.len() > 255 {
+    // Most windows that are not counts show it at their first value.
+    if values.is_empty() || values.len() > 255 || !is_integer(values[0]) {
         return None;
     }
     let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
@@ -99,6 +100,10 @@ fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
 /// value is mapped in place to the bits whose signed order is that order,
 /// and back.
 pub fn sort(v: &mut [f64]) {
+    // A climbing window is often in order already: one pass tells.
+    if v.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+        return;
+    }
     fn flip(x: f64) -> f64 {
         let b = x.to_bits() as i64;
         f64::from_bits((b ^ (((b >> 63) as u64) >> 1) as i64) as u64)
