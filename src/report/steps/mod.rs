@@ -234,6 +234,10 @@ pub struct Tracker {
     tentative: Vec<Tentative>,
     steps: Vec<Step>,
     longest_excursion: u64,
+    /// The burst under way (samples far above the reference level since
+    /// this one), and the longest that came back down.
+    burst_from: Option<u64>,
+    longest_burst: u64,
     runs: Vec<RunState>,
     /// The run the next settled sample may belong to.
     settled_run: usize,
@@ -282,6 +286,8 @@ impl Tracker {
             tentative: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
+            burst_from: None,
+            longest_burst: 0,
             runs: Vec::new(),
             settled_run: 0,
             unordered: 0,
@@ -411,6 +417,8 @@ impl Tracker {
         self.quiet = [0; 2];
         self.tentative.clear();
         self.longest_excursion = 0;
+        self.burst_from = None;
+        self.longest_burst = 0;
         self.runs.clear();
         self.settled_run = 0;
         for s in samples {
@@ -498,6 +506,7 @@ impl Tracker {
             }
         }
         self.seg = earliest.seg;
+        self.burst_from = None;
         self.last_fall = earliest.last_fall;
         self.up = None;
         self.down = None;
@@ -523,6 +532,15 @@ impl Tracker {
             return;
         };
         let half = self.thr / 2.0;
+        // Bursts: far above the level (beyond any integer noise 0..w), until
+        // back near it.
+        if v > r.level + 2.0 * self.thr {
+            self.burst_from.get_or_insert(i);
+        } else if v <= r.level + half {
+            if let Some(from) = self.burst_from.take() {
+                self.longest_burst = self.longest_burst.max(i - from);
+            }
+        }
         // A noisy level needs a window's worth of samples after the rise
         // before it is examined at all.
         let first = if self.exact() {
@@ -685,6 +703,7 @@ impl Tracker {
             }
         }
         self.seg = s.i;
+        self.burst_from = None;
         self.up = None;
         self.down = None;
         self.refresh();
@@ -746,7 +765,11 @@ impl Tracker {
                 }
             }
         }
-        let need = self.m_up.max(2 * self.longest_excursion + 1);
+        // ... and three times the longest burst: the data may end in one.
+        let need = self
+            .m_up
+            .max(2 * self.longest_excursion + 1)
+            .max(3 * self.longest_burst + 1);
         let last_run = self.runs.len() - 1;
         for s in std::mem::take(&mut self.tentative) {
             // A step a restart came after held until its run ended.
