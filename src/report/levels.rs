@@ -14,7 +14,9 @@ pub fn quantile(sorted: &[f64], u: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
-    let r = (u * (sorted.len() - 1) as f64).floor() as usize;
+    // Truncation is the floor here (u * (n - 1) is not negative), without
+    // a call to floor.
+    let r = (u * (sorted.len() - 1) as f64) as usize;
     sorted[r.min(sorted.len() - 1)]
 }
 
@@ -24,7 +26,95 @@ pub fn lower_median(v: &mut [f64]) -> f64 {
         return f64::NAN;
     }
     let mid = (v.len() - 1) / 2;
+    if let Some((lo, cum)) = small_int_counts(v) {
+        let k = cum.iter().filter(|&&c| c <= mid).count();
+        return (lo + k as i64) as f64;
+    }
     *v.select_nth_unstable_by(mid, f64::total_cmp).1
+}
+
+/// Integers spanning fewer values than this are summarised from counts.
+const SMALL_SPAN: usize = 8;
+
+/// Adding 1.5 * 2^52 rounds a value to an integer and puts that in the low
+/// bits: a value is an integer when the round trip keeps its bits (-0.0
+/// comes back as 0.0, and sorts apart from it: not one), and the integer is
+/// read from the bits, with no conversions.
+const MAGIC: f64 = 6_755_399_441_055_744.0;
+
+/// Whether `x` is a whole number: `x.fract() == 0.0`, the same answer for
+/// every f64 (NaN and infinities are not), without the call to `trunc`
+/// that x86-64's baseline instructions need for it.
+#[inline]
+pub fn is_integer(x: f64) -> bool {
+    // Below 2^51 the round trip through MAGIC rounds to an integer exactly.
+    if x.abs() < (1u64 << 51) as f64 {
+        x + MAGIC - MAGIC == x
+    } else {
+        x.fract() == 0.0
+    }
+}
+
+fn int_bits(x: f64) -> i64 {
+    (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
+}
+
+/// For a few neighbouring integers (fewer than [`SMALL_SPAN`] values apart,
+/// fewer than 256 of them, at most 2^44): the smallest and, at each k, how
+/// many are at most the smallest + k. Ranks and fractions are then counts,
+/// and sums of them are exact in f64 in any order.
+fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
+    const BIG: f64 = (1u64 << 44) as f64;
+    // Most windows that are not counts show it at their first value.
+    if values.is_empty() || values.len() > 255 || !is_integer(values[0]) {
+        return None;
+    }
+    let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
+    for &x in values {
+        // Bitwise, not short-circuit: no branch per value.
+        off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > BIG);
+        lo = if x < lo { x } else { lo };
+        hi = if x > hi { x } else { hi };
+    }
+    if off != 0 || hi - lo >= SMALL_SPAN as f64 {
+        return None;
+    }
+    let lo = int_bits(lo);
+    // Eight 8-bit counters in one word: no store per value.
+    let mut packed = 0u64;
+    for &x in values {
+        packed += 1 << (8 * (int_bits(x) - lo));
+    }
+    let mut cum = [0usize; SMALL_SPAN];
+    let mut total = 0;
+    for (k, c) in cum.iter_mut().enumerate() {
+        total += ((packed >> (8 * k)) & 0xff) as usize;
+        *c = total;
+    }
+    Some((lo, cum))
+}
+
+/// Sorts ascending in [`f64::total_cmp`]'s order, as
+/// `sort_unstable_by(f64::total_cmp)` does (values that compare equal are
+/// the same bits, so the result is the same), but comparing integers: each
+/// value is mapped in place to the bits whose signed order is that order,
+/// and back.
+pub fn sort(v: &mut [f64]) {
+    // A climbing window is often in order already: one pass tells.
+    if v.is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+        return;
+    }
+    fn flip(x: f64) -> f64 {
+        let b = x.to_bits() as i64;
+        f64::from_bits((b ^ (((b >> 63) as u64) >> 1) as i64) as u64)
+    }
+    for x in v.iter_mut() {
+        *x = flip(*x);
+    }
+    v.sort_unstable_by_key(|x| x.to_bits() as i64);
+    for x in v.iter_mut() {
+        *x = flip(*x);
+    }
 }
 
 /// A window summarised: its level and the quantiles the tests compare
@@ -91,6 +181,71 @@ impl Summary {
         }
     }
 
+    /// Summarises `values` (in any order; they are reordered): the same
+    /// summary as [`of_sorted`](Summary::of_sorted) of them sorted, bit for
+    /// bit, without a comparison sort when they are a few neighbouring
+    /// integers (counts, as most logs hold).
+    pub fn of_values(values: &mut [f64]) -> Summary {
+        if let Some(s) = Summary::of_small_ints(values) {
+            return s;
+        }
+        sort(values);
+        Summary::of_sorted(values)
+    }
+
+    /// [`of_sorted`](Summary::of_sorted) for integers spanning fewer than
+    /// [`SMALL_SPAN`] values, from their counts: ranks and fractions are the
+    /// same counts, and the low mean's sum is exact both ways (integers
+    /// below 2^44, fewer than 256 of them, never leave f64's 53 bits).
+    fn of_small_ints(values: &[f64]) -> Option<Summary> {
+        let n = values.len();
+        let (lo, cum) = small_int_counts(values)?;
+        let value = |k: usize| (lo + k as i64) as f64;
+        // The index of a value of the window, and the value of a rank.
+        let index = |x: f64| (int_bits(x) - lo) as usize;
+        // The first k holding more than r values (cum rises to n > r):
+        // counted without a branch per k.
+        let at_rank = |r: usize| value(cum.iter().filter(|&&c| c <= r).count());
+        // As `quantile` and `of_sorted` compute them; fewer than 256 values
+        // convert through u32 (one instruction, the same numbers).
+        let rank = |u: f64| ((u * (n - 1) as u32 as f64) as usize).min(n - 1);
+        let frac = |k: usize| k as u32 as f64 / n as u32 as f64;
+        let le = |x: f64| frac(cum[index(x)]);
+        let ge = |x: f64| frac(n - index(x).checked_sub(1).map_or(0, |k| cum[k]));
+        let (level, q10, q50, q90) = (
+            at_rank(rank(LEVEL_Q)),
+            at_rank(rank(0.1)),
+            at_rank(rank(0.5)),
+            at_rank(rank(0.9)),
+        );
+        let (rlo, rhi) = ((n - 1) / 10, (n - 1) / 2);
+        let mut sum = 0i64;
+        let mut below = 0;
+        for (k, &c) in cum.iter().enumerate() {
+            // Ranks below..c hold lo + k; those within rlo..=rhi count.
+            let (a, b) = (below.max(rlo), c.min(rhi + 1));
+            if a < b {
+                sum += (lo + k as i64) * (b - a) as i64;
+            }
+            below = c;
+        }
+        let low_mean = sum as f64 / (rhi - rlo + 1) as f64;
+        Some(Summary {
+            n,
+            low_mean,
+            level,
+            q10,
+            q50,
+            q90,
+            le_level: le(level),
+            le_q50: le(q50),
+            le_q90: le(q90),
+            ge_q10: ge(q10),
+            ge_level: ge(level),
+            ge_q50: ge(q50),
+        })
+    }
+
     /// Whether the window sits flat on its level (at least half of it at
     /// exactly that value): what a noise-free level looks like, with a few
     /// spikes at most.
@@ -122,6 +277,20 @@ pub fn cutoffs(b: &Summary, up: bool) -> [(f64, f64); 3] {
     }
 }
 
+/// `(k as f64).ln()`, from a table for the small counts the binomial tail
+/// is summed over (the same function computed the entries: the same bits).
+fn ln_int(k: u64) -> f64 {
+    const TABLE: usize = 1024;
+    static LN: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    match LN
+        .get_or_init(|| (0..TABLE).map(|i| (i as f64).ln()).collect())
+        .get(k as usize)
+    {
+        Some(&l) => l,
+        None => (k as f64).ln(),
+    }
+}
+
 /// ln P(X <= k) for X ~ Binomial(n, p): how likely at most `k` of `n` later
 /// samples land on the earlier side when each does with probability `p`.
 pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
@@ -138,7 +307,7 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     let mut lc = 0.0;
     for j in 0..=k {
         if j > 0 {
-            lc += ((n - j + 1) as f64).ln() - (j as f64).ln();
+            lc += ln_int(n - j + 1) - ln_int(j);
         }
         let t = lc + j as f64 * lp + (n - j) as f64 * lq;
         if t > m {
@@ -177,6 +346,110 @@ mod tests {
         assert_eq!(m.ge_level, 1.0);
         assert!(!m.flat());
         assert!(Summary::of_sorted(&[3.0, 3.0, 3.0, 7.0]).flat());
+    }
+
+    fn same(a: &Summary, b: &Summary) -> bool {
+        let f = |s: &Summary| {
+            [
+                s.level, s.q10, s.q50, s.q90, s.le_level, s.le_q50, s.le_q90, s.ge_q10, s.ge_level,
+                s.ge_q50, s.low_mean,
+            ]
+            .map(f64::to_bits)
+        };
+        a.n == b.n && f(a) == f(b)
+    }
+
+    #[test]
+    fn of_values_is_of_sorted_bit_for_bit() {
+        let mut x = 7u64;
+        let mut next = move || {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            x >> 33
+        };
+        for case in 0..4000 {
+            let n = 1 + (next() % 130) as usize;
+            let kind = case % 6;
+            let base = (next() % 2000) as f64 - 1000.0;
+            let span = 1 + next() % 12;
+            let v: Vec<f64> = (0..n)
+                .map(|_| {
+                    let r = next();
+                    match kind {
+                        0 => base + (r % span) as f64,
+                        1 => [0.0, -0.0, 1.0, -1.0][(r % 4) as usize],
+                        2 => base + (r % 1000) as f64 / 7.0,
+                        3 => (1u64 << 44) as f64 - (r % span) as f64,
+                        4 => -((r % span) as f64) * 1e300,
+                        _ => (r % span) as f64 * 0.5,
+                    }
+                })
+                .collect();
+            if kind == 0 {
+                // The counting path is taken exactly when it may be.
+                let span_seen = v.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b))
+                    - v.iter().fold(f64::INFINITY, |a, &b| a.min(b));
+                assert_eq!(Summary::of_small_ints(&v).is_some(), span_seen < 8.0);
+            }
+            let mut sorted = v.clone();
+            sorted.sort_unstable_by(f64::total_cmp);
+            let mut w = v.clone();
+            let got = Summary::of_values(&mut w);
+            let want = Summary::of_sorted(&sorted);
+            assert!(same(&got, &want), "{v:?}: {got:?} vs {want:?}");
+            let mut m = v.clone();
+            assert_eq!(
+                lower_median(&mut m).to_bits(),
+                sorted[(n - 1) / 2].to_bits()
+            );
+            let mut s = v.clone();
+            sort(&mut s);
+            assert_eq!(s.map_bits(), sorted.map_bits(), "{v:?}");
+        }
+    }
+
+    trait Bits {
+        fn map_bits(&self) -> Vec<u64>;
+    }
+    impl Bits for Vec<f64> {
+        fn map_bits(&self) -> Vec<u64> {
+            self.iter().map(|x| x.to_bits()).collect()
+        }
+    }
+
+    #[test]
+    fn is_integer_is_fract_zero() {
+        let edge = (1u64 << 51) as f64;
+        let mut xs = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.0,
+            -3.0,
+            2.5,
+            1e-300,
+            edge,
+            edge - 0.5,
+            edge + 0.5,
+            -edge - 0.5,
+            2.0 * edge + 1.0,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+        ];
+        let mut x = 3u64;
+        for _ in 0..10_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            xs.push(f64::from_bits(x));
+            xs.push((x >> 40) as f64 * 0.25 - 1000.0);
+        }
+        for x in xs {
+            assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
+        }
     }
 
     #[test]

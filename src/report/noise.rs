@@ -24,7 +24,21 @@ struct Buckets {
 }
 
 impl Buckets {
+    #[inline]
     fn add(&mut self, key: u64, c: u64, sum: f64) {
+        // A key below `lo` wraps to beyond the end: one test for the
+        // common case, a bucket that exists.
+        let i = key.wrapping_sub(self.lo) as usize;
+        if i < self.counts.len() {
+            self.counts[i] += c;
+            self.sums[i] += sum;
+            return;
+        }
+        self.grow_add(key, c, sum);
+    }
+
+    #[inline(never)]
+    fn grow_add(&mut self, key: u64, c: u64, sum: f64) {
         if self.counts.is_empty() {
             self.lo = key;
         } else if key < self.lo {
@@ -77,6 +91,7 @@ pub struct Median {
 }
 
 impl Median {
+    #[inline]
     pub fn add(&mut self, x: f64) {
         if !x.is_finite() {
             return;

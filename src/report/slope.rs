@@ -56,8 +56,29 @@ impl Fit {
     }
 }
 
+/// The smaller and the larger of two finite values.
+#[inline]
+fn lower(a: f64, b: f64) -> f64 {
+    if b < a {
+        b
+    } else {
+        a
+    }
+}
+
+#[inline]
+fn higher(a: f64, b: f64) -> f64 {
+    if b > a {
+        b
+    } else {
+        a
+    }
+}
+
 /// Parts a horizon is cut into.
 const PARTS: usize = 8;
+// The floor is the minimum of the eight parts, taken as a tree.
+const _: () = assert!(PARTS == 8);
 /// Each horizon is this many times the one before (`HORIZONS`), so a part
 /// of one is that many parts of the one below.
 const GROW: u64 = 4;
@@ -80,48 +101,57 @@ struct MinWindow {
 /// The floor's slope of one run, fed its samples in time order.
 #[derive(Clone, Debug)]
 pub struct Trace {
-    /// The two samples before the one the median of 3 is centred on.
-    prev: [Option<(f64, f64)>; 2],
+    /// Samples seen, up to the two the median of 3 needs before its first.
+    seen: u8,
+    /// The value two samples back, and the sample before this one (the
+    /// median of 3 is centred on it).
+    a: f64,
+    b: (f64, f64),
     /// Filtered points so far.
     n: u64,
-    mins: Vec<MinWindow>,
+    mins: [MinWindow; HORIZONS.len()],
     plain: Fit,
 }
 
 impl Default for Trace {
     fn default() -> Trace {
         Trace {
-            prev: [None, None],
+            seen: 0,
+            a: f64::NAN,
+            b: (f64::NAN, f64::NAN),
             n: 0,
-            mins: HORIZONS
-                .iter()
-                .map(|&h| MinWindow {
-                    part: (h / PARTS) as u64,
-                    left: GROW,
-                    mins: [f64::INFINITY; PARTS],
-                    full: 0,
-                    at: 0,
-                    current: f64::INFINITY,
-                    fit: Fit::default(),
-                })
-                .collect(),
+            mins: HORIZONS.map(|h| MinWindow {
+                part: (h / PARTS) as u64,
+                left: GROW,
+                mins: [f64::INFINITY; PARTS],
+                full: 0,
+                at: 0,
+                current: f64::INFINITY,
+                fit: Fit::default(),
+            }),
             plain: Fit::default(),
         }
     }
 }
 
 impl Trace {
+    #[inline]
     pub fn push(&mut self, t: f64, v: f64) {
-        let [a, b] = self.prev;
-        self.prev = [b, Some((t, v))];
-        let (Some((_, va)), Some((tb, vb))) = (a, b) else {
+        let (va, (tb, vb)) = (self.a, self.b);
+        self.a = vb;
+        self.b = (t, v);
+        if self.seen < 2 {
+            self.seen += 1;
             return;
-        };
-        // The median of 3, placed at the middle sample's time.
-        let m = va.max(vb).min(va.min(vb).max(v));
+        }
+        // The median of 3, placed at the middle sample's time (plain
+        // comparisons: the values are finite, and which zero a tie of 0.0
+        // and -0.0 gives never shows in the fit's sums).
+        let m = lower(higher(va, vb), higher(lower(va, vb), v));
         self.filtered(tb, m);
     }
 
+    #[inline]
     fn filtered(&mut self, t: f64, v: f64) {
         self.n += 1;
         // The samples themselves serve only until the shortest horizon does.
@@ -130,14 +160,25 @@ impl Trace {
         }
         // Each horizon's parts are four of the one below's (the shortest's
         // are four samples): a part that ends passes its minimum up.
-        let mut low = v;
-        for w in &mut self.mins {
-            if low < w.current {
-                w.current = low;
-            }
-            w.left -= 1;
-            if w.left != 0 {
-                break;
+        let w = &mut self.mins[0];
+        w.current = lower(w.current, v);
+        w.left -= 1;
+        if w.left == 0 {
+            self.part_ended(t);
+        }
+    }
+
+    /// The shortest horizon's part under way has ended.
+    #[inline(never)]
+    fn part_ended(&mut self, t: f64) {
+        let mut low = f64::INFINITY;
+        for (k, w) in self.mins.iter_mut().enumerate() {
+            if k > 0 {
+                w.current = lower(w.current, low);
+                w.left -= 1;
+                if w.left != 0 {
+                    break;
+                }
             }
             w.left = GROW;
             low = w.current;
@@ -146,7 +187,11 @@ impl Trace {
             w.full = (w.full + 1).min(PARTS);
             w.current = f64::INFINITY;
             if w.full == PARTS {
-                let floor = w.mins.iter().copied().fold(f64::INFINITY, f64::min);
+                let m = &w.mins;
+                let floor = lower(
+                    lower(lower(m[0], m[1]), lower(m[2], m[3])),
+                    lower(lower(m[4], m[5]), lower(m[6], m[7])),
+                );
                 w.fit.add(t, floor);
             }
         }

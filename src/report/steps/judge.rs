@@ -3,7 +3,7 @@
 //! tests that confirm it or put it off (see the parent module).
 
 use super::{ln_p, Change, Outcome, Sample, Tracker, BLOCK, FALL_HOLD, LN_ALPHA};
-use crate::report::levels::{cutoffs, lower_median};
+use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 impl Tracker {
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
@@ -164,7 +164,7 @@ impl Tracker {
         for &(from, to, level) in &sides {
             for s in self.buf.range(from..to) {
                 let r = s.v - level;
-                if r.fract() != 0.0 {
+                if !is_integer(r) {
                     return None;
                 }
                 // A dip or a burst beyond the span counts as out of range.
@@ -177,14 +177,20 @@ impl Tracker {
         // Every distance gets half a sample more, so that one never seen
         // is unlikely, not impossible.
         let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
+        // Each distance's cost once (a logarithm per distance seen, not
+        // per sample).
+        let unseen = norm - (f64::from(0u32) + 0.5).ln();
+        let mut costs = [unseen; 2 * SPAN as usize + 1];
+        for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
+            costs[k] = norm - (f64::from(c) + 0.5).ln();
+        }
         let cost = |x: f64, level: f64| {
             let r = x - level;
-            let c = if r.fract() == 0.0 && r.abs() <= SPAN as f64 {
-                counts[(r as i64 + SPAN) as usize]
+            if is_integer(r) && r.abs() <= SPAN as f64 {
+                costs[(r as i64 + SPAN) as usize]
             } else {
-                0
-            };
-            norm - (f64::from(c) + 0.5).ln()
+                unseen
+            }
         };
         Some(self.split_by(lo, range, |x| cost(x, b) - cost(x, a)))
     }

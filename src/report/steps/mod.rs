@@ -36,7 +36,7 @@ use std::collections::VecDeque;
 mod end;
 mod judge;
 
-use super::levels::{cutoffs, ln_binom_cdf, lower_median, Summary};
+use super::levels::{cutoffs, is_integer, ln_binom_cdf, lower_median, Summary};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
@@ -377,7 +377,7 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
-        self.counts &= v.fract() == 0.0;
+        self.counts &= is_integer(v);
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
@@ -639,8 +639,7 @@ impl Tracker {
     fn summary(&mut self, from: usize, to: usize) -> Summary {
         self.scratch.clear();
         self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        self.scratch.sort_unstable_by(f64::total_cmp);
-        Summary::of_sorted(&self.scratch)
+        Summary::of_values(&mut self.scratch)
     }
 
     /// Summarises the current segment's last `window` samples before the
