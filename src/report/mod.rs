@@ -22,13 +22,17 @@
 //!   10-sample blocks, or a side's own climb when it exceeds the noise),
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ.
-//! - A noisy level must hold `window` samples; a noise-free series (half
-//!   its differences zero, one in eight turning back at most) needs
-//!   `min_hold_samples` flat ones. A fall back below a rise's midpoint
-//!   within [`EXCURSION`] samples undoes it; at the end of the data a
-//!   younger rise counts if it held twice the longest excursion.
+//! - A noisy level must hold `window` samples (half for counts); a
+//!   noise-free series (half its differences zero, one in eight turning
+//!   back at most) needs `min_hold_samples` flat ones. A fall back below a
+//!   rise's midpoint within [`EXCURSION`] samples (or twice the longest
+//!   excursion) undoes it and takes the excursion out of the windows; at
+//!   the end of the data a younger rise counts if it held twice the
+//!   longest excursion, three times the longest burst and, on a noisy
+//!   level, 50 samples or a quarter of its run.
 //! - The step's time is the best split between the two levels (least
-//!   absolute deviation from each side's median).
+//!   absolute deviation from each side's median), for counts searched
+//!   again between the floors with the noise's law read from the windows.
 //! - A fall that holds 10 samples right after a gap (two empty fields or a
 //!   hole in time), or back to the run's starting level after steps,
 //!   starts a new run; the steps before it are kept.
