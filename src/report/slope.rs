@@ -11,6 +11,12 @@
 //! that takes a point at the end of each eighth, and the longest one the
 //! run is at least three times as long as is used: a few comparisons per
 //! sample, a few dozen values whatever the run's length.
+//!
+//! The slope reported is, once a run has shown five collections (falls of
+//! more than ten times the noise between filtered samples), the line
+//! through their troughs: with only a few teeth in the data, the block
+//! floor errs with the phase of the last one (5.5% on leak-eval's rss-gc3
+//! at worst over 120 seeds; 4.7% with the troughs).
 
 /// Horizons of the floor, in samples.
 const HORIZONS: [usize; 4] = [32, 128, 512, 2048];
@@ -111,7 +117,19 @@ pub struct Trace {
     n: u64,
     mins: [MinWindow; HORIZONS.len()],
     plain: Fit,
+    /// A fall of more than this between filtered samples is a collection
+    /// (0: not known yet); the lowest point within [`TROUGH`] samples after
+    /// one is a trough, and a line through the troughs is the live set's.
+    pub drop: f64,
+    prev: f64,
+    trough: Option<(f64, f64, u8)>,
+    troughs: Fit,
 }
+
+/// Samples after a collection within which its trough is looked for.
+const TROUGH: u8 = 8;
+/// Troughs from which their line is the slope.
+const TROUGHS: f64 = 5.0;
 
 impl Default for Trace {
     fn default() -> Trace {
@@ -130,6 +148,10 @@ impl Default for Trace {
                 fit: Fit::default(),
             }),
             plain: Fit::default(),
+            drop: 0.0,
+            prev: f64::NAN,
+            trough: None,
+            troughs: Fit::default(),
         }
     }
 }
@@ -154,6 +176,21 @@ impl Trace {
     #[inline]
     fn filtered(&mut self, t: f64, v: f64) {
         self.n += 1;
+        if self.drop > 0.0 && v < self.prev - self.drop {
+            let low = self
+                .trough
+                .map_or((t, v), |(tt, tv, _)| if v < tv { (t, v) } else { (tt, tv) });
+            self.trough = Some((low.0, low.1, TROUGH));
+        } else if let Some((tt, tv, left)) = self.trough {
+            let (tt, tv) = if v < tv { (t, v) } else { (tt, tv) };
+            if left <= 1 {
+                self.troughs.add(tt, tv);
+                self.trough = None;
+            } else {
+                self.trough = Some((tt, tv, left - 1));
+            }
+        }
+        self.prev = v;
         // The samples themselves serve only until the shortest horizon does.
         if self.n <= 3 * HORIZONS[0] as u64 {
             self.plain.add(t, v);
@@ -197,6 +234,19 @@ impl Trace {
         }
     }
 
+    /// The slope to report: the line through the troughs after
+    /// collections when there were enough of them (a garbage-collected
+    /// heap: the live set's growth, whatever the phase of the last tooth),
+    /// else [`slope`](Trace::slope).
+    pub fn reported(&self) -> Option<(f64, Option<f64>)> {
+        if self.troughs.n >= TROUGHS {
+            if let Some(line) = self.troughs.line() {
+                return Some(line);
+            }
+        }
+        self.slope()
+    }
+
     /// Slope per second and the R² of its line: the floor of the longest
     /// horizon the run is three times as long as, else the filtered samples.
     pub fn slope(&self) -> Option<(f64, Option<f64>)> {
@@ -234,6 +284,39 @@ mod tests {
         }
         let (m, _) = tr.slope().unwrap();
         assert!((m - 0.01).abs() < 0.0005, "{m}");
+    }
+
+    #[test]
+    fn a_few_teeth_climb_at_their_troughs_whatever_the_phase() {
+        // Seven collections of uneven teeth in 2000 samples: the block
+        // floor lags by a tooth and errs with where the last ones fall;
+        // the troughs do not.
+        let periods = [250, 330, 270, 310, 240, 340, 280, 300];
+        for phase in [0, 70, 140, 210] {
+            let mut tr = Trace::default();
+            tr.drop = 1.0;
+            let (mut tooth, mut at) = (0, phase);
+            for i in 0..2000u32 {
+                if at == periods[tooth % periods.len()] {
+                    (tooth, at) = (tooth + 1, 0);
+                }
+                let garbage = f64::from(at) * 0.1;
+                at += 1;
+                tr.push(f64::from(i), 0.02 * f64::from(i) + garbage);
+            }
+            let (m, _) = tr.reported().unwrap();
+            assert!((m - 0.02).abs() < 0.0002, "phase {phase}: {m}");
+        }
+    }
+
+    #[test]
+    fn without_collections_the_reported_slope_is_the_floors() {
+        let mut tr = Trace::default();
+        tr.drop = 1.0;
+        for i in 0..1000 {
+            tr.push(i as f64, 5.0 + 0.01 * i as f64 + (i % 3) as f64 * 0.1);
+        }
+        assert_eq!(tr.reported(), tr.slope());
     }
 
     #[test]

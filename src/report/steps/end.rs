@@ -77,7 +77,7 @@ impl Tracker {
             .iter()
             .enumerate()
             .map(|(k, r)| {
-                let line = r.trace.slope();
+                let line = r.trace.reported();
                 Run {
                     start: r.start_t,
                     end: r.end_t,
@@ -90,7 +90,7 @@ impl Tracker {
         Finished {
             steps,
             runs,
-            slope: self.runs.last().and_then(|r| r.trace.slope()),
+            slope: self.runs.last().and_then(|r| r.trace.reported()),
         }
     }
 }
