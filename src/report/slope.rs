@@ -293,8 +293,10 @@ mod tests {
         // the troughs do not.
         let periods = [250, 330, 270, 310, 240, 340, 280, 300];
         for phase in [0, 70, 140, 210] {
-            let mut tr = Trace::default();
-            tr.drop = 1.0;
+            let mut tr = Trace {
+                drop: 1.0,
+                ..Trace::default()
+            };
             let (mut tooth, mut at) = (0, phase);
             for i in 0..2000u32 {
                 if at == periods[tooth % periods.len()] {
@@ -311,8 +313,10 @@ mod tests {
 
     #[test]
     fn without_collections_the_reported_slope_is_the_floors() {
-        let mut tr = Trace::default();
-        tr.drop = 1.0;
+        let mut tr = Trace {
+            drop: 1.0,
+            ..Trace::default()
+        };
         for i in 0..1000 {
             tr.push(i as f64, 5.0 + 0.01 * i as f64 + (i % 3) as f64 * 0.1);
         }
