@@ -155,7 +155,7 @@ impl Tracker {
     ) -> Option<usize> {
         const SPAN: i64 = 64;
         let len = self.buf.len();
-        if a.fract() != 0.0 || b.fract() != 0.0 || (b - a).abs() > SPAN as f64 {
+        if !is_integer(a) || !is_integer(b) || (b - a).abs() > SPAN as f64 {
             return None;
         }
         let mut counts = [0u32; 2 * SPAN as usize + 1];
@@ -179,7 +179,7 @@ impl Tracker {
         let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
         // Each distance's cost once (a logarithm per distance seen, not
         // per sample).
-        let unseen = norm - (f64::from(0u32) + 0.5).ln();
+        let unseen = norm - 0.5f64.ln();
         let mut costs = [unseen; 2 * SPAN as usize + 1];
         for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
             costs[k] = norm - (f64::from(c) + 0.5).ln();

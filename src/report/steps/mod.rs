@@ -475,11 +475,6 @@ impl Tracker {
                 continue;
             }
             let below = v < st.mid;
-            // Falling back right across a gap is a restart: it keeps it.
-            if gap && below {
-                st.kept = true;
-                continue;
-            }
             st.below = ((st.below << 1) | u32::from(below)) & mask;
             if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
@@ -548,12 +543,13 @@ impl Tracker {
         let half = self.thr / 2.0;
         // Bursts: far above the level (beyond any integer noise 0..w), until
         // back near it; once the noise is known.
-        if !self.settled_exact {
-        } else if v > r.level + 2.0 * self.thr {
-            self.burst_from.get_or_insert(i);
-        } else if v <= r.level + half {
-            if let Some(from) = self.burst_from.take() {
-                self.longest_burst = self.longest_burst.max(i - from);
+        if self.settled_exact {
+            if v > r.level + 2.0 * self.thr {
+                self.burst_from.get_or_insert(i);
+            } else if v <= r.level + half {
+                if let Some(from) = self.burst_from.take() {
+                    self.longest_burst = self.longest_burst.max(i - from);
+                }
             }
         }
         // A noisy level needs a window's worth of samples after the rise
