@@ -277,6 +277,29 @@ fn a_restart_starts_a_run_and_keeps_the_steps_before_it() {
 }
 
 #[test]
+fn a_dense_staircase_restarted_without_a_gap_keeps_every_step_of_both_runs() {
+    // A connection leaked every 5 samples; the client restarts at once
+    // (no empty sample between) and leaks again. The steps of the last
+    // 200 samples before the restart are kept too, and the fall is a
+    // restart although the new run climbs again at once.
+    let values: Vec<f64> = (0..600).map(|i| 10.0 + ((i % 300) / 5) as f64).collect();
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(s.runs.len(), 2, "{:?}", s.runs);
+    assert_eq!(
+        ((s.runs[1].start - T0) / 5.0).round(),
+        300.0,
+        "{:?}",
+        s.runs
+    );
+    let (first, second): (Vec<i64>, Vec<i64>) =
+        step_samples(&s).into_iter().partition(|&i| i < 300);
+    assert_eq!(first, (1..60).map(|k| 5 * k).collect::<Vec<_>>());
+    // The first step of the second run comes with the restart's fall.
+    assert!(second.len() >= 58, "{second:?}");
+    assert!(second.iter().all(|&i| (i - 300) % 5 == 0), "{second:?}");
+}
+
+#[test]
 fn a_gap_then_a_lower_level_is_a_restart_even_right_after_a_step() {
     // A client leaking one connection every 10 samples, stopped (empty
     // fields while nothing runs), started again: its leaks start over.
@@ -371,6 +394,54 @@ fn a_burst_that_falls_back_is_no_step() {
     assert_eq!(s.runs.len(), 1);
 }
 
+/// A busy pool (Poisson noise on its floor) with one burst of `len`
+/// samples, `height` above it, that falls back.
+fn busy_with_burst(seed: u64, len: usize, height: f64) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    (0..1200)
+        .map(|i| {
+            let b = if (400..400 + len).contains(&i) {
+                height
+            } else {
+                0.0
+            };
+            20.0 + rng.poisson(1.5) + b
+        })
+        .collect()
+}
+
+#[test]
+fn a_burst_longer_than_a_hundred_samples_that_falls_back_is_no_step() {
+    // Bursts of busy connections chain into stretches of 100 and more
+    // samples now and then: a rise is sure only once it outlasted 200.
+    for seed in 1..=3 {
+        let s = analyze(regular(&busy_with_burst(seed, 150, 6.0), 5.0));
+        assert!(s.steps.is_empty(), "seed {seed}: {:?}", s.steps);
+        assert_eq!(s.runs.len(), 1, "seed {seed}: {:?}", s.runs);
+    }
+    // The same rise that stays is a step, where it rose.
+    let s = analyze(regular(&busy_with_burst(1, 800, 6.0), 5.0));
+    assert_eq!(step_samples(&s), vec![400]);
+}
+
+#[test]
+fn a_daily_cycle_turning_up_from_its_trough_is_no_step() {
+    // Rounded, the trough of a daily cycle of counts is a long flat floor
+    // that then climbs; its first rise looks like a step until the climb
+    // that follows shows it is a curve.
+    for seed in 1..=64u64 {
+        let mut rng = Rng(seed);
+        let values: Vec<f64> = (0..3600)
+            .map(|i| {
+                let phase = std::f64::consts::TAU * (i as f64 + 23.0 * seed as f64) / 1440.0;
+                (60.0 + 12.0 * phase.sin()).round() + rng.int(2)
+            })
+            .collect();
+        let s = analyze(regular(&values, 60.0));
+        assert!(s.steps.is_empty(), "seed {seed}: {:?}", s.steps);
+    }
+}
+
 #[test]
 fn the_last_samples_make_a_step_only_once_they_held() {
     let mut values = vec![10.0; 100];
@@ -407,10 +478,11 @@ fn thresholds_are_settable() {
 fn live_marks_are_the_steps_that_held() {
     let mut a = Analyzer::default();
     a.names(&["fds".to_string()]);
-    for i in 0..150 {
+    let sure = 50 + leakhunt::report::EXCURSION as usize;
+    for i in 0..sure + 50 {
         a.point(0, T0 + i as f64, Some(if i < 50 { 5.0 } else { 6.0 }));
         let marks = a.settled_steps();
-        if i < 50 + leakhunt::report::EXCURSION as usize {
+        if i < sure {
             assert!(marks.is_empty(), "at {i}: {marks:?}");
         } else {
             assert_eq!(marks.len(), 1);

@@ -2,7 +2,7 @@
 //! the young rises that held long enough are kept, and the runs are summed
 //! up (see the parent module for the rule).
 
-use super::{Outcome, Tracker, EXCURSION};
+use super::{Outcome, Tracker};
 use crate::report::{Run, Step};
 
 impl Tracker {
@@ -44,7 +44,7 @@ impl Tracker {
             .max(if self.exact() {
                 0
             } else {
-                (EXCURSION / 2).min((self.n - self.runs[last_run].start_i) / 4)
+                50u64.min((self.n - self.runs[last_run].start_i) / 4)
             });
         for s in std::mem::take(&mut self.tentative) {
             // A step a restart came after held until its run ended.

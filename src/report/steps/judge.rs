@@ -2,7 +2,7 @@
 //! the two levels, the local climb either side, the threshold, and the
 //! tests that confirm it or put it off (see the parent module).
 
-use super::{ln_p, Change, Outcome, Sample, Tracker, BLOCK, FALL_HOLD, LN_ALPHA};
+use super::{ln_p, Change, Outcome, Sample, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 impl Tracker {
@@ -176,13 +176,14 @@ impl Tracker {
         }
         // Every distance gets half a sample more, so that one never seen
         // is unlikely, not impossible.
+        let prior = 0.5f64;
         let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
         // Each distance's cost once (a logarithm per distance seen, not
         // per sample).
-        let unseen = norm - 0.5f64.ln();
+        let unseen = norm - prior.ln();
         let mut costs = [unseen; 2 * SPAN as usize + 1];
         for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
-            costs[k] = norm - (f64::from(c) + 0.5).ln();
+            costs[k] = norm - (f64::from(c) + prior).ln();
         }
         let cost = |x: f64, level: f64| {
             let r = x - level;
@@ -221,13 +222,15 @@ impl Tracker {
             range = (p_lo, p_hi);
             p = self.best_split(lo, range, a, b);
         }
-        // Counts: the split is searched again between the floors with the
-        // noise's own law.
+        // Counts: a rise's split is searched again between the floors with
+        // the noise's own law. (Not a fall's: the level after a restart may
+        // climb at once, so the later floor is no floor of the first
+        // samples after it.)
         let lo = seg.max(p.saturating_sub(self.w));
         let late = p + (len - p) / 2;
         let a = self.summary(lo, p).level;
         let b = self.summary(late, len).level;
-        if (b - a) * if up { 1.0 } else { -1.0 } > 0.0 {
+        if up && b > a {
             if let Some(q) = self.likeliest_split(lo, range, (p, late), a, b) {
                 p = q;
             }
@@ -253,7 +256,11 @@ impl Tracker {
         } else {
             self.wait_after() as usize
         };
-        if !flat && (sb.n < 10 || (na as usize) < wanted) {
+        // On a noise-free series the level before a fall may have held
+        // only as long as a step of a dense staircase does, and the level
+        // after it climb again at once (the leaking process restarted).
+        let before_min = if exact && !up { self.m_up as usize } else { 10 };
+        if !flat && (sb.n < before_min || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
         }
         // The climb the rise is judged beyond: what both sides climb
@@ -295,7 +302,11 @@ impl Tracker {
         let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
             r.map(|s| s.t).sum::<f64>() / n as f64
         };
-        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
+        let at = [
+            mean_t(self.buf.range(lo..p), p - lo),
+            mean_t(self.buf.range(p..len), len - p),
+        ];
+        let dist = at[1] - at[0];
         let d = if up {
             sa.low_mean - sb.low_mean - c * dist
         } else {
@@ -318,7 +329,8 @@ impl Tracker {
         } else {
             sa.level < sb.level
         };
-        let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;
+        let big =
+            moved && d >= thr + CLIMB_DOUBT * (c * dist).abs() && d > 0.0 && d >= self.min_rise;
         let cuts = cutoffs(&sb, up);
         let mut counts = [0u64; 3];
         for s in self.buf.range(p..len) {
@@ -341,6 +353,8 @@ impl Tracker {
                 before: sb.level,
                 after: sa.level,
                 mid,
+                low: [sb.low_mean, sa.low_mean],
+                at,
                 thr,
             })
         } else if !big && na >= self.w as u64 {

@@ -21,8 +21,10 @@
 //!   [`EXCURSION`] samples; a fall that takes the level back below its
 //!   midpoint before that (no gap in between) undoes it: an excursion (a
 //!   burst of busy connections, a batch job), whose length is remembered.
-//!   At the end of the data a younger rise counts if it held more than
-//!   twice the longest excursion seen.
+//!   A noisy rise that has climbed on by as much again when it is sure is
+//!   judged once more against that climb ([`Tracker::still_up`]). At the
+//!   end of the data a younger rise must outlast the excursions and bursts
+//!   seen (module `end`).
 //! - A confirmed fall across a gap (empty fields or a hole in time), or a
 //!   fall to the run's starting level after steps that held, starts a new
 //!   run.
@@ -41,8 +43,9 @@ use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
 
-/// Samples within which a fall back undoes a rise.
-pub const EXCURSION: u64 = 100;
+/// Samples within which a fall back undoes a rise: bursts of a busy pool
+/// chain into stretches of over a hundred samples now and then.
+pub const EXCURSION: u64 = 200;
 /// The mean absolute difference of two independent normal samples, the
 /// largest tenth left out, in standard deviations (sqrt(2) * 2 * (phi(0) -
 /// phi(1.645)) / 0.9): turns the noise of successive differences into a
@@ -53,6 +56,10 @@ const MEAN_ABS_DIFF: f64 = 0.930;
 const EXACT_AFTER: u64 = 32;
 /// Samples per block when the local climb is measured.
 const BLOCK: usize = 10;
+/// The share of a climb subtracted from a rise that the rise must clear as
+/// well: a climb is read from noisy blocks, and a steep one (a heap filling
+/// between collections) is known only to about a tenth.
+const CLIMB_DOUBT: f64 = 0.1;
 /// Samples a fall must hold to count.
 const FALL_HOLD: u64 = 10;
 /// ln of the chance of the candidate's counts under "no change" below
@@ -131,6 +138,12 @@ struct Tentative {
     before: f64,
     after: f64,
     mid: f64,
+    /// The low means either side ([`Summary::low_mean`]) and the mean
+    /// times of the windows they were read from.
+    low: [f64; 2],
+    at: [f64; 2],
+    /// The rise it was confirmed with.
+    thr: f64,
     run: usize,
     /// The last [`FALL_HOLD`] samples since it was confirmed, a bit set for
     /// each that lay below its midpoint.
@@ -177,6 +190,9 @@ struct Change {
     /// Halfway between the two sides' low means: a level back below it
     /// has undone the change.
     mid: f64,
+    /// The two sides' low means, and the mean times of their windows.
+    low: [f64; 2],
+    at: [f64; 2],
     thr: f64,
 }
 
@@ -236,8 +252,8 @@ pub struct Tracker {
     steps: Vec<Step>,
     longest_excursion: u64,
     /// The burst under way (samples far above the reference level since
-    /// this one), and the longest that came back down.
-    burst_from: Option<u64>,
+    /// this one, and that level), and the longest that came back down.
+    burst_from: Option<(u64, f64)>,
     longest_burst: u64,
     runs: Vec<RunState>,
     /// The run the next settled sample may belong to.
@@ -251,7 +267,7 @@ pub struct Tracker {
 impl Tracker {
     pub fn new(cfg: &Config) -> Tracker {
         let w = cfg.window.max(4);
-        let cap = (3 * w + 8).max(EXCURSION as usize + 8);
+        let cap = (3 * w + 8).max(108);
         Tracker {
             w,
             m_up: cfg.min_hold_samples.max(1),
@@ -294,6 +310,33 @@ impl Tracker {
             unordered: 0,
             counts: true,
         }
+    }
+
+    /// Whether the run has steps that held, or are kept whatever comes.
+    fn held_steps(&self, run: usize) -> bool {
+        self.steps.iter().any(|st| st.run == run)
+            || self.tentative.iter().any(|st| st.run == run && st.kept)
+    }
+
+    /// The highest level the run's held steps rose to.
+    fn held_top(&self, run: usize) -> f64 {
+        let steps = self
+            .steps
+            .iter()
+            .filter(|st| st.run == run)
+            .map(|st| st.after);
+        let kept = self.tentative.iter().filter(|st| st.run == run && st.kept);
+        steps
+            .chain(kept.map(|st| st.after))
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Whether `v` is back at the run's first level from the held steps'
+    /// `top` above it: within a quarter of the way up (a burst that falls
+    /// back to the level of small held steps is not).
+    fn back_at_start(&self, run: usize, top: f64, v: f64) -> bool {
+        let level = self.runs[run].level;
+        top > level && v <= level + (top - level) / 4.0
     }
 
     /// Samples a noisy level must hold after a rise before it is examined:
@@ -445,8 +488,36 @@ impl Tracker {
         let sure = EXCURSION.max(2 * self.longest_excursion);
         while self.tentative.first().is_some_and(|s| i - s.i >= sure) {
             let s = self.tentative.remove(0);
-            self.keep(s);
+            if let Some(s) = self.still_up(s) {
+                self.keep(s);
+            }
         }
+    }
+
+    /// A noisy rise about to be kept, unless the samples since show it was
+    /// the start of a curve: a level that has climbed on by as much again,
+    /// with no change confirmed after it (a daily cycle turning up). The rise must
+    /// stand beyond what that climb makes over the distance between its
+    /// two windows by the rise it was confirmed with, as
+    /// [`evaluate`](Tracker::evaluate) asks of the climb it could see.
+    fn still_up(&mut self, s: Tentative) -> Option<Tentative> {
+        let run = self.runs.len() - 1;
+        let len = self.buf.len();
+        let from = self.pos(s.i).max(len.saturating_sub(self.w));
+        if s.run != run || s.kept || self.exact() || len - from < FALL_HOLD as usize {
+            return Some(s);
+        }
+        let now = self.summary(from, len);
+        let now_t = self.buf.range(from..len).map(|x| x.t).sum::<f64>() / (len - from) as f64;
+        let [low_before, low_after] = s.low;
+        let [at_before, at_after] = s.at;
+        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.thr {
+            let lift = (now.low_mean - low_after) / (now_t - at_after) * (at_after - at_before);
+            if low_after - low_before - lift < s.thr + CLIMB_DOUBT * lift {
+                return None;
+            }
+        }
+        Some(s)
     }
 
     /// Undoes the tentative steps of the current run that the level fell
@@ -483,6 +554,15 @@ impl Tracker {
         let Some(first) = back else {
             return;
         };
+        // Back at the run's first level after steps that held is a restart
+        // under way (without a gap: the process came back at once), which
+        // keeps them, as a gap does.
+        if self.held_steps(run) && self.back_at_start(run, self.held_top(run), v) {
+            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+                st.kept = true;
+            }
+            return;
+        }
         let now = self.n - 1;
         let undone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
         let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
@@ -542,13 +622,16 @@ impl Tracker {
         };
         let half = self.thr / 2.0;
         // Bursts: far above the level (beyond any integer noise 0..w), until
-        // back near it; once the noise is known.
+        // back near the level they rose from; once the noise is known. One
+        // that the level caught up with was a rise the steps missed.
         if self.settled_exact {
             if v > r.level + 2.0 * self.thr {
-                self.burst_from.get_or_insert(i);
+                self.burst_from.get_or_insert((i, r.level));
             } else if v <= r.level + half {
-                if let Some(from) = self.burst_from.take() {
-                    self.longest_burst = self.longest_burst.max(i - from);
+                if let Some((from, level)) = self.burst_from.take() {
+                    if r.level <= level + half {
+                        self.longest_burst = self.longest_burst.max(i - from);
+                    }
                 }
             }
         }
@@ -591,7 +674,8 @@ impl Tracker {
                 }
                 continue;
             }
-            match self.evaluate(up, c.k, false) {
+            let o = self.evaluate(up, c.k, false);
+            match o {
                 Outcome::Confirmed(ch) => {
                     self.change(up, ch);
                     return;
@@ -678,6 +762,8 @@ impl Tracker {
             before,
             after,
             mid,
+            low,
+            at,
             thr,
         } = ch;
         let s = self.buf[pos];
@@ -689,6 +775,9 @@ impl Tracker {
                 before,
                 after,
                 mid,
+                low,
+                at,
+                thr,
                 run,
                 below: 0,
                 kept: false,
@@ -700,12 +789,11 @@ impl Tracker {
                 .buf
                 .range(pos.saturating_sub(2)..(pos + 3).min(self.buf.len()))
                 .any(|x| x.gap);
-            let level = self.runs[run].level;
             // Only after a step that held: a rise that falls back to where
             // the run began before it has held is an excursion (a long
             // burst), which the fall undoes.
-            let held_steps = self.steps.iter().any(|st| st.run == run);
-            let restart = gap || (held_steps && after <= level + thr / 2.0);
+            let restart =
+                gap || (self.held_steps(run) && self.back_at_start(run, self.held_top(run), after));
             self.last_fall = s.i;
             if restart {
                 let mut r = RunState::new(s.i, s.t);
