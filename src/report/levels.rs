@@ -26,11 +26,28 @@ pub fn lower_median(v: &mut [f64]) -> f64 {
         return f64::NAN;
     }
     let mid = (v.len() - 1) / 2;
+    at_rank(v, mid)
+}
+
+/// [`quantile`] of `v` sorted (NaN if empty), without sorting it (it is
+/// reordered): one field of [`Summary::of_values`] for the price of a
+/// selection.
+pub fn quantile_of(v: &mut [f64], u: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let r = ((u * (v.len() - 1) as f64) as usize).min(v.len() - 1);
+    at_rank(v, r)
+}
+
+/// The value of rank `r` (ascending, in [`f64::total_cmp`]'s order, whose
+/// equal values are the same bits) of a non-empty slice.
+fn at_rank(v: &mut [f64], r: usize) -> f64 {
     if let Some((lo, cum)) = small_int_counts(v) {
-        let k = cum.iter().filter(|&&c| c <= mid).count();
+        let k = cum.iter().filter(|&&c| c <= r).count();
         return (lo + k as i64) as f64;
     }
-    *v.select_nth_unstable_by(mid, f64::total_cmp).1
+    *v.select_nth_unstable_by(r, f64::total_cmp).1
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
@@ -409,6 +426,10 @@ mod tests {
                 lower_median(&mut m).to_bits(),
                 sorted[(n - 1) / 2].to_bits()
             );
+            for (u, field) in [(LEVEL_Q, want.level), (0.1, want.q10), (0.9, want.q90)] {
+                let mut m = v.clone();
+                assert_eq!(quantile_of(&mut m, u).to_bits(), field.to_bits());
+            }
             let mut s = v.clone();
             sort(&mut s);
             assert_eq!(s.map_bits(), sorted.map_bits(), "{v:?}");

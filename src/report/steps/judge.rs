@@ -213,7 +213,7 @@ impl Tracker {
             let a = self.median(lo, p);
             // The new level from the later part of what follows, which a
             // few noise samples before the rise cannot pull down.
-            let b = self.summary(p + (len - p) / 2, len).q50;
+            let b = self.median(p + (len - p) / 2, len);
             let p_lo = seg + 1;
             let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
                 return Outcome::NotYet(None);
@@ -225,8 +225,8 @@ impl Tracker {
         // noise's own law.
         let lo = seg.max(p.saturating_sub(self.w));
         let late = p + (len - p) / 2;
-        let a = self.summary(lo, p).level;
-        let b = self.summary(late, len).level;
+        let a = self.level(lo, p);
+        let b = self.level(late, len);
         if (b - a) * if up { 1.0 } else { -1.0 } > 0.0 {
             if let Some(q) = self.likeliest_split(lo, range, (p, late), a, b) {
                 p = q;
@@ -255,6 +255,44 @@ impl Tracker {
         };
         if !flat && (sb.n < 10 || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
+        }
+        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
+            r.map(|s| s.t).sum::<f64>() / n as f64
+        };
+        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
+        // Flat levels of a noise-free series need only rise: the noise
+        // there is the staircase itself.
+        // Levels read from fewer samples than a window vary more: the
+        // threshold grows as the spread of their difference does.
+        let thr = if flat {
+            self.min_rise
+        } else {
+            let w = self.w as f64;
+            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
+            self.threshold_now() * scale
+        };
+        // The levels themselves must have moved, too.
+        let moved = if up {
+            sa.level > sb.level
+        } else {
+            sa.level < sb.level
+        };
+        // The climb only takes from the rise (c has the rise's sign and the
+        // samples are in time order): a rise too small without it is too
+        // small with it, and is not confirmed whatever the climb and the
+        // tests below say.
+        let d_max = if up {
+            sa.low_mean - sb.low_mean
+        } else {
+            sb.low_mean - sa.low_mean
+        };
+        let too_small = if na >= self.w as u64 {
+            Outcome::Reject
+        } else {
+            Outcome::NotYet(Some(p))
+        };
+        if dist >= 0.0 && !(moved && d_max >= thr && d_max > 0.0 && d_max >= self.min_rise) {
+            return too_small;
         }
         // The climb the rise is judged beyond: what both sides climb
         // (over up to two windows before, whatever segments they span), or
@@ -292,33 +330,10 @@ impl Tracker {
                 local.min(within[0]).min(within[1]).min(trend).min(0.0)
             }
         };
-        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
-            r.map(|s| s.t).sum::<f64>() / n as f64
-        };
-        let dist = mean_t(self.buf.range(p..len), len - p) - mean_t(self.buf.range(lo..p), p - lo);
-        let d = if up {
-            sa.low_mean - sb.low_mean - c * dist
-        } else {
-            sb.low_mean - sa.low_mean + c * dist
-        };
-        // Flat levels of a noise-free series need only rise: the noise
-        // there is the staircase itself.
-        // Levels read from fewer samples than a window vary more: the
-        // threshold grows as the spread of their difference does.
-        let thr = if flat {
-            self.min_rise
-        } else {
-            let w = self.w as f64;
-            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
-            self.threshold_now() * scale
-        };
-        // The levels themselves must have moved, too.
-        let moved = if up {
-            sa.level > sb.level
-        } else {
-            sa.level < sb.level
-        };
-        let big = moved && d >= thr && d > 0.0 && d >= self.min_rise;
+        let d = if up { d_max - c * dist } else { d_max + c * dist };
+        if !(moved && d >= thr && d > 0.0 && d >= self.min_rise) {
+            return too_small;
+        }
         let cuts = cutoffs(&sb, up);
         let mut counts = [0u64; 3];
         for s in self.buf.range(p..len) {
@@ -333,9 +348,9 @@ impl Tracker {
         // Not undone already: the latest samples still on the new side.
         let mid = (sb.low_mean + sa.low_mean) / 2.0;
         let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
-        let latest = self.summary(tail, len).q50;
+        let latest = self.median(tail, len);
         let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
-        if big && sig && held {
+        if sig && held {
             Outcome::Confirmed(Change {
                 pos: p,
                 before: sb.level,
@@ -343,8 +358,6 @@ impl Tracker {
                 mid,
                 thr,
             })
-        } else if !big && na >= self.w as u64 {
-            Outcome::Reject
         } else {
             Outcome::NotYet(Some(p))
         }

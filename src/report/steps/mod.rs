@@ -36,7 +36,9 @@ use std::collections::VecDeque;
 mod end;
 mod judge;
 
-use super::levels::{cutoffs, is_integer, ln_binom_cdf, lower_median, Summary};
+use super::levels::{
+    cutoffs, is_integer, ln_binom_cdf, lower_median, quantile_of, Summary, LEVEL_Q,
+};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
@@ -638,13 +640,18 @@ impl Tracker {
         Summary::of_values(&mut self.scratch)
     }
 
-    /// Summarises the current segment's last `window` samples before the
-    /// newest one, which is then judged against it.
-    /// The lower median of positions `from..to`.
+    /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
         self.scratch.clear();
         self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
         lower_median(&mut self.scratch)
+    }
+
+    /// The level of positions `from..to`: their summary's `level`.
+    fn level(&mut self, from: usize, to: usize) -> f64 {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        quantile_of(&mut self.scratch, LEVEL_Q)
     }
 
     fn refresh(&mut self) {
