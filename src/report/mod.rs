@@ -55,9 +55,13 @@ pub use steps::EXCURSION;
 pub use text::{format_duration, format_number, render_text};
 
 use crate::series::Sink;
+use levels::is_integer;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use steps::Tracker;
+
+/// Whole numbers below this are counts whose sum is kept exactly.
+const EXACT_INT: f64 = (1u64 << 53) as f64;
 
 /// Settings of the step rule (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -243,8 +247,11 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// The mean of values shifted by the first and halved (exactly: v - v0
-    /// overflows for values near ±f64::MAX).
+    /// While every value is a whole number below 2^53 (counts): their
+    /// exact sum, whose mean is one division at the end.
+    isum: Option<i128>,
+    /// Else the running mean of values shifted by the first and halved
+    /// (exactly: v - v0 overflows for values near ±f64::MAX).
     v0: f64,
     sy: f64,
     min: f64,
@@ -260,6 +267,7 @@ impl State {
             name,
             n: 0,
             gaps: 0,
+            isum: Some(0),
             v0: 0.0,
             sy: 0.0,
             min: f64::INFINITY,
@@ -277,8 +285,11 @@ impl State {
             self.last = (t, v);
         }
         self.n += 1;
-        // Welford's mean: a running sum of values near ±1e308 overflows.
-        self.sy += (v * 0.5 - self.v0 * 0.5 - self.sy) / self.n as f64;
+        match &mut self.isum {
+            // A division per sample would be the costliest statistic.
+            Some(sum) if v.abs() < EXACT_INT && is_integer(v) => *sum += v as i64 as i128,
+            _ => self.welford(v),
+        }
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -288,6 +299,30 @@ impl State {
             self.last = (t, v);
         }
         self.tracker.push(t, v);
+    }
+
+    /// Adds `v` (the `n`th value) to the running mean, which takes over
+    /// from the exact sum at the first value that is not a count.
+    #[cold]
+    fn welford(&mut self, v: f64) {
+        if let Some(sum) = self.isum.take() {
+            // The mean so far of (x - v0) / 2, exact before its rounding.
+            let before = self.n - 1;
+            self.sy = if before == 0 {
+                0.0
+            } else {
+                (sum - before as i128 * self.v0 as i64 as i128) as f64 / 2.0 / before as f64
+            };
+        }
+        // Welford's mean: a running sum of values near ±1e308 overflows.
+        self.sy += (v * 0.5 - self.v0 * 0.5 - self.sy) / self.n as f64;
+    }
+
+    fn mean(&self) -> f64 {
+        match self.isum {
+            Some(sum) => sum as f64 / self.n as f64,
+            None => (self.v0 * 0.5 + self.sy) * 2.0,
+        }
     }
 
     fn point(&mut self, t: f64, value: Option<f64>) {
@@ -308,6 +343,7 @@ impl State {
         let noise = self.tracker.noise();
         let step_threshold = self.tracker.threshold();
         let steps_exact = self.tracker.unordered() == 0;
+        let mean = self.mean();
         let done = self.tracker.finish();
         SeriesReport {
             name: self.name,
@@ -319,7 +355,7 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some((self.v0 * 0.5 + self.sy) * 2.0),
+            mean: some(mean),
             change: some(self.last.1 - self.first.1),
             slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
             r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),

@@ -210,6 +210,9 @@ pub struct Tracker {
     /// climbs are not measured across it.
     last_fall: u64,
     reference: Option<Summary>,
+    /// The reference's cut-offs for a fall (0) and a rise (1): every
+    /// candidate opened against it starts from them.
+    cuts: [[(f64, f64); 3]; 2],
     thr: f64,
     ref_at: u64,
     up: Option<Cand>,
@@ -269,6 +272,7 @@ impl Tracker {
             seg: 0,
             last_fall: 0,
             reference: None,
+            cuts: [[(0.0, 0.0); 3]; 2],
             thr: 0.0,
             ref_at: 0,
             up: None,
@@ -539,16 +543,16 @@ impl Tracker {
         if self.reference.is_none() || due {
             self.refresh();
         }
-        let Some(r) = self.reference else {
+        let Some(level) = self.reference.as_ref().map(|r| r.level) else {
             return;
         };
         let half = self.thr / 2.0;
         // Bursts: far above the level (beyond any integer noise 0..w), until
         // back near it; once the noise is known.
         if self.settled_exact {
-            if v > r.level + 2.0 * self.thr {
+            if v > level + 2.0 * self.thr {
                 self.burst_from.get_or_insert(i);
-            } else if v <= r.level + half {
+            } else if v <= level + half {
                 if let Some(from) = self.burst_from.take() {
                     self.longest_burst = self.longest_burst.max(i - from);
                 }
@@ -561,11 +565,11 @@ impl Tracker {
         } else {
             self.wait_after().max(self.m_up)
         };
-        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > r.level + half {
-            self.up = Some(Cand::new(i, cutoffs(&r, true), first));
+        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > level + half {
+            self.up = Some(Cand::new(i, self.cuts[1], first));
         }
-        if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < r.level - half {
-            self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
+        if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < level - half {
+            self.down = Some(Cand::new(i, self.cuts[0], FALL_HOLD));
         }
         for up in [true, false] {
             let slot = if up { &mut self.up } else { &mut self.down };
@@ -669,6 +673,7 @@ impl Tracker {
         if run.level.is_nan() && s.n >= 5 {
             run.level = s.level;
         }
+        self.cuts = [cutoffs(&s, false), cutoffs(&s, true)];
         self.reference = Some(s);
         self.ref_at = self.n - 1;
     }
