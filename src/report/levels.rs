@@ -330,9 +330,9 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     let mut lc = 0.0;
     for j in 0..=k {
         if j > 0 {
-            lc += ln_int(n - j + 1) - ln_int(j);
+            lc += ln_choose_step(n, j);
         }
-        let t = lc + j as f64 * lp + (n - j) as f64 * lq;
+        let t = ln_term(lc, j, n, lp, lq);
         if t > m {
             sum = sum * (m - t).exp() + 1.0;
             m = t;
@@ -341,6 +341,38 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
         }
     }
     (m + sum.ln()).min(0.0)
+}
+
+/// ln C(n, j) - ln C(n, j - 1).
+#[inline]
+fn ln_choose_step(n: u64, j: u64) -> f64 {
+    ln_int(n - j + 1) - ln_int(j)
+}
+
+/// ln of the binomial term j, from ln C(n, j).
+#[inline]
+fn ln_term(lc: f64, j: u64, n: u64, lp: f64, lq: f64) -> f64 {
+    lc + j as f64 * lp + (n - j) as f64 * lq
+}
+
+/// A lower bound of [`ln_binom_cdf`] as it computes it, bit for bit: its
+/// last term, without the exponentials of the sum (the sum adds the
+/// others to the largest, and never takes from it). Below the mean
+/// (`k < n p`, where the tail is used) the last term is the largest, so the
+/// bound is within ln(k + 1) of the tail.
+pub fn ln_binom_cdf_floor(k: u64, n: u64, p: f64) -> f64 {
+    if k >= n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return f64::NEG_INFINITY;
+    }
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let mut lc = 0.0;
+    for j in 1..=k {
+        lc += ln_choose_step(n, j);
+    }
+    ln_term(lc, k, n, lp, lq).min(0.0)
 }
 
 #[cfg(test)]
@@ -489,5 +521,18 @@ mod tests {
         // Bin(10, 0.9): P(X <= 0) = 0.1^10.
         assert!((ln_binom_cdf(0, 10, 0.9) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
         assert_eq!(ln_binom_cdf(0, 3, 1.0), f64::NEG_INFINITY);
+        // The floor is never above the tail as computed, and close below
+        // the mean.
+        for n in [1, 2, 10, 40, 80, 300, 2000] {
+            for k in 0..=n.min(60) {
+                for p in [0.0, 0.01, 0.2, 1.0 / 3.0, 0.5, 0.9, 40.0 / 41.0, 1.0] {
+                    let (f, t) = (ln_binom_cdf_floor(k, n, p), ln_binom_cdf(k, n, p));
+                    assert!(f <= t, "{k} {n} {p}: {f} > {t}");
+                    if (k as f64) < n as f64 * p && t.is_finite() {
+                        assert!(t - f <= ((k + 1) as f64).ln() + 1e-9, "{k} {n} {p}");
+                    }
+                }
+            }
+        }
     }
 }

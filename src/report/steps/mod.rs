@@ -37,7 +37,8 @@ mod end;
 mod judge;
 
 use super::levels::{
-    cutoffs, is_integer, ln_binom_cdf, lower_median, quantile_of, Summary, LEVEL_Q,
+    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, lower_median, quantile_of, Summary,
+    LEVEL_Q,
 };
 use super::noise::Median;
 use super::slope::Trace;
@@ -108,12 +109,27 @@ impl Cand {
         }
     }
 
-    fn ln_p(&self) -> f64 {
-        ln_p(&self.cuts, &self.counts, self.na)
+    /// Whether its counts are too likely under "no change" to examine it.
+    fn unsurprising(&self) -> bool {
+        // The tails' lower bounds tell most candidates without the tails'
+        // exponentials.
+        ln_p_by(&self.cuts, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
+            || ln_p(&self.cuts, &self.counts, self.na) > LN_ALPHA
     }
 }
 
 fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
+    ln_p_by(cuts, counts, n, ln_binom_cdf)
+}
+
+/// [`ln_p`] with the binomial tail `tail` (a lower bound of it gives one
+/// of `ln_p`).
+fn ln_p_by(
+    cuts: &[(f64, f64); 3],
+    counts: &[u64; 3],
+    n: u64,
+    tail: impl Fn(u64, u64, f64) -> f64,
+) -> f64 {
     let mut best = 0.0f64;
     for (&(_, p), &c) in cuts.iter().zip(counts) {
         // Even none on the old side would not be surprising enough, or no
@@ -121,7 +137,7 @@ fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
         if n as f64 * (1.0 - p).ln() + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * p {
             continue;
         }
-        best = best.min(ln_binom_cdf(c, n, p));
+        best = best.min(tail(c, n, p));
     }
     best + 3f64.ln()
 }
@@ -590,7 +606,7 @@ impl Tracker {
             if other.is_some_and(|o| o.k < c.k) {
                 continue;
             }
-            if !self.exact() && c.ln_p() > LN_ALPHA {
+            if !self.exact() && c.unsurprising() {
                 let slot = if up { &mut self.up } else { &mut self.down };
                 if let Some(c) = slot {
                     c.next = c.na + (c.na / 8).max(1);
