@@ -278,6 +278,7 @@ impl State {
         }
     }
 
+    #[inline]
     fn add(&mut self, t: f64, v: f64) {
         if self.n == 0 {
             self.v0 = v;
@@ -325,6 +326,7 @@ impl State {
         }
     }
 
+    #[inline]
     fn point(&mut self, t: f64, value: Option<f64>) {
         match value {
             Some(v) if v.is_finite() => self.add(t, v),
@@ -428,6 +430,7 @@ impl Analyzer {
             .collect()
     }
 
+    #[inline]
     fn state(&mut self, i: usize) -> &mut State {
         while self.series.len() <= i {
             let name = format!("{}", self.series.len() + 1);

@@ -11,6 +11,8 @@
 //! over the magnitudes actually seen: a few thousand buckets for real data,
 //! 4 MiB at the very worst (values spanning 1e-308 to 1e308).
 
+use super::levels::whole_index;
+
 /// Bits of a positive f64 kept for the bucket: 11 exponent + 7 mantissa.
 const SHIFT: u32 = 45;
 
@@ -56,18 +58,6 @@ impl Buckets {
         self.sums[i] += sum;
     }
 
-    /// The mean of the bucket holding the value of rank `rank` (0-based,
-    /// ascending), if there are that many values.
-    fn at_rank(&self, mut rank: u64) -> Option<f64> {
-        for (i, &c) in self.counts.iter().enumerate() {
-            if rank < c {
-                return Some(self.sums[i] / c as f64);
-            }
-            rank -= c;
-        }
-        None
-    }
-
     /// The same, counting from the largest value down.
     fn at_rank_desc(&self, mut rank: u64) -> Option<f64> {
         for (i, &c) in self.counts.iter().enumerate().rev() {
@@ -80,14 +70,38 @@ impl Buckets {
     }
 }
 
+/// Positive whole numbers up to this are counted apart while they are the
+/// only positive values (the differences and intervals of counts and
+/// epoch seconds): one increment, no sum.
+const SMALL: usize = 64;
+
 /// A histogram of finite values with their sign.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Median {
     neg: Buckets,
     negs: u64,
     zeros: u64,
     pos: Buckets,
     total: u64,
+    /// While every positive value is a whole number up to [`SMALL`]: how
+    /// many of each, and `pos` is empty. Each has a bucket of its own
+    /// whose mean is itself, so the histogram reads the same from these
+    /// counts; at the first other positive value they move into `pos`
+    /// (exactly: sums of whole numbers), which then takes every value.
+    small: Option<Box<[u64; SMALL + 1]>>,
+}
+
+impl Default for Median {
+    fn default() -> Median {
+        Median {
+            neg: Buckets::default(),
+            negs: 0,
+            zeros: 0,
+            pos: Buckets::default(),
+            total: 0,
+            small: Some(Box::new([0; SMALL + 1])),
+        }
+    }
 }
 
 impl Median {
@@ -103,8 +117,45 @@ impl Median {
             self.negs += 1;
             self.neg.add((-x).to_bits() >> SHIFT, 1, -x);
         } else {
+            if let Some(small) = &mut self.small {
+                if let Some(c) = whole_index(x, SMALL as f64).and_then(|k| small.get_mut(k)) {
+                    *c += 1;
+                    return;
+                }
+                self.unsmall();
+            }
             self.pos.add(x.to_bits() >> SHIFT, 1, x);
         }
+    }
+
+    /// Moves the small whole numbers into the buckets, for good.
+    #[cold]
+    fn unsmall(&mut self) {
+        let Some(small) = self.small.take() else {
+            return;
+        };
+        for (k, &c) in small.iter().enumerate().filter(|&(_, &c)| c > 0) {
+            let x = k as f64;
+            self.pos.add(x.to_bits() >> SHIFT, c, x * c as f64);
+        }
+    }
+
+    /// The positive values' buckets in ascending order, as (count, mean).
+    fn pos_buckets(&self) -> impl Iterator<Item = (u64, f64)> + '_ {
+        let small = self.small.as_deref().map(|s| {
+            s.iter()
+                .enumerate()
+                .filter(|&(_, &c)| c > 0)
+                .map(|(k, &c)| (c, k as f64))
+        });
+        let buckets = self
+            .pos
+            .counts
+            .iter()
+            .zip(&self.pos.sums)
+            .filter(|&(&c, _)| c > 0)
+            .map(|(&c, &sum)| (c, sum / c as f64));
+        small.into_iter().flatten().chain(buckets)
     }
 
     /// The lower median (the value of rank (n - 1) / 2 counting from 0,
@@ -118,11 +169,18 @@ impl Median {
             // Ascending order starts with the most negative value.
             return -self.neg.at_rank_desc(rank).unwrap_or(0.0);
         }
-        let rank = rank - self.negs;
+        let mut rank = rank - self.negs;
         if rank < self.zeros {
             return 0.0;
         }
-        self.pos.at_rank(rank - self.zeros).unwrap_or(0.0)
+        rank -= self.zeros;
+        for (c, mean) in self.pos_buckets() {
+            if rank < c {
+                return mean;
+            }
+            rank -= c;
+        }
+        0.0
     }
 
     /// The mean of the lowest `frac` of the values (at least one), which
@@ -135,14 +193,12 @@ impl Median {
         }
         let mut left = want.saturating_sub(self.zeros);
         let mut sum = 0.0;
-        for (i, &c) in self.pos.counts.iter().enumerate() {
+        for (c, mean) in self.pos_buckets() {
             if left == 0 {
                 break;
             }
             let take = c.min(left);
-            if take > 0 {
-                sum += self.pos.sums[i] / c as f64 * take as f64;
-            }
+            sum += mean * take as f64;
             left -= take;
         }
         sum / want as f64

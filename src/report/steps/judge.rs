@@ -219,7 +219,12 @@ impl Tracker {
                 return Outcome::NotYet(None);
             };
             range = (p_lo, p_hi);
-            p = self.best_split(lo, range, a, b);
+            let q = self.best_split(lo, range, a, b);
+            // From where it ends, the search would find the same again.
+            if q == p {
+                break;
+            }
+            p = q;
         }
         // Counts: the split is searched again between the floors with the
         // noise's own law.
