@@ -116,8 +116,8 @@ impl Tracker {
         let mut d = 0.0;
         let mut best = f64::INFINITY;
         let mut ties: Vec<usize> = Vec::new();
-        for p in (lo..len).rev() {
-            d += cost(self.buf[p].v);
+        for (p, s) in (lo..len).rev().zip(self.buf.range(lo..len).rev()) {
+            d += cost(s.v);
             if p < p_lo || p > p_hi {
                 continue;
             }
