@@ -432,11 +432,19 @@ impl Analyzer {
 
     #[inline]
     fn state(&mut self, i: usize) -> &mut State {
+        if self.series.len() <= i {
+            self.add_series(i);
+        }
+        &mut self.series[i]
+    }
+
+    /// Series up to `i` (they are named by their number until named).
+    #[cold]
+    fn add_series(&mut self, i: usize) {
         while self.series.len() <= i {
             let name = format!("{}", self.series.len() + 1);
             self.series.push(State::new(name, &self.cfg));
         }
-        &mut self.series[i]
     }
 
     pub fn finish(self) -> Report {
