@@ -335,7 +335,11 @@ impl Tracker {
                 local.min(within[0]).min(within[1]).min(trend).min(0.0)
             }
         };
-        let d = if up { d_max - c * dist } else { d_max + c * dist };
+        let d = if up {
+            d_max - c * dist
+        } else {
+            d_max + c * dist
+        };
         if !(moved && d >= thr && d > 0.0 && d >= self.min_rise) {
             return too_small;
         }
