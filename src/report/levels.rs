@@ -521,7 +521,7 @@ mod tests {
         }
         for x in xs {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
-            let want = (x.fract() == 0.0 && (0.0..=100.0).contains(&x)).then(|| x as usize);
+            let want = (x.fract() == 0.0 && (0.0..=100.0).contains(&x)).then_some(x as usize);
             assert_eq!(whole_index(x, 100.0), want, "{x:e}");
         }
     }

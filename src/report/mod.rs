@@ -504,3 +504,38 @@ impl Sink for Analyzer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_of(values: &[f64]) -> f64 {
+        let mut a = Analyzer::default();
+        for (i, &v) in values.iter().enumerate() {
+            a.point(0, i as f64, Some(v));
+        }
+        a.finish().series[0].mean.expect("a mean")
+    }
+
+    #[test]
+    fn counts_have_their_exact_mean() {
+        let v: Vec<f64> = (1..=1_000_000).map(f64::from).collect();
+        assert_eq!(mean_of(&v), 500_000.5);
+        assert_eq!(mean_of(&[1.0, 2.0, 4.0]), 7.0 / 3.0);
+        assert_eq!(mean_of(&[-3.0, -0.0, 3.0]), 0.0);
+    }
+
+    #[test]
+    fn the_running_mean_takes_over_from_the_sum() {
+        // A value that is not a count after counts, as the first value, and
+        // whole numbers too large to sum exactly.
+        let m = mean_of(&[1.0, 2.0, 3.5, 4.0, 5.0]);
+        assert!((m - 15.5 / 5.0).abs() < 1e-12, "{m}");
+        let m = mean_of(&[0.5, 1.0, 2.0]);
+        assert!((m - 3.5 / 3.0).abs() < 1e-12, "{m}");
+        let big = (1u64 << 60) as f64;
+        assert_eq!(mean_of(&[big, big, big]), big);
+        let m = mean_of(&[1e308, 1.7e308, 1.0]);
+        assert!((m - 0.9e308).abs() < 1e294, "{m}");
+    }
+}

@@ -259,6 +259,38 @@ mod tests {
     }
 
     #[test]
+    fn small_whole_numbers_read_as_their_buckets_do() {
+        let mut x = 5u64;
+        for case in 0..200 {
+            let (mut counted, mut bucketed) = (Median::default(), Median::default());
+            for _ in 0..(1 + case * 7) {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let v = ((x >> 40) % (SMALL as u64 + 1)) as f64;
+                counted.add(v);
+                bucketed.add(v);
+            }
+            bucketed.unsmall();
+            assert!(counted.small.is_some() && bucketed.small.is_none());
+            assert_eq!(counted.median().to_bits(), bucketed.median().to_bits());
+            for frac in [0.1, 0.5, 0.9, 1.0] {
+                assert_eq!(
+                    counted.low_mean(frac).to_bits(),
+                    bucketed.low_mean(frac).to_bits()
+                );
+            }
+            // The first other value moves them into the buckets.
+            counted.add(0.25);
+            bucketed.add(0.25);
+            assert!(counted.small.is_none());
+            assert_eq!(counted.median().to_bits(), bucketed.median().to_bits());
+            assert_eq!(
+                counted.low_mean(0.9).to_bits(),
+                bucketed.low_mean(0.9).to_bits()
+            );
+        }
+    }
+
+    #[test]
     fn low_mean_leaves_out_the_largest() {
         let mut n = Median::default();
         assert_eq!(n.low_mean(0.9), 0.0);
