@@ -72,19 +72,6 @@ pub fn is_integer(x: f64) -> bool {
     }
 }
 
-/// `x` as an index when it is a whole number from 0 to `max` (at most
-/// 2^51): no float-to-integer conversion, whose saturation costs branches.
-#[inline]
-pub fn whole_index(x: f64, max: f64) -> Option<usize> {
-    if (0.0..=max).contains(&x) {
-        let r = x + MAGIC;
-        if r - MAGIC == x {
-            return Some((r.to_bits() - MAGIC.to_bits()) as usize);
-        }
-    }
-    None
-}
-
 fn int_bits(x: f64) -> i64 {
     (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
 }
@@ -521,8 +508,6 @@ mod tests {
         }
         for x in xs {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
-            let want = (x.fract() == 0.0 && (0.0..=100.0).contains(&x)).then_some(x as usize);
-            assert_eq!(whole_index(x, 100.0), want, "{x:e}");
         }
     }
 

@@ -304,7 +304,7 @@ impl State {
 
     /// Adds `v` (the `n`th value) to the running mean, which takes over
     /// from the exact sum at the first value that is not a count.
-    #[cold]
+    #[inline]
     fn welford(&mut self, v: f64) {
         if let Some(sum) = self.isum.take() {
             // The mean so far of (x - v0) / 2, exact before its rounding.

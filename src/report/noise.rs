@@ -11,8 +11,6 @@
 //! over the magnitudes actually seen: a few thousand buckets for real data,
 //! 4 MiB at the very worst (values spanning 1e-308 to 1e308).
 
-use super::levels::whole_index;
-
 /// Bits of a positive f64 kept for the bucket: 11 exponent + 7 mantissa.
 const SHIFT: u32 = 45;
 
@@ -58,6 +56,18 @@ impl Buckets {
         self.sums[i] += sum;
     }
 
+    /// The mean of the bucket holding the value of rank `rank` (0-based,
+    /// ascending), if there are that many values.
+    fn at_rank(&self, mut rank: u64) -> Option<f64> {
+        for (i, &c) in self.counts.iter().enumerate() {
+            if rank < c {
+                return Some(self.sums[i] / c as f64);
+            }
+            rank -= c;
+        }
+        None
+    }
+
     /// The same, counting from the largest value down.
     fn at_rank_desc(&self, mut rank: u64) -> Option<f64> {
         for (i, &c) in self.counts.iter().enumerate().rev() {
@@ -70,38 +80,14 @@ impl Buckets {
     }
 }
 
-/// Positive whole numbers up to this are counted apart while they are the
-/// only positive values (the differences and intervals of counts and
-/// epoch seconds): one increment, no sum.
-const SMALL: usize = 64;
-
 /// A histogram of finite values with their sign.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Median {
     neg: Buckets,
     negs: u64,
     zeros: u64,
     pos: Buckets,
     total: u64,
-    /// While every positive value is a whole number up to [`SMALL`]: how
-    /// many of each, and `pos` is empty. Each has a bucket of its own
-    /// whose mean is itself, so the histogram reads the same from these
-    /// counts; at the first other positive value they move into `pos`
-    /// (exactly: sums of whole numbers), which then takes every value.
-    small: Option<Box<[u64; SMALL + 1]>>,
-}
-
-impl Default for Median {
-    fn default() -> Median {
-        Median {
-            neg: Buckets::default(),
-            negs: 0,
-            zeros: 0,
-            pos: Buckets::default(),
-            total: 0,
-            small: Some(Box::new([0; SMALL + 1])),
-        }
-    }
 }
 
 impl Median {
@@ -117,45 +103,8 @@ impl Median {
             self.negs += 1;
             self.neg.add((-x).to_bits() >> SHIFT, 1, -x);
         } else {
-            if let Some(small) = &mut self.small {
-                if let Some(c) = whole_index(x, SMALL as f64).and_then(|k| small.get_mut(k)) {
-                    *c += 1;
-                    return;
-                }
-                self.unsmall();
-            }
             self.pos.add(x.to_bits() >> SHIFT, 1, x);
         }
-    }
-
-    /// Moves the small whole numbers into the buckets, for good.
-    #[cold]
-    fn unsmall(&mut self) {
-        let Some(small) = self.small.take() else {
-            return;
-        };
-        for (k, &c) in small.iter().enumerate().filter(|&(_, &c)| c > 0) {
-            let x = k as f64;
-            self.pos.add(x.to_bits() >> SHIFT, c, x * c as f64);
-        }
-    }
-
-    /// The positive values' buckets in ascending order, as (count, mean).
-    fn pos_buckets(&self) -> impl Iterator<Item = (u64, f64)> + '_ {
-        let small = self.small.as_deref().map(|s| {
-            s.iter()
-                .enumerate()
-                .filter(|&(_, &c)| c > 0)
-                .map(|(k, &c)| (c, k as f64))
-        });
-        let buckets = self
-            .pos
-            .counts
-            .iter()
-            .zip(&self.pos.sums)
-            .filter(|&(&c, _)| c > 0)
-            .map(|(&c, &sum)| (c, sum / c as f64));
-        small.into_iter().flatten().chain(buckets)
     }
 
     /// The lower median (the value of rank (n - 1) / 2 counting from 0,
@@ -169,18 +118,11 @@ impl Median {
             // Ascending order starts with the most negative value.
             return -self.neg.at_rank_desc(rank).unwrap_or(0.0);
         }
-        let mut rank = rank - self.negs;
+        let rank = rank - self.negs;
         if rank < self.zeros {
             return 0.0;
         }
-        rank -= self.zeros;
-        for (c, mean) in self.pos_buckets() {
-            if rank < c {
-                return mean;
-            }
-            rank -= c;
-        }
-        0.0
+        self.pos.at_rank(rank - self.zeros).unwrap_or(0.0)
     }
 
     /// The mean of the lowest `frac` of the values (at least one), which
@@ -193,12 +135,14 @@ impl Median {
         }
         let mut left = want.saturating_sub(self.zeros);
         let mut sum = 0.0;
-        for (c, mean) in self.pos_buckets() {
+        for (i, &c) in self.pos.counts.iter().enumerate() {
             if left == 0 {
                 break;
             }
             let take = c.min(left);
-            sum += mean * take as f64;
+            if take > 0 {
+                sum += self.pos.sums[i] / c as f64 * take as f64;
+            }
             left -= take;
         }
         sum / want as f64
@@ -256,38 +200,6 @@ mod tests {
         let m = n.median();
         let truth = 501.0 * 0.0137;
         assert!((m - truth).abs() / truth < 0.01, "{m} vs {truth}");
-    }
-
-    #[test]
-    fn small_whole_numbers_read_as_their_buckets_do() {
-        let mut x = 5u64;
-        for case in 0..200 {
-            let (mut counted, mut bucketed) = (Median::default(), Median::default());
-            for _ in 0..(1 + case * 7) {
-                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                let v = ((x >> 40) % (SMALL as u64 + 1)) as f64;
-                counted.add(v);
-                bucketed.add(v);
-            }
-            bucketed.unsmall();
-            assert!(counted.small.is_some() && bucketed.small.is_none());
-            assert_eq!(counted.median().to_bits(), bucketed.median().to_bits());
-            for frac in [0.1, 0.5, 0.9, 1.0] {
-                assert_eq!(
-                    counted.low_mean(frac).to_bits(),
-                    bucketed.low_mean(frac).to_bits()
-                );
-            }
-            // The first other value moves them into the buckets.
-            counted.add(0.25);
-            bucketed.add(0.25);
-            assert!(counted.small.is_none());
-            assert_eq!(counted.median().to_bits(), bucketed.median().to_bits());
-            assert_eq!(
-                counted.low_mean(0.9).to_bits(),
-                bucketed.low_mean(0.9).to_bits()
-            );
-        }
     }
 
     #[test]
