@@ -72,6 +72,13 @@ pub fn is_integer(x: f64) -> bool {
     }
 }
 
+/// `x` as an integer when it is a whole number below 2^51 in magnitude
+/// (counts): the round trip of [`is_integer`], read from its bits.
+#[inline]
+pub fn whole(x: f64) -> Option<i64> {
+    (x.abs() < (1u64 << 51) as f64 && x + MAGIC - MAGIC == x).then(|| int_bits(x))
+}
+
 fn int_bits(x: f64) -> i64 {
     (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
 }
@@ -508,6 +515,8 @@ mod tests {
         }
         for x in xs {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
+            let small = x.fract() == 0.0 && x.abs() < edge;
+            assert_eq!(whole(x), small.then(|| x as i64), "{x:e}");
         }
     }
 

@@ -55,13 +55,10 @@ pub use steps::EXCURSION;
 pub use text::{format_duration, format_number, render_text};
 
 use crate::series::Sink;
-use levels::is_integer;
+use levels::whole;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use steps::Tracker;
-
-/// Whole numbers below this are counts whose sum is kept exactly.
-const EXACT_INT: f64 = (1u64 << 53) as f64;
 
 /// Settings of the step rule (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -247,7 +244,7 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// While every value is a whole number below 2^53 (counts): their
+    /// While every value is a whole number below 2^51 (counts): their
     /// exact sum, whose mean is one division at the end.
     isum: Option<i128>,
     /// Else the running mean of values shifted by the first and halved
@@ -288,8 +285,11 @@ impl State {
         self.n += 1;
         match &mut self.isum {
             // A division per sample would be the costliest statistic.
-            Some(sum) if v.abs() < EXACT_INT && is_integer(v) => *sum += v as i64 as i128,
-            _ => self.welford(v),
+            Some(sum) => match whole(v) {
+                Some(x) => *sum += i128::from(x),
+                None => self.welford(v),
+            },
+            None => self.welford(v),
         }
         self.min = self.min.min(v);
         self.max = self.max.max(v);
