@@ -516,7 +516,7 @@ mod tests {
         for x in xs {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
             let small = x.fract() == 0.0 && x.abs() < edge;
-            assert_eq!(whole(x), small.then(|| x as i64), "{x:e}");
+            assert_eq!(whole(x), small.then_some(x as i64), "{x:e}");
         }
     }
 
