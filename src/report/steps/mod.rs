@@ -761,6 +761,7 @@ impl Tracker {
         });
     }
 
+    #[inline(always)]
     fn settle(&mut self, s: Sample) {
         while self.settled_run + 1 < self.runs.len()
             && self.runs[self.settled_run + 1].start_i <= s.i
