@@ -376,6 +376,7 @@ impl Tracker {
         self.settled_exact && 8 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
     }
 
+    #[inline(always)]
     pub fn push(&mut self, t: f64, v: f64) {
         // One empty field is a glitch; two or more in a row, or a hole in
         // time, are a gap: the watched thing may have gone away.
