@@ -157,7 +157,7 @@ impl Default for Trace {
 }
 
 impl Trace {
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, t: f64, v: f64) {
         let (va, (tb, vb)) = (self.a, self.b);
         self.a = vb;
