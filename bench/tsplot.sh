@@ -35,23 +35,12 @@ have_py = os.path.exists(vpy) and subprocess.run([vpy, "-c", "import plotly, plo
 env = dict(os.environ, TZ="UTC", LC_ALL="C")
 sizes = [1_000, 100_000, 1_000_000, 10_000_000]
 
+sys.path.insert(0, os.path.join(os.getcwd(), "bench"))
+import log
+
 def data(n):
-    """The seed's log: a sample every 5 s, a leaked connection every 500
-    samples, noise, and a spike now and then."""
-    path = f"{work}/rows-{n}.csv"
-    if not os.path.exists(path):
-        with open(path + ".tmp", "w") as f:
-            t0, x = 1764000000, 12345
-            buf = []
-            for i in range(n):
-                x = (x * 1103515245 + 12345) & 0x7FFFFFFF
-                v = 10 + i // 500 + (x >> 16) % 3 + (40 if i % 99_991 == 7 else 0)
-                buf.append(f"{t0 + 5 * i},{v}\n")
-                if len(buf) == 100_000:
-                    f.write("".join(buf)); buf = []
-            f.write("".join(buf))
-        os.rename(path + ".tmp", path)
-    return path
+    """The seed's log (bench/log.py)."""
+    return log.write(n, f"{work}/rows-{n}.csv")
 
 # The Python baselines read the CSV the way a user's script would, then
 # draw: one reader, two drawing tails.

@@ -26,11 +26,28 @@ pub fn lower_median(v: &mut [f64]) -> f64 {
         return f64::NAN;
     }
     let mid = (v.len() - 1) / 2;
+    at_rank(v, mid)
+}
+
+/// [`quantile`] of `v` sorted (NaN if empty), without sorting it (it is
+/// reordered): one field of [`Summary::of_values`] for the price of a
+/// selection.
+pub fn quantile_of(v: &mut [f64], u: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let r = ((u * (v.len() - 1) as f64) as usize).min(v.len() - 1);
+    at_rank(v, r)
+}
+
+/// The value of rank `r` (ascending, in [`f64::total_cmp`]'s order, whose
+/// equal values are the same bits) of a non-empty slice.
+fn at_rank(v: &mut [f64], r: usize) -> f64 {
     if let Some((lo, cum)) = small_int_counts(v) {
-        let k = cum.iter().filter(|&&c| c <= mid).count();
+        let k = cum.iter().filter(|&&c| c <= r).count();
         return (lo + k as i64) as f64;
     }
-    *v.select_nth_unstable_by(mid, f64::total_cmp).1
+    *v.select_nth_unstable_by(r, f64::total_cmp).1
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
@@ -53,6 +70,13 @@ pub fn is_integer(x: f64) -> bool {
     } else {
         x.fract() == 0.0
     }
+}
+
+/// `x` as an integer when it is a whole number below 2^51 in magnitude
+/// (counts): the round trip of [`is_integer`], read from its bits.
+#[inline]
+pub fn whole(x: f64) -> Option<i64> {
+    (x.abs() < (1u64 << 51) as f64 && x + MAGIC - MAGIC == x).then(|| int_bits(x))
 }
 
 fn int_bits(x: f64) -> i64 {
@@ -313,9 +337,9 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     let mut lc = 0.0;
     for j in 0..=k {
         if j > 0 {
-            lc += ln_int(n - j + 1) - ln_int(j);
+            lc += ln_choose_step(n, j);
         }
-        let t = lc + j as f64 * lp + (n - j) as f64 * lq;
+        let t = ln_term(lc, j, n, lp, lq);
         if t > m {
             sum = sum * (m - t).exp() + 1.0;
             m = t;
@@ -324,6 +348,38 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
         }
     }
     (m + sum.ln()).min(0.0)
+}
+
+/// ln C(n, j) - ln C(n, j - 1).
+#[inline]
+fn ln_choose_step(n: u64, j: u64) -> f64 {
+    ln_int(n - j + 1) - ln_int(j)
+}
+
+/// ln of the binomial term j, from ln C(n, j).
+#[inline]
+fn ln_term(lc: f64, j: u64, n: u64, lp: f64, lq: f64) -> f64 {
+    lc + j as f64 * lp + (n - j) as f64 * lq
+}
+
+/// A lower bound of [`ln_binom_cdf`] as it computes it, bit for bit: its
+/// last term, without the exponentials of the sum (the sum adds the
+/// others to the largest, and never takes from it). Below the mean
+/// (`k < n p`, where the tail is used) the last term is the largest, so the
+/// bound is within ln(k + 1) of the tail.
+pub fn ln_binom_cdf_floor(k: u64, n: u64, p: f64) -> f64 {
+    if k >= n || p <= 0.0 {
+        return 0.0;
+    }
+    if p >= 1.0 {
+        return f64::NEG_INFINITY;
+    }
+    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let mut lc = 0.0;
+    for j in 1..=k {
+        lc += ln_choose_step(n, j);
+    }
+    ln_term(lc, k, n, lp, lq).min(0.0)
 }
 
 #[cfg(test)]
@@ -409,6 +465,10 @@ mod tests {
                 lower_median(&mut m).to_bits(),
                 sorted[(n - 1) / 2].to_bits()
             );
+            for (u, field) in [(LEVEL_Q, want.level), (0.1, want.q10), (0.9, want.q90)] {
+                let mut m = v.clone();
+                assert_eq!(quantile_of(&mut m, u).to_bits(), field.to_bits());
+            }
             let mut s = v.clone();
             sort(&mut s);
             assert_eq!(s.map_bits(), sorted.map_bits(), "{v:?}");
@@ -455,6 +515,8 @@ mod tests {
         }
         for x in xs {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
+            let small = x.fract() == 0.0 && x.abs() < edge;
+            assert_eq!(whole(x), small.then_some(x as i64), "{x:e}");
         }
     }
 
@@ -468,5 +530,18 @@ mod tests {
         // Bin(10, 0.9): P(X <= 0) = 0.1^10.
         assert!((ln_binom_cdf(0, 10, 0.9) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
         assert_eq!(ln_binom_cdf(0, 3, 1.0), f64::NEG_INFINITY);
+        // The floor is never above the tail as computed, and close below
+        // the mean.
+        for n in [1, 2, 10, 40, 80, 300, 2000] {
+            for k in 0..=n.min(60) {
+                for p in [0.0, 0.01, 0.2, 1.0 / 3.0, 0.5, 0.9, 40.0 / 41.0, 1.0] {
+                    let (f, t) = (ln_binom_cdf_floor(k, n, p), ln_binom_cdf(k, n, p));
+                    assert!(f <= t, "{k} {n} {p}: {f} > {t}");
+                    if (k as f64) < n as f64 * p && t.is_finite() {
+                        assert!(t - f <= ((k + 1) as f64).ln() + 1e-9, "{k} {n} {p}");
+                    }
+                }
+            }
+        }
     }
 }

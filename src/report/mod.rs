@@ -62,6 +62,7 @@ pub use steps::EXCURSION;
 pub use text::{format_duration, format_number, render_text};
 
 use crate::series::Sink;
+use levels::whole;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 use steps::Tracker;
@@ -250,8 +251,11 @@ struct State {
     name: String,
     n: u64,
     gaps: u64,
-    /// The mean of values shifted by the first and halved (exactly: v - v0
-    /// overflows for values near ±f64::MAX).
+    /// While every value is a whole number below 2^51 (counts): their
+    /// exact sum, whose mean is one division at the end.
+    isum: Option<i128>,
+    /// Else the running mean of values shifted by the first and halved
+    /// (exactly: v - v0 overflows for values near ±f64::MAX).
     v0: f64,
     sy: f64,
     min: f64,
@@ -267,6 +271,7 @@ impl State {
             name,
             n: 0,
             gaps: 0,
+            isum: Some(0),
             v0: 0.0,
             sy: 0.0,
             min: f64::INFINITY,
@@ -277,6 +282,7 @@ impl State {
         }
     }
 
+    #[inline]
     fn add(&mut self, t: f64, v: f64) {
         if self.n == 0 {
             self.v0 = v;
@@ -284,8 +290,14 @@ impl State {
             self.last = (t, v);
         }
         self.n += 1;
-        // Welford's mean: a running sum of values near ±1e308 overflows.
-        self.sy += (v * 0.5 - self.v0 * 0.5 - self.sy) / self.n as f64;
+        match &mut self.isum {
+            // A division per sample would be the costliest statistic.
+            Some(sum) => match whole(v) {
+                Some(x) => *sum += i128::from(x),
+                None => self.welford(v),
+            },
+            None => self.welford(v),
+        }
         self.min = self.min.min(v);
         self.max = self.max.max(v);
         if t < self.first.0 {
@@ -297,6 +309,31 @@ impl State {
         self.tracker.push(t, v);
     }
 
+    /// Adds `v` (the `n`th value) to the running mean, which takes over
+    /// from the exact sum at the first value that is not a count.
+    #[inline]
+    fn welford(&mut self, v: f64) {
+        if let Some(sum) = self.isum.take() {
+            // The mean so far of (x - v0) / 2, exact before its rounding.
+            let before = self.n - 1;
+            self.sy = if before == 0 {
+                0.0
+            } else {
+                (sum - before as i128 * self.v0 as i64 as i128) as f64 / 2.0 / before as f64
+            };
+        }
+        // Welford's mean: a running sum of values near ±1e308 overflows.
+        self.sy += (v * 0.5 - self.v0 * 0.5 - self.sy) / self.n as f64;
+    }
+
+    fn mean(&self) -> f64 {
+        match self.isum {
+            Some(sum) => sum as f64 / self.n as f64,
+            None => (self.v0 * 0.5 + self.sy) * 2.0,
+        }
+    }
+
+    #[inline]
     fn point(&mut self, t: f64, value: Option<f64>) {
         match value {
             Some(v) if v.is_finite() => self.add(t, v),
@@ -315,6 +352,7 @@ impl State {
         let noise = self.tracker.noise();
         let step_threshold = self.tracker.threshold();
         let steps_exact = self.tracker.unordered() == 0;
+        let mean = self.mean();
         let done = self.tracker.finish();
         SeriesReport {
             name: self.name,
@@ -326,7 +364,7 @@ impl State {
             last: some(self.last.1),
             min: some(self.min),
             max: some(self.max),
-            mean: some((self.v0 * 0.5 + self.sy) * 2.0),
+            mean: some(mean),
             change: some(self.last.1 - self.first.1),
             slope_per_hour: done.slope.and_then(|(m, _)| some(m * 3600.0)),
             r2: done.slope.and_then(|(_, r2)| r2.and_then(some)),
@@ -399,12 +437,21 @@ impl Analyzer {
             .collect()
     }
 
+    #[inline]
     fn state(&mut self, i: usize) -> &mut State {
+        if self.series.len() <= i {
+            self.add_series(i);
+        }
+        &mut self.series[i]
+    }
+
+    /// Series up to `i` (they are named by their number until named).
+    #[cold]
+    fn add_series(&mut self, i: usize) {
         while self.series.len() <= i {
             let name = format!("{}", self.series.len() + 1);
             self.series.push(State::new(name, &self.cfg));
         }
-        &mut self.series[i]
     }
 
     pub fn finish(self) -> Report {
@@ -462,5 +509,40 @@ impl Sink for Analyzer {
                 self.held.pop_front();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_of(values: &[f64]) -> f64 {
+        let mut a = Analyzer::default();
+        for (i, &v) in values.iter().enumerate() {
+            a.point(0, i as f64, Some(v));
+        }
+        a.finish().series[0].mean.expect("a mean")
+    }
+
+    #[test]
+    fn counts_have_their_exact_mean() {
+        let v: Vec<f64> = (1..=1_000_000).map(f64::from).collect();
+        assert_eq!(mean_of(&v), 500_000.5);
+        assert_eq!(mean_of(&[1.0, 2.0, 4.0]), 7.0 / 3.0);
+        assert_eq!(mean_of(&[-3.0, -0.0, 3.0]), 0.0);
+    }
+
+    #[test]
+    fn the_running_mean_takes_over_from_the_sum() {
+        // A value that is not a count after counts, as the first value, and
+        // whole numbers too large to sum exactly.
+        let m = mean_of(&[1.0, 2.0, 3.5, 4.0, 5.0]);
+        assert!((m - 15.5 / 5.0).abs() < 1e-12, "{m}");
+        let m = mean_of(&[0.5, 1.0, 2.0]);
+        assert!((m - 3.5 / 3.0).abs() < 1e-12, "{m}");
+        let big = (1u64 << 60) as f64;
+        assert_eq!(mean_of(&[big, big, big]), big);
+        let m = mean_of(&[1e308, 1.7e308, 1.0]);
+        assert!((m - 0.9e308).abs() < 1e294, "{m}");
     }
 }

@@ -91,7 +91,7 @@ pub struct Median {
 }
 
 impl Median {
-    #[inline]
+    #[inline(always)]
     pub fn add(&mut self, x: f64) {
         if !x.is_finite() {
             return;

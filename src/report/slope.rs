@@ -157,7 +157,7 @@ impl Default for Trace {
 }
 
 impl Trace {
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, t: f64, v: f64) {
         let (va, (tb, vb)) = (self.a, self.b);
         self.a = vb;
@@ -209,6 +209,12 @@ impl Trace {
     #[inline(never)]
     fn part_ended(&mut self, t: f64) {
         let mut low = f64::INFINITY;
+        // A horizon's line is read only while no longer one is in use
+        // (see `slope`): once one is, the shorter ones pass their minima on
+        // but fit nothing.
+        let n = self.n;
+        let in_use = |part: u64| n >= 3 * PARTS as u64 * part;
+        let parts = self.mins.each_ref().map(|w| w.part);
         for (k, w) in self.mins.iter_mut().enumerate() {
             if k > 0 {
                 w.current = lower(w.current, low);
@@ -223,7 +229,7 @@ impl Trace {
             w.at = (w.at + 1) % PARTS;
             w.full = (w.full + 1).min(PARTS);
             w.current = f64::INFINITY;
-            if w.full == PARTS {
+            if w.full == PARTS && !parts.get(k + 1).is_some_and(|&p| in_use(p)) {
                 let m = &w.mins;
                 let floor = lower(
                     lower(lower(m[0], m[1]), lower(m[2], m[3])),

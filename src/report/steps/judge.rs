@@ -116,8 +116,8 @@ impl Tracker {
         let mut d = 0.0;
         let mut best = f64::INFINITY;
         let mut ties: Vec<usize> = Vec::new();
-        for p in (lo..len).rev() {
-            d += cost(self.buf[p].v);
+        for (p, s) in (lo..len).rev().zip(self.buf.range(lo..len).rev()) {
+            d += cost(s.v);
             if p < p_lo || p > p_hi {
                 continue;
             }
@@ -214,13 +214,18 @@ impl Tracker {
             let a = self.median(lo, p);
             // The new level from the later part of what follows, which a
             // few noise samples before the rise cannot pull down.
-            let b = self.summary(p + (len - p) / 2, len).q50;
+            let b = self.median(p + (len - p) / 2, len);
             let p_lo = seg + 1;
             let Some(p_hi) = (len + 1).checked_sub(m).filter(|&h| h >= p_lo) else {
                 return Outcome::NotYet(None);
             };
             range = (p_lo, p_hi);
-            p = self.best_split(lo, range, a, b);
+            let q = self.best_split(lo, range, a, b);
+            // From where it ends, the search would find the same again.
+            if q == p {
+                break;
+            }
+            p = q;
         }
         // Counts: a rise's split is searched again between the floors with
         // the noise's own law. (Not a fall's: the level after a restart may
@@ -228,8 +233,8 @@ impl Tracker {
         // samples after it.)
         let lo = seg.max(p.saturating_sub(self.w));
         let late = p + (len - p) / 2;
-        let a = self.summary(lo, p).level;
-        let b = self.summary(late, len).level;
+        let a = self.level(lo, p);
+        let b = self.level(late, len);
         if up && b > a {
             if let Some(q) = self.likeliest_split(lo, range, (p, late), a, b) {
                 p = q;
@@ -262,6 +267,48 @@ impl Tracker {
         let before_min = if exact && !up { self.m_up as usize } else { 10 };
         if !flat && (sb.n < before_min || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
+        }
+        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
+            r.map(|s| s.t).sum::<f64>() / n as f64
+        };
+        let at = [
+            mean_t(self.buf.range(lo..p), p - lo),
+            mean_t(self.buf.range(p..len), len - p),
+        ];
+        let dist = at[1] - at[0];
+        // Flat levels of a noise-free series need only rise: the noise
+        // there is the staircase itself.
+        // Levels read from fewer samples than a window vary more: the
+        // threshold grows as the spread of their difference does.
+        let thr = if flat {
+            self.min_rise
+        } else {
+            let w = self.w as f64;
+            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
+            self.threshold_now() * scale
+        };
+        // The levels themselves must have moved, too.
+        let moved = if up {
+            sa.level > sb.level
+        } else {
+            sa.level < sb.level
+        };
+        // The climb only takes from the rise (c has the rise's sign and the
+        // samples are in time order): a rise too small without it is too
+        // small with it, and is not confirmed whatever the climb and the
+        // tests below say.
+        let d_max = if up {
+            sa.low_mean - sb.low_mean
+        } else {
+            sb.low_mean - sa.low_mean
+        };
+        let too_small = if na >= self.w as u64 {
+            Outcome::Reject
+        } else {
+            Outcome::NotYet(Some(p))
+        };
+        if dist >= 0.0 && !(moved && d_max >= thr && d_max > 0.0 && d_max >= self.min_rise) {
+            return too_small;
         }
         // The climb the rise is judged beyond: what both sides climb
         // (over up to two windows before, whatever segments they span), or
@@ -299,38 +346,14 @@ impl Tracker {
                 local.min(within[0]).min(within[1]).min(trend).min(0.0)
             }
         };
-        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
-            r.map(|s| s.t).sum::<f64>() / n as f64
-        };
-        let at = [
-            mean_t(self.buf.range(lo..p), p - lo),
-            mean_t(self.buf.range(p..len), len - p),
-        ];
-        let dist = at[1] - at[0];
         let d = if up {
-            sa.low_mean - sb.low_mean - c * dist
+            d_max - c * dist
         } else {
-            sb.low_mean - sa.low_mean + c * dist
+            d_max + c * dist
         };
-        // Flat levels of a noise-free series need only rise: the noise
-        // there is the staircase itself.
-        // Levels read from fewer samples than a window vary more: the
-        // threshold grows as the spread of their difference does.
-        let thr = if flat {
-            self.min_rise
-        } else {
-            let w = self.w as f64;
-            let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
-            self.threshold_now() * scale
-        };
-        // The levels themselves must have moved, too.
-        let moved = if up {
-            sa.level > sb.level
-        } else {
-            sa.level < sb.level
-        };
-        let big =
-            moved && d >= thr + CLIMB_DOUBT * (c * dist).abs() && d > 0.0 && d >= self.min_rise;
+        if !(moved && d >= thr + CLIMB_DOUBT * (c * dist).abs() && d > 0.0 && d >= self.min_rise) {
+            return too_small;
+        }
         let cuts = cutoffs(&sb, up);
         let mut counts = [0u64; 3];
         for s in self.buf.range(p..len) {
@@ -345,9 +368,9 @@ impl Tracker {
         // Not undone already: the latest samples still on the new side.
         let mid = (sb.low_mean + sa.low_mean) / 2.0;
         let tail = len.saturating_sub(FALL_HOLD as usize).max(p);
-        let latest = self.summary(tail, len).q50;
+        let latest = self.median(tail, len);
         let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
-        if big && sig && held {
+        if sig && held {
             Outcome::Confirmed(Change {
                 pos: p,
                 before: sb.level,
@@ -357,8 +380,6 @@ impl Tracker {
                 at,
                 thr,
             })
-        } else if !big && na >= self.w as u64 {
-            Outcome::Reject
         } else {
             Outcome::NotYet(Some(p))
         }

@@ -36,9 +36,13 @@
 use std::collections::VecDeque;
 
 mod end;
+mod hold;
 mod judge;
 
-use super::levels::{cutoffs, is_integer, ln_binom_cdf, lower_median, Summary};
+use super::levels::{
+    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, lower_median, quantile_of, Summary,
+    LEVEL_Q,
+};
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
@@ -113,12 +117,27 @@ impl Cand {
         }
     }
 
-    fn ln_p(&self) -> f64 {
-        ln_p(&self.cuts, &self.counts, self.na)
+    /// Whether its counts are too likely under "no change" to examine it.
+    fn unsurprising(&self) -> bool {
+        // The tails' lower bounds tell most candidates without the tails'
+        // exponentials.
+        ln_p_by(&self.cuts, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
+            || ln_p(&self.cuts, &self.counts, self.na) > LN_ALPHA
     }
 }
 
 fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
+    ln_p_by(cuts, counts, n, ln_binom_cdf)
+}
+
+/// [`ln_p`] with the binomial tail `tail` (a lower bound of it gives one
+/// of `ln_p`).
+fn ln_p_by(
+    cuts: &[(f64, f64); 3],
+    counts: &[u64; 3],
+    n: u64,
+    tail: impl Fn(u64, u64, f64) -> f64,
+) -> f64 {
     let mut best = 0.0f64;
     for (&(_, p), &c) in cuts.iter().zip(counts) {
         // Even none on the old side would not be surprising enough, or no
@@ -126,7 +145,7 @@ fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
         if n as f64 * (1.0 - p).ln() + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * p {
             continue;
         }
-        best = best.min(ln_binom_cdf(c, n, p));
+        best = best.min(tail(c, n, p));
     }
     best + 3f64.ln()
 }
@@ -224,6 +243,9 @@ pub struct Tracker {
     /// climbs are not measured across it.
     last_fall: u64,
     reference: Option<Summary>,
+    /// The reference's cut-offs for a fall (0) and a rise (1): every
+    /// candidate opened against it starts from them.
+    cuts: [[(f64, f64); 3]; 2],
     thr: f64,
     ref_at: u64,
     up: Option<Cand>,
@@ -283,6 +305,7 @@ impl Tracker {
             seg: 0,
             last_fall: 0,
             reference: None,
+            cuts: [[(0.0, 0.0); 3]; 2],
             thr: 0.0,
             ref_at: 0,
             up: None,
@@ -310,33 +333,6 @@ impl Tracker {
             unordered: 0,
             counts: true,
         }
-    }
-
-    /// Whether the run has steps that held, or are kept whatever comes.
-    fn held_steps(&self, run: usize) -> bool {
-        self.steps.iter().any(|st| st.run == run)
-            || self.tentative.iter().any(|st| st.run == run && st.kept)
-    }
-
-    /// The highest level the run's held steps rose to.
-    fn held_top(&self, run: usize) -> f64 {
-        let steps = self
-            .steps
-            .iter()
-            .filter(|st| st.run == run)
-            .map(|st| st.after);
-        let kept = self.tentative.iter().filter(|st| st.run == run && st.kept);
-        steps
-            .chain(kept.map(|st| st.after))
-            .fold(f64::NEG_INFINITY, f64::max)
-    }
-
-    /// Whether `v` is back at the run's first level from the held steps'
-    /// `top` above it: within a quarter of the way up (a burst that falls
-    /// back to the level of small held steps is not).
-    fn back_at_start(&self, run: usize, top: f64, v: f64) -> bool {
-        let level = self.runs[run].level;
-        top > level && v <= level + (top - level) / 4.0
     }
 
     /// Samples a noisy level must hold after a rise before it is examined:
@@ -397,6 +393,7 @@ impl Tracker {
         self.settled_exact && 8 * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
     }
 
+    #[inline(always)]
     pub fn push(&mut self, t: f64, v: f64) {
         // One empty field is a glitch; two or more in a row, or a hole in
         // time, are a gap: the watched thing may have gone away.
@@ -494,114 +491,6 @@ impl Tracker {
         }
     }
 
-    /// A noisy rise about to be kept, unless the samples since show it was
-    /// the start of a curve: a level that has climbed on by as much again,
-    /// with no change confirmed after it (a daily cycle turning up). The rise must
-    /// stand beyond what that climb makes over the distance between its
-    /// two windows by the rise it was confirmed with, as
-    /// [`evaluate`](Tracker::evaluate) asks of the climb it could see.
-    fn still_up(&mut self, s: Tentative) -> Option<Tentative> {
-        let run = self.runs.len() - 1;
-        let len = self.buf.len();
-        let from = self.pos(s.i).max(len.saturating_sub(self.w));
-        if s.run != run || s.kept || self.exact() || len - from < FALL_HOLD as usize {
-            return Some(s);
-        }
-        let now = self.summary(from, len);
-        let now_t = self.buf.range(from..len).map(|x| x.t).sum::<f64>() / (len - from) as f64;
-        let [low_before, low_after] = s.low;
-        let [at_before, at_after] = s.at;
-        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.thr {
-            let lift = (now.low_mean - low_after) / (now_t - at_after) * (at_after - at_before);
-            if low_after - low_before - lift < s.thr + CLIMB_DOUBT * lift {
-                return None;
-            }
-        }
-        Some(s)
-    }
-
-    /// Undoes the tentative steps of the current run that the level fell
-    /// back from: most of the last [`FALL_HOLD`] samples below the step's
-    /// midpoint, with no gap since (a gap and a fall is a restart, which
-    /// keeps them).
-    fn undo(&mut self, v: f64, gap: bool) {
-        let run = self.runs.len() - 1;
-        let mask = (1u32 << FALL_HOLD) - 1;
-        let mut back = None;
-        // Falling back right across a gap is a restart: it keeps every step
-        // of the run, also one the fall did not take back (the new
-        // process's first count may already be a step up).
-        if gap
-            && self
-                .tentative
-                .iter()
-                .any(|st| st.run == run && !st.kept && v < st.mid)
-        {
-            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
-                st.kept = true;
-            }
-        }
-        for st in &mut self.tentative {
-            if st.run != run || st.kept {
-                continue;
-            }
-            let below = v < st.mid;
-            st.below = ((st.below << 1) | u32::from(below)) & mask;
-            if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
-                back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
-            }
-        }
-        let Some(first) = back else {
-            return;
-        };
-        // Back at the run's first level after steps that held is a restart
-        // under way (without a gap: the process came back at once), which
-        // keeps them, as a gap does.
-        if self.held_steps(run) && self.back_at_start(run, self.held_top(run), v) {
-            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
-                st.kept = true;
-            }
-            return;
-        }
-        let now = self.n - 1;
-        let undone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
-        let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
-            return;
-        };
-        let longest = &mut self.longest_excursion;
-        self.tentative.retain(|st| {
-            if undone(st) {
-                *longest = (*longest).max(now - st.i);
-            }
-            !undone(st)
-        });
-        // The excursion was noise (a burst of busy connections, a batch
-        // job): its samples at or above the midpoint leave the windows, and
-        // the level it interrupted is judged on, so that a leak during or
-        // just after it is still seen against the level before it.
-        let from = self.pos(first);
-        let tail = self.pos((now + 1).saturating_sub(FALL_HOLD));
-        let mut end = (tail..self.buf.len())
-            .find(|&k| self.buf[k].v < earliest.mid)
-            .unwrap_or(self.buf.len());
-        let mut k = from;
-        while k < end {
-            if self.buf[k].v >= earliest.mid {
-                self.buf.remove(k);
-                self.runs[run].samples += 1;
-                end -= 1;
-            } else {
-                k += 1;
-            }
-        }
-        self.seg = earliest.seg;
-        self.burst_from = None;
-        self.last_fall = earliest.last_fall;
-        self.up = None;
-        self.down = None;
-        self.refresh();
-    }
-
     fn observe(&mut self, i: u64, v: f64) {
         // The reference follows the data even while a candidate is open
         // (the candidate keeps the cut-offs it opened with), so that a fall
@@ -617,7 +506,7 @@ impl Tracker {
         if self.reference.is_none() || due {
             self.refresh();
         }
-        let Some(r) = self.reference else {
+        let Some(level) = self.reference.as_ref().map(|r| r.level) else {
             return;
         };
         let half = self.thr / 2.0;
@@ -625,11 +514,11 @@ impl Tracker {
         // back near the level they rose from; once the noise is known. One
         // that the level caught up with was a rise the steps missed.
         if self.settled_exact {
-            if v > r.level + 2.0 * self.thr {
-                self.burst_from.get_or_insert((i, r.level));
-            } else if v <= r.level + half {
-                if let Some((from, level)) = self.burst_from.take() {
-                    if r.level <= level + half {
+            if v > level + 2.0 * self.thr {
+                self.burst_from.get_or_insert((i, level));
+            } else if v <= level + half {
+                if let Some((from, from_level)) = self.burst_from.take() {
+                    if level <= from_level + half {
                         self.longest_burst = self.longest_burst.max(i - from);
                     }
                 }
@@ -642,11 +531,11 @@ impl Tracker {
         } else {
             self.wait_after().max(self.m_up)
         };
-        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > r.level + half {
-            self.up = Some(Cand::new(i, cutoffs(&r, true), first));
+        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > level + half {
+            self.up = Some(Cand::new(i, self.cuts[1], first));
         }
-        if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < r.level - half {
-            self.down = Some(Cand::new(i, cutoffs(&r, false), FALL_HOLD));
+        if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < level - half {
+            self.down = Some(Cand::new(i, self.cuts[0], FALL_HOLD));
         }
         for up in [true, false] {
             let slot = if up { &mut self.up } else { &mut self.down };
@@ -667,7 +556,7 @@ impl Tracker {
             if other.is_some_and(|o| o.k < c.k) {
                 continue;
             }
-            if !self.exact() && c.ln_p() > LN_ALPHA {
+            if !self.exact() && c.unsurprising() {
                 let slot = if up { &mut self.up } else { &mut self.down };
                 if let Some(c) = slot {
                     c.next = c.na + (c.na / 8).max(1);
@@ -722,13 +611,18 @@ impl Tracker {
         Summary::of_values(&mut self.scratch)
     }
 
-    /// Summarises the current segment's last `window` samples before the
-    /// newest one, which is then judged against it.
-    /// The lower median of positions `from..to`.
+    /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
         self.scratch.clear();
         self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
         lower_median(&mut self.scratch)
+    }
+
+    /// The level of positions `from..to`: their summary's `level`.
+    fn level(&mut self, from: usize, to: usize) -> f64 {
+        self.scratch.clear();
+        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
+        quantile_of(&mut self.scratch, LEVEL_Q)
     }
 
     fn refresh(&mut self) {
@@ -746,6 +640,7 @@ impl Tracker {
         if run.level.is_nan() && s.n >= 5 {
             run.level = s.level;
         }
+        self.cuts = [cutoffs(&s, false), cutoffs(&s, true)];
         self.reference = Some(s);
         self.ref_at = self.n - 1;
     }
@@ -808,19 +703,7 @@ impl Tracker {
         self.refresh();
     }
 
-    fn keep(&mut self, s: Tentative) {
-        self.steps.push(Step {
-            time: s.t,
-            before: s.before,
-            after: s.after,
-            rise: s.after - s.before,
-            held_secs: 0.0,
-            held_samples: 0,
-            run: s.run,
-            index: s.i,
-        });
-    }
-
+    #[inline(always)]
     fn settle(&mut self, s: Sample) {
         while self.settled_run + 1 < self.runs.len()
             && self.runs[self.settled_run + 1].start_i <= s.i

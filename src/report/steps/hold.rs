@@ -1,0 +1,157 @@
+//! What a rise must do to hold: the fall back that undoes it (an
+//! excursion), the check once it is sure that it was no curve, and the
+//! fall back to the run's first level after held steps that is a restart
+//! and keeps them.
+
+use super::{Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD};
+use crate::report::Step;
+
+impl Tracker {
+    /// Whether the run has steps that held, or are kept whatever comes.
+    pub(super) fn held_steps(&self, run: usize) -> bool {
+        self.steps.iter().any(|st| st.run == run)
+            || self.tentative.iter().any(|st| st.run == run && st.kept)
+    }
+
+    /// The highest level the run's held steps rose to.
+    pub(super) fn held_top(&self, run: usize) -> f64 {
+        let steps = self
+            .steps
+            .iter()
+            .filter(|st| st.run == run)
+            .map(|st| st.after);
+        let kept = self.tentative.iter().filter(|st| st.run == run && st.kept);
+        steps
+            .chain(kept.map(|st| st.after))
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    /// Whether `v` is back at the run's first level from the held steps'
+    /// `top` above it: within a quarter of the way up (a burst that falls
+    /// back to the level of small held steps is not).
+    pub(super) fn back_at_start(&self, run: usize, top: f64, v: f64) -> bool {
+        let level = self.runs[run].level;
+        top > level && v <= level + (top - level) / 4.0
+    }
+
+    /// A noisy rise about to be kept, unless the samples since show it was
+    /// the start of a curve: a level that has climbed on by as much again,
+    /// with no change confirmed after it (a daily cycle turning up). The rise must
+    /// stand beyond what that climb makes over the distance between its
+    /// two windows by the rise it was confirmed with, as
+    /// [`evaluate`](Tracker::evaluate) asks of the climb it could see.
+    pub(super) fn still_up(&mut self, s: Tentative) -> Option<Tentative> {
+        let run = self.runs.len() - 1;
+        let len = self.buf.len();
+        let from = self.pos(s.i).max(len.saturating_sub(self.w));
+        if s.run != run || s.kept || self.exact() || len - from < FALL_HOLD as usize {
+            return Some(s);
+        }
+        let now = self.summary(from, len);
+        let now_t = self.buf.range(from..len).map(|x| x.t).sum::<f64>() / (len - from) as f64;
+        let [low_before, low_after] = s.low;
+        let [at_before, at_after] = s.at;
+        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.thr {
+            let lift = (now.low_mean - low_after) / (now_t - at_after) * (at_after - at_before);
+            if low_after - low_before - lift < s.thr + CLIMB_DOUBT * lift {
+                return None;
+            }
+        }
+        Some(s)
+    }
+
+    /// Undoes the tentative steps of the current run that the level fell
+    /// back from: most of the last [`FALL_HOLD`] samples below the step's
+    /// midpoint, with no gap since (a gap and a fall is a restart, which
+    /// keeps them).
+    pub(super) fn undo(&mut self, v: f64, gap: bool) {
+        let run = self.runs.len() - 1;
+        let mask = (1u32 << FALL_HOLD) - 1;
+        let mut back = None;
+        // Falling back right across a gap is a restart: it keeps every step
+        // of the run, also one the fall did not take back (the new
+        // process's first count may already be a step up).
+        if gap
+            && self
+                .tentative
+                .iter()
+                .any(|st| st.run == run && !st.kept && v < st.mid)
+        {
+            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+                st.kept = true;
+            }
+        }
+        for st in &mut self.tentative {
+            if st.run != run || st.kept {
+                continue;
+            }
+            let below = v < st.mid;
+            st.below = ((st.below << 1) | u32::from(below)) & mask;
+            if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
+                back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
+            }
+        }
+        let Some(first) = back else {
+            return;
+        };
+        // Back at the run's first level after steps that held is a restart
+        // under way (without a gap: the process came back at once), which
+        // keeps them, as a gap does.
+        if self.held_steps(run) && self.back_at_start(run, self.held_top(run), v) {
+            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+                st.kept = true;
+            }
+            return;
+        }
+        let now = self.n - 1;
+        let undone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
+        let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
+            return;
+        };
+        let longest = &mut self.longest_excursion;
+        self.tentative.retain(|st| {
+            if undone(st) {
+                *longest = (*longest).max(now - st.i);
+            }
+            !undone(st)
+        });
+        // The excursion was noise (a burst of busy connections, a batch
+        // job): its samples at or above the midpoint leave the windows, and
+        // the level it interrupted is judged on, so that a leak during or
+        // just after it is still seen against the level before it.
+        let from = self.pos(first);
+        let tail = self.pos((now + 1).saturating_sub(FALL_HOLD));
+        let mut end = (tail..self.buf.len())
+            .find(|&k| self.buf[k].v < earliest.mid)
+            .unwrap_or(self.buf.len());
+        let mut k = from;
+        while k < end {
+            if self.buf[k].v >= earliest.mid {
+                self.buf.remove(k);
+                self.runs[run].samples += 1;
+                end -= 1;
+            } else {
+                k += 1;
+            }
+        }
+        self.seg = earliest.seg;
+        self.burst_from = None;
+        self.last_fall = earliest.last_fall;
+        self.up = None;
+        self.down = None;
+        self.refresh();
+    }
+
+    pub(super) fn keep(&mut self, s: Tentative) {
+        self.steps.push(Step {
+            time: s.t,
+            before: s.before,
+            after: s.after,
+            rise: s.after - s.before,
+            held_secs: 0.0,
+            held_samples: 0,
+            run: s.run,
+            index: s.i,
+        });
+    }
+}
