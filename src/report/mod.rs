@@ -32,17 +32,18 @@
 //!   change since, is the start of a curve and is dropped unless it stands
 //!   beyond that climb too. At the end of the data a younger rise counts if
 //!   it held twice the longest excursion, three times the longest burst
-//!   (one the level caught up with is no burst) and, on a noisy level, 50
-//!   samples or a quarter of its run.
+//!   (one the level caught up with is no burst) and, on a noisy level or
+//!   when it is as big as an excursion was, 50 samples or a quarter of its
+//!   run.
 //! - The step's time is the best split between the two levels (least
 //!   absolute deviation from each side's median), for a rise of counts
 //!   searched again between the floors with the noise's law read from the
 //!   windows.
 //! - A fall that holds 10 samples right after a gap (two empty fields or a
-//!   hole in time), or back to the run's starting level (within half a
-//!   threshold, or a quarter of the way up) after steps that held, starts
+//!   hole in time), or back to the run's starting level (within a quarter
+//!   of the way up to its highest held step) after steps that held, starts
 //!   a new run; the steps before it are kept, also those too young to be
-//!   sure.
+//!   sure but the last (it may be a burst the restart cut short).
 //! - The slope is the climb of the floor (module `slope`) of the last run.
 //!
 //! Memory is the finder's buffer of 128 samples, the steps and the runs.

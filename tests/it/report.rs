@@ -280,7 +280,8 @@ fn a_restart_starts_a_run_and_keeps_the_steps_before_it() {
 fn a_dense_staircase_restarted_without_a_gap_keeps_every_step_of_both_runs() {
     // A connection leaked every 5 samples; the client restarts at once
     // (no empty sample between) and leaks again. The steps of the last
-    // 200 samples before the restart are kept too, and the fall is a
+    // 200 samples before the restart are kept too (all but the last, which
+    // held only until the fall, as a burst would), and the fall is a
     // restart although the new run climbs again at once.
     let values: Vec<f64> = (0..600).map(|i| 10.0 + ((i % 300) / 5) as f64).collect();
     let s = analyze(regular(&values, 5.0));
@@ -293,7 +294,7 @@ fn a_dense_staircase_restarted_without_a_gap_keeps_every_step_of_both_runs() {
     );
     let (first, second): (Vec<i64>, Vec<i64>) =
         step_samples(&s).into_iter().partition(|&i| i < 300);
-    assert_eq!(first, (1..60).map(|k| 5 * k).collect::<Vec<_>>());
+    assert_eq!(first, (1..59).map(|k| 5 * k).collect::<Vec<_>>());
     // The first step of the second run comes with the restart's fall.
     assert!(second.len() >= 58, "{second:?}");
     assert!(second.iter().all(|&i| (i - 300) % 5 == 0), "{second:?}");
@@ -440,6 +441,30 @@ fn a_daily_cycle_turning_up_from_its_trough_is_no_step() {
         let s = analyze(regular(&values, 60.0));
         assert!(s.steps.is_empty(), "seed {seed}: {:?}", s.steps);
     }
+}
+
+/// A quiet pool at its floor of 10, with bursts of +4 for 4 samples that
+/// fall back, and `tail` at the end for its last 21 samples.
+fn quiet_pool_ending(tail: f64) -> Vec<f64> {
+    let mut values = vec![10.0; 1000];
+    for at in [200, 450, 700] {
+        for v in &mut values[at..at + 4] {
+            *v = 14.0;
+        }
+    }
+    values.extend([tail; 21]);
+    values
+}
+
+#[test]
+fn a_rise_at_the_very_end_the_size_of_the_bursts_seen_must_hold_longer() {
+    // Noise-free, so a step at the end needs only a few samples; but one
+    // as big as the bursts that fell back needs 50, as on a noisy level.
+    let s = analyze(regular(&quiet_pool_ending(14.0), 5.0));
+    assert!(s.steps.is_empty(), "{:?}", s.steps);
+    // A leak smaller than the bursts is a step at once.
+    let s = analyze(regular(&quiet_pool_ending(11.0), 5.0));
+    assert_eq!(step_samples(&s), vec![1000]);
 }
 
 #[test]

@@ -33,19 +33,17 @@ impl Tracker {
         }
         let last_run = self.runs.len() - 1;
         // ... and three times the longest burst: the data may end in one.
+        // On a noisy level, 50 samples or a quarter of its run if that is
+        // shorter: a rise over the last few samples of a long noisy record
+        // is not yet a step (a noise-free one is: its noise is the staircase
+        // itself, unless the rise is as big as one that fell back, a burst
+        // of a quiet pool).
+        let noisy = 50u64.min((self.n - self.runs[last_run].start_i) / 4);
         let need = self
             .m_up
             .max(2 * self.longest_excursion + 1)
             .max(3 * self.longest_burst + 1)
-            // ... and, on a noisy level, half the sure age or a quarter of
-            // its run if that is shorter: a rise over the last few samples
-            // of a long noisy record is not yet a step (a noise-free one
-            // is: its noise is the staircase itself).
-            .max(if self.exact() {
-                0
-            } else {
-                50u64.min((self.n - self.runs[last_run].start_i) / 4)
-            });
+            .max(if self.exact() { 0 } else { noisy });
         for s in std::mem::take(&mut self.tentative) {
             // A step a restart came after held until its run ended.
             if s.kept || s.run < last_run {
@@ -59,7 +57,8 @@ impl Tracker {
                 let now = self.summary(from, len);
                 now.q50 >= s.mid
             };
-            if held >= need && still {
+            let burst_sized = s.after - s.before >= self.smallest_excursion;
+            if held >= need && still && (!burst_sized || held >= noisy) {
                 self.keep(s);
             }
         }

@@ -96,10 +96,23 @@ impl Tracker {
         };
         // Back at the run's first level after steps that held is a restart
         // under way (without a gap: the process came back at once), which
-        // keeps them, as a gap does.
+        // keeps the young rises that a further rise followed, as a gap
+        // does; the last one held only until the fall, and may be a burst
+        // the restart cut short: it is dropped, and the fall goes on to
+        // start the new run.
         if self.held_steps(run) && self.back_at_start(run, self.held_top(run), v) {
-            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
-                st.kept = true;
+            let young = |st: &Tentative| st.run == run && !st.kept;
+            if let Some(last) = self
+                .tentative
+                .iter()
+                .filter(|st| young(st))
+                .map(|st| st.i)
+                .max()
+            {
+                self.tentative.retain(|st| !(young(st) && st.i == last));
+                for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+                    st.kept = true;
+                }
             }
             return;
         }
@@ -108,10 +121,11 @@ impl Tracker {
         let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
             return;
         };
-        let longest = &mut self.longest_excursion;
+        let (longest, smallest) = (&mut self.longest_excursion, &mut self.smallest_excursion);
         self.tentative.retain(|st| {
             if undone(st) {
                 *longest = (*longest).max(now - st.i);
+                *smallest = smallest.min(st.after - st.before);
             }
             !undone(st)
         });

@@ -273,6 +273,8 @@ pub struct Tracker {
     tentative: Vec<Tentative>,
     steps: Vec<Step>,
     longest_excursion: u64,
+    /// The smallest rise among the excursions.
+    smallest_excursion: f64,
     /// The burst under way (samples far above the reference level since
     /// this one, and that level), and the longest that came back down.
     burst_from: Option<(u64, f64)>,
@@ -326,6 +328,7 @@ impl Tracker {
             tentative: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
+            smallest_excursion: f64::INFINITY,
             burst_from: None,
             longest_burst: 0,
             runs: Vec::new(),
@@ -458,6 +461,7 @@ impl Tracker {
         self.quiet = [0; 2];
         self.tentative.clear();
         self.longest_excursion = 0;
+        self.smallest_excursion = f64::INFINITY;
         self.burst_from = None;
         self.longest_burst = 0;
         self.runs.clear();
