@@ -19,7 +19,8 @@
 //! - A rise is compared over up to `window` samples before it (back to the
 //!   last change) and after it: the sides' low means (10% to 50% quantile)
 //!   must differ by the threshold beyond the local climb (Theil-Sen over
-//!   10-sample blocks, or a side's own climb when it exceeds the noise),
+//!   10-sample blocks, or a side's own climb, each when it exceeds the
+//!   noise over its blocks),
 //!   and by a tenth of that climb more,
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ.

@@ -59,7 +59,11 @@ impl Tracker {
             };
             let burst_sized = s.after - s.before >= self.smallest_excursion;
             if held >= need && still && (!burst_sized || held >= noisy) {
-                self.keep(s);
+                // What a rise that became sure is asked, too: whether it was
+                // the start of a curve.
+                if let Some(s) = self.still_up(s) {
+                    self.keep(s);
+                }
             }
         }
         while let Some(s) = self.buf.pop_front() {

@@ -84,11 +84,25 @@ impl Tracker {
                 }
             }
         }
+        // The shared climb too counts only when it rises more than the
+        // noise over the blocks it was read from.
+        let span = match (
+            sides[0].first().or(sides[1].first()),
+            sides[1].last().or(sides[0].last()),
+        ) {
+            (Some(a), Some(b)) => b.0 - a.0,
+            _ => 0.0,
+        };
         (!all.is_empty() || broken).then(|| {
             let local = if all.is_empty() {
                 0.0
             } else {
                 lower_median(&mut all)
+            };
+            let local = if (local * span).abs() > noise {
+                local
+            } else {
+                0.0
             };
             (local, within, broken)
         })
