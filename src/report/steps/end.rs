@@ -32,12 +32,12 @@ impl Tracker {
             }
         }
         let last_run = self.runs.len() - 1;
-        // ... and three times the longest burst: the data may end in one.
-        // On a noisy level, 50 samples or a quarter of its run if that is
-        // shorter: a rise over the last few samples of a long noisy record
-        // is not yet a step (a noise-free one is: its noise is the staircase
-        // itself, unless the rise is as big as one that fell back, a burst
-        // of a quiet pool).
+        // A young rise must outlast twice the longest excursion and three
+        // times the longest burst (the data may end in one); on a noisy
+        // level also 50 samples, or a quarter of its run if that is shorter:
+        // a rise over the last few samples of a long noisy record is not yet
+        // a step. A noise-free one is (its noise is the staircase itself),
+        // unless it is as big as a rise that fell back: a quiet pool's burst.
         let noisy = 50u64.min((self.n - self.runs[last_run].start_i) / 4);
         let need = self
             .m_up

@@ -34,12 +34,13 @@ impl Tracker {
         top > level && v <= level + (top - level) / 4.0
     }
 
-    /// A noisy rise about to be kept, unless the samples since show it was
-    /// the start of a curve: a level that has climbed on by as much again,
-    /// with no change confirmed after it (a daily cycle turning up). The rise must
-    /// stand beyond what that climb makes over the distance between its
-    /// two windows by the rise it was confirmed with, as
-    /// [`evaluate`](Tracker::evaluate) asks of the climb it could see.
+    /// A noisy rise about to be kept (sure, or counted at the end of the
+    /// data), unless the samples since show it was the start of a curve: a
+    /// level that has climbed on by as much again, with no change confirmed
+    /// after it (a daily cycle turning up). The rise must then stand beyond
+    /// what that climb makes over the distance between its two windows, by
+    /// the rise it was confirmed with, as [`evaluate`](Tracker::evaluate)
+    /// asks of the climb it could see.
     pub(super) fn still_up(&mut self, s: Tentative) -> Option<Tentative> {
         let run = self.runs.len() - 1;
         let len = self.buf.len();
