@@ -7,14 +7,9 @@ use super::{Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD};
 use crate::report::Step;
 
 impl Tracker {
-    /// Whether the run has steps that held, or are kept whatever comes.
-    pub(super) fn held_steps(&self, run: usize) -> bool {
-        self.steps.iter().any(|st| st.run == run)
-            || self.tentative.iter().any(|st| st.run == run && st.kept)
-    }
-
-    /// The highest level the run's held steps rose to.
-    pub(super) fn held_top(&self, run: usize) -> f64 {
+    /// The highest level the run's held steps (or steps kept whatever
+    /// comes) rose to; minus infinity when it has none.
+    fn held_top(&self, run: usize) -> f64 {
         let steps = self
             .steps
             .iter()
@@ -26,12 +21,20 @@ impl Tracker {
             .fold(f64::NEG_INFINITY, f64::max)
     }
 
-    /// Whether `v` is back at the run's first level from the held steps'
-    /// `top` above it: within a quarter of the way up (a burst that falls
-    /// back to the level of small held steps is not).
-    pub(super) fn back_at_start(&self, run: usize, top: f64, v: f64) -> bool {
-        let level = self.runs[run].level;
+    /// Whether `v` is back at the run's first level after held steps above
+    /// it: within a quarter of the way up to the highest (a burst that
+    /// falls back to the level of small held steps is not).
+    pub(super) fn back_at_start(&self, run: usize, v: f64) -> bool {
+        let (level, top) = (self.runs[run].level, self.held_top(run));
         top > level && v <= level + (top - level) / 4.0
+    }
+
+    /// Keeps every tentative step of the run whatever comes: a restart
+    /// came after them.
+    fn keep_run(&mut self, run: usize) {
+        for st in self.tentative.iter_mut().filter(|st| st.run == run) {
+            st.kept = true;
+        }
     }
 
     /// A noisy rise about to be kept (sure, or counted at the end of the
@@ -49,7 +52,7 @@ impl Tracker {
             return Some(s);
         }
         let now = self.summary(from, len);
-        let now_t = self.buf.range(from..len).map(|x| x.t).sum::<f64>() / (len - from) as f64;
+        let now_t = self.mean_t(from, len);
         let [low_before, low_after] = s.low;
         let [at_before, at_after] = s.at;
         if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.thr {
@@ -78,9 +81,7 @@ impl Tracker {
                 .iter()
                 .any(|st| st.run == run && !st.kept && v < st.mid)
         {
-            for st in self.tentative.iter_mut().filter(|st| st.run == run) {
-                st.kept = true;
-            }
+            self.keep_run(run);
         }
         for st in &mut self.tentative {
             if st.run != run || st.kept {
@@ -101,7 +102,7 @@ impl Tracker {
         // does; the last one held only until the fall, and may be a burst
         // the restart cut short: it is dropped, and the fall goes on to
         // start the new run.
-        if self.held_steps(run) && self.back_at_start(run, self.held_top(run), v) {
+        if self.back_at_start(run, v) {
             let young = |st: &Tentative| st.run == run && !st.kept;
             if let Some(last) = self
                 .tentative
@@ -111,9 +112,7 @@ impl Tracker {
                 .max()
             {
                 self.tentative.retain(|st| !(young(st) && st.i == last));
-                for st in self.tentative.iter_mut().filter(|st| st.run == run) {
-                    st.kept = true;
-                }
+                self.keep_run(run);
             }
             return;
         }

@@ -2,7 +2,7 @@
 //! the two levels, the local climb either side, the threshold, and the
 //! tests that confirm it or put it off (see the parent module).
 
-use super::{ln_p, Change, Outcome, Sample, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
+use super::{ln_p, Change, Outcome, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 impl Tracker {
@@ -61,6 +61,9 @@ impl Tracker {
             sides[1].truncate(j);
             broken = true;
         }
+        // A climb counts when it rises more than the noise over the blocks
+        // it was read from; less could be the noise itself.
+        let beyond_noise = |m: f64, span: f64| (m * span).abs() > noise;
         let mut all = Vec::new();
         let mut within = [0.0; 2];
         for (k, side) in sides.iter().enumerate() {
@@ -76,16 +79,12 @@ impl Tracker {
                 if !slopes.is_empty() {
                     all.extend_from_slice(&slopes);
                     let m = lower_median(&mut slopes);
-                    // A side's own climb counts when it rises more than the
-                    // noise over the side; less could be the noise itself.
-                    if (m * (last.0 - first.0)).abs() > noise {
+                    if beyond_noise(m, last.0 - first.0) {
                         within[k] = m;
                     }
                 }
             }
         }
-        // The shared climb too counts only when it rises more than the
-        // noise over the blocks it was read from.
         let span = match (
             sides[0].first().or(sides[1].first()),
             sides[1].last().or(sides[0].last()),
@@ -99,7 +98,7 @@ impl Tracker {
             } else {
                 lower_median(&mut all)
             };
-            let local = if (local * span).abs() > noise {
+            let local = if beyond_noise(local, span) {
                 local
             } else {
                 0.0
@@ -282,13 +281,7 @@ impl Tracker {
         if !flat && (sb.n < before_min || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
         }
-        let mean_t = |r: std::collections::vec_deque::Iter<'_, Sample>, n: usize| {
-            r.map(|s| s.t).sum::<f64>() / n as f64
-        };
-        let at = [
-            mean_t(self.buf.range(lo..p), p - lo),
-            mean_t(self.buf.range(p..len), len - p),
-        ];
+        let at = [self.mean_t(lo, p), self.mean_t(p, len)];
         let dist = at[1] - at[0];
         // Flat levels of a noise-free series need only rise: the noise
         // there is the staircase itself.

@@ -603,6 +603,11 @@ impl Tracker {
         }
     }
 
+    /// The mean time of positions `from..to` (not empty).
+    fn mean_t(&self, from: usize, to: usize) -> f64 {
+        self.buf.range(from..to).map(|s| s.t).sum::<f64>() / (to - from) as f64
+    }
+
     /// Position in the buffer of global sample index `i` (clamped).
     fn pos(&self, i: u64) -> usize {
         // Samples an undone excursion took out leave holes in the indices.
@@ -691,8 +696,7 @@ impl Tracker {
             // Only after a step that held: a rise that falls back to where
             // the run began before it has held is an excursion (a long
             // burst), which the fall undoes.
-            let restart =
-                gap || (self.held_steps(run) && self.back_at_start(run, self.held_top(run), after));
+            let restart = gap || self.back_at_start(run, after);
             self.last_fall = s.i;
             if restart {
                 let mut r = RunState::new(s.i, s.t);
