@@ -324,11 +324,8 @@ fn ln_int(k: u64) -> f64 {
 /// ln P(X <= k) for X ~ Binomial(n, p): how likely at most `k` of `n` later
 /// samples land on the earlier side when each does with probability `p`.
 pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
-    if k >= n || p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return f64::NEG_INFINITY;
+    if let Some(edge) = binom_cdf_edge(k, n, p) {
+        return edge;
     }
     let (lp, lq) = (p.ln(), (1.0 - p).ln());
     // Terms j = 0..=k of C(n, j) p^j (1 - p)^(n - j), summed in log space
@@ -350,6 +347,20 @@ pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
     (m + sum.ln()).min(0.0)
 }
 
+/// ln P(X <= k) where it needs no sum: 0 when at most `k` is certain
+/// (`k >= n`, or no sample can land there), minus infinity when every
+/// sample must (`p >= 1`, `k < n`). Shared by the tail and its lower
+/// bound, which must agree there.
+fn binom_cdf_edge(k: u64, n: u64, p: f64) -> Option<f64> {
+    if k >= n || p <= 0.0 {
+        Some(0.0)
+    } else if p >= 1.0 {
+        Some(f64::NEG_INFINITY)
+    } else {
+        None
+    }
+}
+
 /// ln C(n, j) - ln C(n, j - 1).
 #[inline]
 fn ln_choose_step(n: u64, j: u64) -> f64 {
@@ -368,11 +379,8 @@ fn ln_term(lc: f64, j: u64, n: u64, lp: f64, lq: f64) -> f64 {
 /// (`k < n p`, where the tail is used) the last term is the largest, so the
 /// bound is within ln(k + 1) of the tail.
 pub fn ln_binom_cdf_floor(k: u64, n: u64, p: f64) -> f64 {
-    if k >= n || p <= 0.0 {
-        return 0.0;
-    }
-    if p >= 1.0 {
-        return f64::NEG_INFINITY;
+    if let Some(edge) = binom_cdf_edge(k, n, p) {
+        return edge;
     }
     let (lp, lq) = (p.ln(), (1.0 - p).ln());
     let mut lc = 0.0;
