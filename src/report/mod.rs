@@ -20,31 +20,37 @@
 //!   last change) and after it: the sides' low means (10% to 50% quantile)
 //!   must differ by the threshold beyond the local climb (Theil-Sen over
 //!   10-sample blocks, or a side's own climb, each when it exceeds the
-//!   noise over its blocks),
+//!   noise over one side's blocks, the longest),
 //!   and by a tenth of that climb more,
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ.
 //! - A noisy level must hold `window` samples (half for counts); a
 //!   noise-free series (half its differences zero, one in eight turning
-//!   back at most) needs `min_hold_samples` flat ones. A fall back below a
-//!   rise's midpoint within [`EXCURSION`] samples (or twice the longest
-//!   excursion) undoes it and takes the excursion out of the windows. A
+//!   back at most; one in sixteen when judged at the end of a series of
+//!   fewer than 32 differences) needs `min_hold_samples` flat ones. A fall
+//!   back below a rise's midpoint (half of the last 10 samples) within
+//!   [`EXCURSION`] samples (or twice the longest excursion) undoes it and
+//!   takes the excursion out of the windows, as a rise found from below a
+//!   younger rise's midpoint undoes that one. A
 //!   noisy rise that has climbed on by as much again by then, with no
 //!   change since, is the start of a curve and is dropped unless it stands
 //!   beyond that climb too. At the end of the data a younger rise counts if
 //!   it held twice the longest excursion, three times the longest burst
 //!   (one the level caught up with is no burst) and, on a noisy level or
 //!   when it is as big as an excursion was, 50 samples or a quarter of its
-//!   run.
+//!   run; and not when its last `min_hold_samples` lie below its midpoint.
 //! - The step's time is the best split between the two levels (least
 //!   absolute deviation from each side's median), for a rise of counts
 //!   searched again between the floors with the noise's law read from the
-//!   windows.
+//!   windows (a distance never seen counts a tenth of a sample; splits
+//!   next to the likeliest within a factor e of it tie).
 //! - A fall that holds 10 samples right after a gap (two empty fields or a
 //!   hole in time), or back to the run's starting level (within a quarter
 //!   of the way up to its highest held step) after steps that held, starts
 //!   a new run; the steps before it are kept, also those too young to be
-//!   sure but the last (it may be a burst the restart cut short).
+//!   sure but the last (it may be a burst the restart cut short). Across a
+//!   gap, only a fall to below where a young rise began keeps it; one back
+//!   at that level is the end of a burst, and undoes the rise.
 //! - The slope is the climb of the floor (module `slope`) of the last run.
 //!
 //! Memory is the finder's buffer of 128 samples, the steps and the runs.

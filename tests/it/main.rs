@@ -29,6 +29,7 @@ mod input_real;
 mod manpages;
 mod pipeline_props;
 mod report;
+mod report_output;
 mod safety;
 mod series_data;
 mod series_local_time;

@@ -72,14 +72,18 @@ impl Tracker {
         let run = self.runs.len() - 1;
         let mask = (1u32 << FALL_HOLD) - 1;
         let mut back = None;
-        // Falling back right across a gap is a restart: it keeps every step
-        // of the run, also one the fall did not take back (the new
-        // process's first count may already be a step up).
+        // Falling right across a gap to below where a young rise began is
+        // a restart: it keeps every step of the run, also one the fall did
+        // not take back (the new process's first count may already be a
+        // step up). Back at that level only, it is the end of a burst that
+        // the gap cut into (or a restart that cannot be told from one), and
+        // undoes as a fall without a gap does.
+        let under = v + self.thr / 2.0;
         if gap
             && self
                 .tentative
                 .iter()
-                .any(|st| st.run == run && !st.kept && v < st.mid)
+                .any(|st| st.run == run && !st.kept && under < st.before)
         {
             self.keep_run(run);
         }
@@ -117,18 +121,11 @@ impl Tracker {
             return;
         }
         let now = self.n - 1;
-        let undone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
-        let Some(&earliest) = self.tentative.iter().find(|st| undone(st)) else {
+        let Some(earliest) =
+            self.drop_excursions(now, |st| st.run == run && !st.kept && st.i >= first)
+        else {
             return;
         };
-        let (longest, smallest) = (&mut self.longest_excursion, &mut self.smallest_excursion);
-        self.tentative.retain(|st| {
-            if undone(st) {
-                *longest = (*longest).max(now - st.i);
-                *smallest = smallest.min(st.after - st.before);
-            }
-            !undone(st)
-        });
         // The excursion was noise (a burst of busy connections, a batch
         // job): its samples at or above the midpoint leave the windows, and
         // the level it interrupted is judged on, so that a leak during or
@@ -154,6 +151,35 @@ impl Tracker {
         self.up = None;
         self.down = None;
         self.refresh();
+    }
+
+    /// Drops the tentative steps that `gone` picks as excursions that
+    /// ended at sample `now`, remembering how long and how small they
+    /// were; returns the earliest.
+    fn drop_excursions(
+        &mut self,
+        now: u64,
+        gone: impl Fn(&Tentative) -> bool,
+    ) -> Option<Tentative> {
+        let mut earliest = None;
+        let (longest, smallest) = (&mut self.longest_excursion, &mut self.smallest_excursion);
+        self.tentative.retain(|st| {
+            if gone(st) {
+                *longest = (*longest).max(now - st.i);
+                *smallest = smallest.min(st.after - st.before);
+                earliest.get_or_insert(*st);
+            }
+            !gone(st)
+        });
+        earliest
+    }
+
+    /// A rise confirmed from a level below a young rise's midpoint: the
+    /// level fell back from that one before this rise began, too briefly
+    /// to undo it (a burst of a few samples just before a leak), and this
+    /// rise is the step.
+    pub(super) fn superseded(&mut self, run: usize, before: f64, at: u64) {
+        self.drop_excursions(at, |st| st.run == run && !st.kept && before < st.mid);
     }
 
     pub(super) fn keep(&mut self, s: Tentative) {

@@ -5,6 +5,12 @@
 use super::{ln_p, Change, Outcome, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
+/// How much more (in log-likelihood) a split next to the likeliest may cost
+/// and still tie with it: the noise law is read from a few dozen samples,
+/// and a distance seen 20 times is known only to about a fifth, which a
+/// handful of samples that either level explains turns into about a unit.
+const NEAR_TIE: f64 = 1.0;
+
 impl Tracker {
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
     /// positions `from..to` (the last block takes the remainder), levels
@@ -85,13 +91,12 @@ impl Tracker {
                 }
             }
         }
-        let span = match (
-            sides[0].first().or(sides[1].first()),
-            sides[1].last().or(sides[0].last()),
-        ) {
-            (Some(a), Some(b)) => b.0 - a.0,
-            _ => 0.0,
-        };
+        // The shared climb's slopes were each read within one side: the
+        // longest side is the most they climb over.
+        let span = sides
+            .iter()
+            .filter_map(|side| Some(side.last()?.0 - side.first()?.0))
+            .fold(0.0, f64::max);
         (!all.is_empty() || broken).then(|| {
             let local = if all.is_empty() {
                 0.0
@@ -112,41 +117,58 @@ impl Tracker {
     /// ties: the middle one. For gaussian noise this is close to the
     /// likeliest split; for uniform noise it ties exactly where the
     /// likelihood does.
-    fn best_split(&self, lo: usize, range: (usize, usize), a: f64, b: f64) -> usize {
-        self.split_by(lo, range, |x| (x - b).abs() - (x - a).abs())
+    fn best_split(&mut self, lo: usize, range: (usize, usize), a: f64, b: f64) -> usize {
+        self.split_by(lo, range, 0.0, |x| (x - b).abs() - (x - a).abs())
     }
 
     /// The split in `lo..len` that minimises the sum of `cost(x)` (what a
     /// sample costs after the split less what it costs before) over the
     /// samples after it, searched over `p_lo..=p_hi`; ties: the middle one.
+    /// Splits next to it that cost at most `near` more tie with it too:
+    /// a cost read from the data is known only so closely.
     fn split_by(
-        &self,
+        &mut self,
         lo: usize,
         (p_lo, p_hi): (usize, usize),
+        near: f64,
         cost: impl Fn(f64) -> f64,
     ) -> usize {
         let len = self.buf.len();
+        let (from, to) = (p_lo.max(lo).min(len), p_hi.min(len.saturating_sub(1)));
+        // The total cost of each split in from..=to, in position order.
+        let totals = &mut self.scratch;
+        totals.clear();
+        // The samples before `from` add to no split searched.
         let mut d = 0.0;
-        let mut best = f64::INFINITY;
-        let mut ties: Vec<usize> = Vec::new();
-        for (p, s) in (lo..len).rev().zip(self.buf.range(lo..len).rev()) {
+        for (p, s) in (from..len).rev().zip(self.buf.range(from..len).rev()) {
             d += cost(s.v);
-            if p < p_lo || p > p_hi {
-                continue;
-            }
-            let eps = 1e-9 * (1.0 + d.abs());
-            if d < best - eps {
-                best = d;
-                ties.clear();
-                ties.push(p);
-            } else if (d - best).abs() <= eps {
-                ties.push(p);
+            if p <= to {
+                totals.push(d);
             }
         }
-        // Collected from the right; the middle counted from the left, as
-        // the likeliest split is taken among ties.
-        ties.reverse();
-        ties.get(ties.len() / 2).copied().unwrap_or(p_hi)
+        if totals.is_empty() {
+            return p_hi;
+        }
+        totals.reverse();
+        let best = totals.iter().copied().fold(f64::INFINITY, f64::min);
+        let eps = 1e-9 * (1.0 + best.abs());
+        let tied = |x: f64| (x - best).abs() <= eps;
+        // The middle of the exact ties, counted from the left as the
+        // likeliest split is taken among ties.
+        let n_ties = totals.iter().filter(|&&x| tied(x)).count();
+        let mut k = (0..totals.len())
+            .filter(|&j| tied(totals[j]))
+            .nth(n_ties / 2)
+            .unwrap_or(0);
+        if near > 0.0 {
+            let close = |x: f64| x <= best + near + eps;
+            let left = (0..k).rev().take_while(|&j| close(totals[j])).count();
+            let right = (k + 1..totals.len())
+                .take_while(|&j| close(totals[j]))
+                .count();
+            k = k - left + (left + right) / 2;
+        }
+        from + k
     }
 
     /// For counts (integer values a few apart): the likeliest split
@@ -159,7 +181,7 @@ impl Tracker {
     /// burst far above both says nothing. None when the values are not
     /// such counts.
     fn likeliest_split(
-        &self,
+        &mut self,
         lo: usize,
         range: (usize, usize),
         (p, late): (usize, usize),
@@ -187,13 +209,18 @@ impl Tracker {
                 total += 1;
             }
         }
-        // Every distance gets half a sample more, so that one never seen
-        // is unlikely, not impossible.
-        let prior = 0.5f64;
-        let norm = (f64::from(total) + 0.5 * counts.len() as f64).ln();
+        // A distance seen gets half a sample more; one never seen a tenth
+        // of one: unlikely, not impossible, and less likely than two
+        // samples at a distance seen a few times (one sample below a quiet
+        // pool's new floor is rarer than two one-connection bursts on the
+        // old floor).
+        let (prior, never) = (0.5f64, 0.1f64);
+        let seen = counts.iter().filter(|&&c| c > 0).count() as f64;
+        let pseudo = prior * seen + never * (counts.len() as f64 - seen);
+        let norm = (f64::from(total) + pseudo).ln();
         // Each distance's cost once (a logarithm per distance seen, not
         // per sample).
-        let unseen = norm - prior.ln();
+        let unseen = norm - never.ln();
         let mut costs = [unseen; 2 * SPAN as usize + 1];
         for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
             costs[k] = norm - (f64::from(c) + prior).ln();
@@ -206,7 +233,7 @@ impl Tracker {
                 unseen
             }
         };
-        Some(self.split_by(lo, range, |x| cost(x, b) - cost(x, a)))
+        Some(self.split_by(lo, range, NEAR_TIE, |x| cost(x, b) - cost(x, a)))
     }
 
     /// Examines the candidate that started at `k0`. `last`: the data has
