@@ -425,15 +425,16 @@ impl Tracker {
             if !gap {
                 self.jumps.add((v - p).abs());
                 self.diffs += 1;
-                if v == p {
-                    self.zeros += 1;
+                // Counted without a branch: on noise each is a coin toss.
+                let same = v == p;
+                let dir = if same {
+                    self.last_dir
                 } else {
-                    let dir = (v - p).signum();
-                    if dir == -self.last_dir {
-                        self.reversals += 1;
-                    }
-                    self.last_dir = dir;
-                }
+                    (v - p).signum()
+                };
+                self.zeros += u64::from(same);
+                self.reversals += u64::from(!same && dir == -self.last_dir);
+                self.last_dir = dir;
             }
         }
         // Until the series has shown whether it is noise-free, no
