@@ -33,11 +33,10 @@
 //! statistics and floor slope ([`Trace`]), so memory is the buffer, the
 //! steps and the runs.
 
-use std::collections::VecDeque;
-
 mod end;
 mod hold;
 mod judge;
+mod window;
 
 use super::levels::{
     cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, lower_median, quantile_of, Summary,
@@ -46,6 +45,7 @@ use super::levels::{
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
+use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
 /// chain into stretches of over a hundred samples now and then.
@@ -230,7 +230,7 @@ pub struct Tracker {
     hold_secs: f64,
     min_rise: f64,
     kappa: f64,
-    buf: VecDeque<Sample>,
+    buf: Window<Sample>,
     cap: usize,
     scratch: Vec<f64>,
     n: u64,
@@ -298,7 +298,7 @@ impl Tracker {
             hold_secs: cfg.min_hold_secs,
             min_rise: cfg.min_rise,
             kappa: cfg.noise_factor,
-            buf: VecDeque::with_capacity(cap + 1),
+            buf: Window::with_capacity(cap + 1),
             cap,
             scratch: Vec::with_capacity(cap),
             n: 0,
