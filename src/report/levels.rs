@@ -29,25 +29,57 @@ pub fn lower_median(v: &mut [f64]) -> f64 {
     at_rank(v, mid)
 }
 
-/// [`quantile`] of `v` sorted (NaN if empty), without sorting it (it is
-/// reordered): one field of [`Summary::of_values`] for the price of a
-/// selection.
-pub fn quantile_of(v: &mut [f64], u: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let r = ((u * (v.len() - 1) as f64) as usize).min(v.len() - 1);
-    at_rank(v, r)
-}
-
 /// The value of rank `r` (ascending, in [`f64::total_cmp`]'s order, whose
 /// equal values are the same bits) of a non-empty slice.
 fn at_rank(v: &mut [f64], r: usize) -> f64 {
-    if let Some((lo, cum)) = small_int_counts(v) {
-        let k = cum.iter().filter(|&&c| c <= r).count();
-        return (lo + k as i64) as f64;
+    if let Some(x) = int_at_rank(v.iter().copied(), r) {
+        return x;
     }
     *v.select_nth_unstable_by(r, f64::total_cmp).1
+}
+
+/// [`at_rank`] of values that are a few neighbouring integers, from their
+/// counts (no copy of them is made); None for other values.
+fn int_at_rank(values: impl Values, r: usize) -> Option<f64> {
+    let (lo, cum) = small_int_counts(values)?;
+    let k = cum.iter().filter(|&&c| c <= r).count();
+    Some((lo + k as i64) as f64)
+}
+
+/// Values read where they lie (a window of samples), twice if need be.
+pub trait Values: Iterator<Item = f64> + ExactSizeIterator + Clone {}
+impl<I: Iterator<Item = f64> + ExactSizeIterator + Clone> Values for I {}
+
+/// [`quantile`] of `values` sorted (NaN if there are none), without
+/// sorting them: one field of [`Summary::of_iter`] for the price of a
+/// selection; `scratch` holds a copy of them only if they are not a few
+/// neighbouring integers.
+pub fn quantile_in(values: impl Values, u: f64, scratch: &mut Vec<f64>) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let r = ((u * (n - 1) as f64) as usize).min(n - 1);
+    rank_in(values, r, scratch)
+}
+
+/// The lower median of `values`, as [`lower_median`] of them gives it
+/// (see [`quantile_in`]).
+pub fn median_in(values: impl Values, scratch: &mut Vec<f64>) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    rank_in(values, (n - 1) / 2, scratch)
+}
+
+fn rank_in(values: impl Values, r: usize, scratch: &mut Vec<f64>) -> f64 {
+    if let Some(x) = int_at_rank(values.clone(), r) {
+        return x;
+    }
+    scratch.clear();
+    scratch.extend(values);
+    *scratch.select_nth_unstable_by(r, f64::total_cmp).1
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
@@ -87,14 +119,14 @@ fn int_bits(x: f64) -> i64 {
 /// fewer than 256 of them, at most 2^44): the smallest and, at each k, how
 /// many are at most the smallest + k. Ranks and fractions are then counts,
 /// and sums of them are exact in f64 in any order.
-fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
+fn small_int_counts(values: impl Values) -> Option<(i64, [usize; SMALL_SPAN])> {
     const BIG: f64 = (1u64 << 44) as f64;
     // Most windows that are not counts show it at their first value.
-    if values.is_empty() || values.len() > 255 || !is_integer(values[0]) {
+    if values.len() > 255 || !values.clone().next().is_some_and(is_integer) {
         return None;
     }
     let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
-    for &x in values {
+    for x in values.clone() {
         // Bitwise, not short-circuit: no branch per value.
         off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > BIG);
         lo = if x < lo { x } else { lo };
@@ -106,7 +138,7 @@ fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
     let lo = int_bits(lo);
     // Eight 8-bit counters in one word: no store per value.
     let mut packed = 0u64;
-    for &x in values {
+    for x in values {
         packed += 1 << (8 * (int_bits(x) - lo));
     }
     let mut cum = [0usize; SMALL_SPAN];
@@ -218,23 +250,26 @@ impl Summary {
         }
     }
 
-    /// Summarises `values` (in any order; they are reordered): the same
-    /// summary as [`of_sorted`](Summary::of_sorted) of them sorted, bit for
-    /// bit, without a comparison sort when they are a few neighbouring
-    /// integers (counts, as most logs hold).
-    pub fn of_values(values: &mut [f64]) -> Summary {
-        if let Some(s) = Summary::of_small_ints(values) {
+    /// Summarises `values` (in any order): the same summary as
+    /// [`of_sorted`](Summary::of_sorted) of them sorted, bit for bit,
+    /// without a comparison sort, and read where they lie, when they are a
+    /// few neighbouring integers (counts, as most logs hold); else
+    /// `scratch` holds the copy that is sorted.
+    pub fn of_iter(values: impl Values, scratch: &mut Vec<f64>) -> Summary {
+        if let Some(s) = Summary::of_small_ints(values.clone()) {
             return s;
         }
-        sort(values);
-        Summary::of_sorted(values)
+        scratch.clear();
+        scratch.extend(values);
+        sort(scratch);
+        Summary::of_sorted(scratch)
     }
 
     /// [`of_sorted`](Summary::of_sorted) for integers spanning fewer than
     /// [`SMALL_SPAN`] values, from their counts: ranks and fractions are the
     /// same counts, and the low mean's sum is exact both ways (integers
     /// below 2^44, fewer than 256 of them, never leave f64's 53 bits).
-    fn of_small_ints(values: &[f64]) -> Option<Summary> {
+    fn of_small_ints(values: impl Values) -> Option<Summary> {
         let n = values.len();
         let (lo, cum) = small_int_counts(values)?;
         let value = |k: usize| (lo + k as i64) as f64;
@@ -430,7 +465,7 @@ mod tests {
     }
 
     #[test]
-    fn of_values_is_of_sorted_bit_for_bit() {
+    fn of_iter_is_of_sorted_bit_for_bit() {
         let mut x = 7u64;
         let mut next = move || {
             x = x
@@ -460,12 +495,15 @@ mod tests {
                 // The counting path is taken exactly when it may be.
                 let span_seen = v.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b))
                     - v.iter().fold(f64::INFINITY, |a, &b| a.min(b));
-                assert_eq!(Summary::of_small_ints(&v).is_some(), span_seen < 8.0);
+                assert_eq!(
+                    Summary::of_small_ints(v.iter().copied()).is_some(),
+                    span_seen < 8.0
+                );
             }
             let mut sorted = v.clone();
             sorted.sort_unstable_by(f64::total_cmp);
-            let mut w = v.clone();
-            let got = Summary::of_values(&mut w);
+            let mut scratch = Vec::new();
+            let got = Summary::of_iter(v.iter().copied(), &mut scratch);
             let want = Summary::of_sorted(&sorted);
             assert!(same(&got, &want), "{v:?}: {got:?} vs {want:?}");
             let mut m = v.clone();
@@ -473,9 +511,11 @@ mod tests {
                 lower_median(&mut m).to_bits(),
                 sorted[(n - 1) / 2].to_bits()
             );
+            let median = median_in(v.iter().copied(), &mut scratch);
+            assert_eq!(median.to_bits(), want.q50.to_bits());
             for (u, field) in [(LEVEL_Q, want.level), (0.1, want.q10), (0.9, want.q90)] {
-                let mut m = v.clone();
-                assert_eq!(quantile_of(&mut m, u).to_bits(), field.to_bits());
+                let got = quantile_in(v.iter().copied(), u, &mut scratch);
+                assert_eq!(got.to_bits(), field.to_bits());
             }
             let mut s = v.clone();
             sort(&mut s);

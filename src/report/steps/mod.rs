@@ -39,8 +39,7 @@ mod judge;
 mod window;
 
 use super::levels::{
-    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, lower_median, quantile_of, Summary,
-    LEVEL_Q,
+    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in, Summary, LEVEL_Q,
 };
 use super::noise::Median;
 use super::slope::Trace;
@@ -616,23 +615,19 @@ impl Tracker {
     }
 
     fn summary(&mut self, from: usize, to: usize) -> Summary {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        Summary::of_values(&mut self.scratch)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        Summary::of_iter(values, &mut self.scratch)
     }
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        lower_median(&mut self.scratch)
+        median_in(self.buf.range(from..to).map(|s| s.v), &mut self.scratch)
     }
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        quantile_of(&mut self.scratch, LEVEL_Q)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        quantile_in(values, LEVEL_Q, &mut self.scratch)
     }
 
     fn refresh(&mut self) {
