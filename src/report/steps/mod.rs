@@ -109,10 +109,15 @@ impl Cand {
 
     fn add(&mut self, v: f64, up: bool) {
         self.na += 1;
-        for (c, &(x, _)) in self.counts.iter_mut().zip(&self.cuts) {
-            if (up && v <= x) || (!up && v >= x) {
-                *c += 1;
-            }
+        // Added, not branched on: each comparison is a coin toss.
+        let [a, b, c] = self.cuts.map(|(x, _)| x);
+        let side = if up {
+            [v <= a, v <= b, v <= c]
+        } else {
+            [v >= a, v >= b, v >= c]
+        };
+        for (n, s) in self.counts.iter_mut().zip(side) {
+            *n += u64::from(s);
         }
     }
 
@@ -520,7 +525,9 @@ impl Tracker {
         if self.settled_exact {
             if v > level + 2.0 * self.thr {
                 self.burst_from.get_or_insert((i, level));
-            } else if v <= level + half {
+            } else if self.burst_from.is_some() && v <= level + half {
+                // (In this order: whether a sample is near the level is a
+                // coin toss, whether a burst is under way seldom.)
                 if let Some((from, from_level)) = self.burst_from.take() {
                     if level <= from_level + half {
                         self.longest_burst = self.longest_burst.max(i - from);
