@@ -39,7 +39,8 @@ mod judge;
 mod window;
 
 use super::levels::{
-    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in, Summary, LEVEL_Q,
+    countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in,
+    Summary, LEVEL_Q,
 };
 use super::noise::Median;
 use super::slope::Trace;
@@ -290,6 +291,9 @@ pub struct Tracker {
     unordered: u64,
     /// Every value so far is a whole number: counts.
     counts: bool,
+    /// Every value so far is [`countable`]: a window's values are
+    /// summarised from their counts without testing each again.
+    countable: bool,
 }
 
 impl Tracker {
@@ -339,6 +343,7 @@ impl Tracker {
             settled_run: 0,
             unordered: 0,
             counts: true,
+            countable: true,
         }
     }
 
@@ -425,6 +430,7 @@ impl Tracker {
         }
         self.last_t = Some(t);
         self.counts &= is_integer(v);
+        self.countable &= countable(v);
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
@@ -623,18 +629,19 @@ impl Tracker {
 
     fn summary(&mut self, from: usize, to: usize) -> Summary {
         let values = self.buf.range(from..to).map(|s| s.v);
-        Summary::of_iter(values, &mut self.scratch)
+        Summary::of_iter(values, self.countable, &mut self.scratch)
     }
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
-        median_in(self.buf.range(from..to).map(|s| s.v), &mut self.scratch)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        median_in(values, self.countable, &mut self.scratch)
     }
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
         let values = self.buf.range(from..to).map(|s| s.v);
-        quantile_in(values, LEVEL_Q, &mut self.scratch)
+        quantile_in(values, self.countable, LEVEL_Q, &mut self.scratch)
     }
 
     fn refresh(&mut self) {
