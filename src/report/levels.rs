@@ -495,7 +495,7 @@ mod tests {
         };
         for case in 0..4000 {
             let n = 1 + (next() % 130) as usize;
-            let kind = case % 6;
+            let kind = case % 8;
             let base = (next() % 2000) as f64 - 1000.0;
             let span = 1 + next() % 12;
             let v: Vec<f64> = (0..n)
@@ -507,7 +507,11 @@ mod tests {
                         2 => base + (r % 1000) as f64 / 7.0,
                         3 => (1u64 << 44) as f64 - (r % span) as f64,
                         4 => -((r % span) as f64) * 1e300,
-                        _ => (r % span) as f64 * 0.5,
+                        5 => (r % span) as f64 * 0.5,
+                        6 => [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -0.0, 0.0, 2.5]
+                            [(r % 6) as usize],
+                        // Continuous, with ties now and then.
+                        _ => ((r % 64) as f64 - 20.0) / 3.0,
                     }
                 })
                 .collect();
