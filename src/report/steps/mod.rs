@@ -429,8 +429,10 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
-        self.counts &= is_integer(v);
-        self.countable &= countable(v);
+        // A countable value is a whole number: one test for counts.
+        let c = countable(v);
+        self.countable &= c;
+        self.counts &= c || is_integer(v);
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
@@ -541,14 +543,14 @@ impl Tracker {
                 }
             }
         }
-        // A noisy level needs a window's worth of samples after the rise
-        // before it is examined at all.
-        let first = if self.exact() {
-            self.m_up
-        } else {
-            self.wait_after().max(self.m_up)
-        };
         if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > level + half {
+            // A noisy level needs a window's worth of samples after the
+            // rise before it is examined at all.
+            let first = if self.exact() {
+                self.m_up
+            } else {
+                self.wait_after().max(self.m_up)
+            };
             self.up = Some(Cand::new(i, self.cuts[1], first));
         }
         if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < level - half {
