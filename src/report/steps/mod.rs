@@ -269,7 +269,7 @@ pub struct Tracker {
     diffs: u64,
     zeros: u64,
     reversals: u64,
-    last_dir: f64,
+    last_dir: i32,
     /// Enough differences have been seen to tell whether it is noise-free.
     settled_exact: bool,
     intervals: Median,
@@ -328,7 +328,7 @@ impl Tracker {
             diffs: 0,
             zeros: 0,
             reversals: 0,
-            last_dir: 0.0,
+            last_dir: 0,
             settled_exact: false,
             intervals: Median::default(),
             intervals_n: 0,
@@ -437,16 +437,13 @@ impl Tracker {
             if !gap {
                 self.jumps.add((v - p).abs());
                 self.diffs += 1;
-                // Counted without a branch: on noise each is a coin toss.
-                let same = v == p;
-                let dir = if same {
-                    self.last_dir
-                } else {
-                    (v - p).signum()
-                };
-                self.zeros += u64::from(same);
-                self.reversals += u64::from(!same && dir == -self.last_dir);
-                self.last_dir = dir;
+                // Counted in integer arithmetic, without a branch: on noise
+                // each is a coin toss. A direction is -1, 0 (no change: the
+                // last one stays) or 1.
+                let dir = i32::from(v > p) - i32::from(v < p);
+                self.zeros += u64::from(dir == 0);
+                self.reversals += u64::from(dir * self.last_dir == -1);
+                self.last_dir = dir + i32::from(dir == 0) * self.last_dir;
             }
         }
         // Until the series has shown whether it is noise-free, no
@@ -543,7 +540,9 @@ impl Tracker {
                 }
             }
         }
-        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > level + half {
+        // One branch, on all four (bitwise and): the sample's side of the
+        // level alone is a coin toss.
+        if self.up.is_none() & (i > self.seg) & (i >= self.quiet[1]) & (v > level + half) {
             // A noisy level needs a window's worth of samples after the
             // rise before it is examined at all.
             let first = if self.exact() {
