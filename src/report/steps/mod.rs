@@ -540,9 +540,9 @@ impl Tracker {
                 }
             }
         }
-        // One branch, on all four (bitwise and): the sample's side of the
-        // level alone is a coin toss.
-        if self.up.is_none() & (i > self.seg) & (i >= self.quiet[1]) & (v > level + half) {
+        // The sample's side of the level is a coin toss: tested only
+        // while no rise is open, and with the other two in one branch.
+        if self.up.is_none() && (i > self.seg) & (i >= self.quiet[1]) & (v > level + half) {
             // A noisy level needs a window's worth of samples after the
             // rise before it is examined at all.
             let first = if self.exact() {
