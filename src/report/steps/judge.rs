@@ -126,14 +126,18 @@ impl Tracker {
         cost: impl Fn(f64) -> f64,
     ) -> usize {
         let len = self.buf.len();
+        // The samples after p_hi only add to the sum, and those before p_lo
+        // to nothing that is read: the loop runs over the range alone.
+        let top = len.min(p_hi.saturating_add(1)).max(lo);
+        let from = lo.max(p_lo).min(top);
         let mut d = 0.0;
+        for s in self.buf.range(top..len).rev() {
+            d += cost(s.v);
+        }
         let mut best = f64::INFINITY;
         let mut ties: Vec<usize> = Vec::new();
-        for (p, s) in (lo..len).rev().zip(self.buf.range(lo..len).rev()) {
+        for (p, s) in (from..top).rev().zip(self.buf.range(from..top).rev()) {
             d += cost(s.v);
-            if p < p_lo || p > p_hi {
-                continue;
-            }
             let eps = 1e-9 * (1.0 + d.abs());
             if d < best - eps {
                 best = d;
