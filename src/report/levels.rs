@@ -29,25 +29,66 @@ pub fn lower_median(v: &mut [f64]) -> f64 {
     at_rank(v, mid)
 }
 
-/// [`quantile`] of `v` sorted (NaN if empty), without sorting it (it is
-/// reordered): one field of [`Summary::of_values`] for the price of a
-/// selection.
-pub fn quantile_of(v: &mut [f64], u: f64) -> f64 {
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    let r = ((u * (v.len() - 1) as f64) as usize).min(v.len() - 1);
-    at_rank(v, r)
-}
-
 /// The value of rank `r` (ascending, in [`f64::total_cmp`]'s order, whose
 /// equal values are the same bits) of a non-empty slice.
 fn at_rank(v: &mut [f64], r: usize) -> f64 {
-    if let Some((lo, cum)) = small_int_counts(v) {
-        let k = cum.iter().filter(|&&c| c <= r).count();
-        return (lo + k as i64) as f64;
+    if let Some(x) = int_at_rank(v.iter().copied(), false, r) {
+        return x;
     }
     *v.select_nth_unstable_by(r, f64::total_cmp).1
+}
+
+/// [`at_rank`] of values that are a few neighbouring integers, from their
+/// counts (no copy of them is made); None for other values.
+fn int_at_rank(values: impl Values, ints: bool, r: usize) -> Option<f64> {
+    let (lo, cum) = small_int_counts(values, ints)?;
+    let k = cum.iter().filter(|&&c| c <= r).count();
+    Some((lo + k as i64) as f64)
+}
+
+/// Values read where they lie (a window of samples), twice if need be.
+/// Where they are taken with `ints`, the caller knows that every one is a
+/// whole number of magnitude at most 2^44 (as counts are), which then goes
+/// untested.
+pub trait Values: Iterator<Item = f64> + ExactSizeIterator + Clone {}
+impl<I: Iterator<Item = f64> + ExactSizeIterator + Clone> Values for I {}
+
+/// [`quantile`] of `values` sorted (NaN if there are none), without
+/// sorting them: one field of [`Summary::of_iter`] for the price of a
+/// selection; `scratch` holds a copy of them only if they are not a few
+/// neighbouring integers.
+pub fn quantile_in(values: impl Values, ints: bool, u: f64, scratch: &mut Vec<f64>) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let r = ((u * (n - 1) as f64) as usize).min(n - 1);
+    rank_in(values, ints, r, scratch)
+}
+
+/// The lower median of `values`, as [`lower_median`] of them gives it
+/// (see [`quantile_in`]).
+pub fn median_in(values: impl Values, ints: bool, scratch: &mut Vec<f64>) -> f64 {
+    let n = values.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    rank_in(values, ints, (n - 1) / 2, scratch)
+}
+
+fn rank_in(values: impl Values, ints: bool, r: usize, scratch: &mut Vec<f64>) -> f64 {
+    if let Some(x) = int_at_rank(values.clone(), ints, r) {
+        return x;
+    }
+    // A climbing window is often in order already, and then its value of
+    // rank r is its r-th (values in order are the same bits however they
+    // were ordered); one pass tells, and most others show it at once.
+    if values.clone().is_sorted_by(|a, b| a.total_cmp(b).is_le()) {
+        return values.clone().nth(r).unwrap_or(f64::NAN);
+    }
+    scratch.clear();
+    scratch.extend(values);
+    *scratch.select_nth_unstable_by(r, f64::total_cmp).1
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
@@ -83,22 +124,39 @@ fn int_bits(x: f64) -> i64 {
     (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
 }
 
+/// The largest magnitude of the integers summarised from their counts.
+const SMALL_INT: f64 = (1u64 << 44) as f64;
+
+/// Whether `x` may be summarised from counts with its neighbours: a whole
+/// number (not -0.0, which sorts apart from 0.0) of magnitude at most
+/// [`SMALL_INT`]. What `ints` of [`Values`] promises of each value.
+#[inline]
+pub fn countable(x: f64) -> bool {
+    x.abs() <= SMALL_INT && (x + MAGIC - MAGIC).to_bits() == x.to_bits()
+}
+
 /// For a few neighbouring integers (fewer than [`SMALL_SPAN`] values apart,
 /// fewer than 256 of them, at most 2^44): the smallest and, at each k, how
 /// many are at most the smallest + k. Ranks and fractions are then counts,
 /// and sums of them are exact in f64 in any order.
-fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
-    const BIG: f64 = (1u64 << 44) as f64;
+fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMALL_SPAN])> {
     // Most windows that are not counts show it at their first value.
-    if values.is_empty() || values.len() > 255 || !is_integer(values[0]) {
+    if values.len() > 255 || !values.clone().next().is_some_and(|x| ints || is_integer(x)) {
         return None;
     }
     let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
-    for &x in values {
-        // Bitwise, not short-circuit: no branch per value.
-        off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > BIG);
-        lo = if x < lo { x } else { lo };
-        hi = if x > hi { x } else { hi };
+    if ints {
+        for x in values.clone() {
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
+        }
+    } else {
+        for x in values.clone() {
+            // Bitwise, not short-circuit: no branch per value.
+            off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > SMALL_INT);
+            lo = if x < lo { x } else { lo };
+            hi = if x > hi { x } else { hi };
+        }
     }
     if off != 0 || hi - lo >= SMALL_SPAN as f64 {
         return None;
@@ -106,7 +164,7 @@ fn small_int_counts(values: &[f64]) -> Option<(i64, [usize; SMALL_SPAN])> {
     let lo = int_bits(lo);
     // Eight 8-bit counters in one word: no store per value.
     let mut packed = 0u64;
-    for &x in values {
+    for x in values {
         packed += 1 << (8 * (int_bits(x) - lo));
     }
     let mut cum = [0usize; SMALL_SPAN];
@@ -218,25 +276,28 @@ impl Summary {
         }
     }
 
-    /// Summarises `values` (in any order; they are reordered): the same
-    /// summary as [`of_sorted`](Summary::of_sorted) of them sorted, bit for
-    /// bit, without a comparison sort when they are a few neighbouring
-    /// integers (counts, as most logs hold).
-    pub fn of_values(values: &mut [f64]) -> Summary {
-        if let Some(s) = Summary::of_small_ints(values) {
+    /// Summarises `values` (in any order): the same summary as
+    /// [`of_sorted`](Summary::of_sorted) of them sorted, bit for bit,
+    /// without a comparison sort, and read where they lie, when they are a
+    /// few neighbouring integers (counts, as most logs hold); else
+    /// `scratch` holds the copy that is sorted.
+    pub fn of_iter(values: impl Values, ints: bool, scratch: &mut Vec<f64>) -> Summary {
+        if let Some(s) = Summary::of_small_ints(values.clone(), ints) {
             return s;
         }
-        sort(values);
-        Summary::of_sorted(values)
+        scratch.clear();
+        scratch.extend(values);
+        sort(scratch);
+        Summary::of_sorted(scratch)
     }
 
     /// [`of_sorted`](Summary::of_sorted) for integers spanning fewer than
     /// [`SMALL_SPAN`] values, from their counts: ranks and fractions are the
     /// same counts, and the low mean's sum is exact both ways (integers
     /// below 2^44, fewer than 256 of them, never leave f64's 53 bits).
-    fn of_small_ints(values: &[f64]) -> Option<Summary> {
+    fn of_small_ints(values: impl Values, ints: bool) -> Option<Summary> {
         let n = values.len();
-        let (lo, cum) = small_int_counts(values)?;
+        let (lo, cum) = small_int_counts(values, ints)?;
         let value = |k: usize| (lo + k as i64) as f64;
         // The index of a value of the window, and the value of a rank.
         let index = |x: f64| (int_bits(x) - lo) as usize;
@@ -430,7 +491,7 @@ mod tests {
     }
 
     #[test]
-    fn of_values_is_of_sorted_bit_for_bit() {
+    fn of_iter_is_of_sorted_bit_for_bit() {
         let mut x = 7u64;
         let mut next = move || {
             x = x
@@ -440,10 +501,10 @@ mod tests {
         };
         for case in 0..4000 {
             let n = 1 + (next() % 130) as usize;
-            let kind = case % 6;
+            let kind = case % 9;
             let base = (next() % 2000) as f64 - 1000.0;
             let span = 1 + next() % 12;
-            let v: Vec<f64> = (0..n)
+            let mut v: Vec<f64> = (0..n)
                 .map(|_| {
                     let r = next();
                     match kind {
@@ -452,31 +513,49 @@ mod tests {
                         2 => base + (r % 1000) as f64 / 7.0,
                         3 => (1u64 << 44) as f64 - (r % span) as f64,
                         4 => -((r % span) as f64) * 1e300,
-                        _ => (r % span) as f64 * 0.5,
+                        5 => (r % span) as f64 * 0.5,
+                        6 => [f64::INFINITY, f64::NEG_INFINITY, f64::NAN, -0.0, 0.0, 2.5]
+                            [(r % 6) as usize],
+                        // Continuous, with ties now and then.
+                        7 => ((r % 64) as f64 - 20.0) / 3.0,
+                        // A climb, in order (sorted below).
+                        _ => (r % 200) as f64 * 1e-3 - 0.1,
                     }
                 })
                 .collect();
+            if kind == 8 {
+                v.sort_unstable_by(f64::total_cmp);
+            }
             if kind == 0 {
                 // The counting path is taken exactly when it may be.
                 let span_seen = v.iter().fold(f64::NEG_INFINITY, |a, &b| a.max(b))
                     - v.iter().fold(f64::INFINITY, |a, &b| a.min(b));
-                assert_eq!(Summary::of_small_ints(&v).is_some(), span_seen < 8.0);
+                assert_eq!(
+                    Summary::of_small_ints(v.iter().copied(), false).is_some(),
+                    span_seen < 8.0
+                );
             }
             let mut sorted = v.clone();
             sorted.sort_unstable_by(f64::total_cmp);
-            let mut w = v.clone();
-            let got = Summary::of_values(&mut w);
+            let mut scratch = Vec::new();
             let want = Summary::of_sorted(&sorted);
-            assert!(same(&got, &want), "{v:?}: {got:?} vs {want:?}");
+            // Values known to be countable are not tested again.
+            let known = v.iter().all(|&x| countable(x));
+            for ints in [false, known] {
+                let got = Summary::of_iter(v.iter().copied(), ints, &mut scratch);
+                assert!(same(&got, &want), "{v:?}: {got:?} vs {want:?}");
+                let median = median_in(v.iter().copied(), ints, &mut scratch);
+                assert_eq!(median.to_bits(), want.q50.to_bits());
+                for (u, field) in [(LEVEL_Q, want.level), (0.1, want.q10), (0.9, want.q90)] {
+                    let got = quantile_in(v.iter().copied(), ints, u, &mut scratch);
+                    assert_eq!(got.to_bits(), field.to_bits());
+                }
+            }
             let mut m = v.clone();
             assert_eq!(
                 lower_median(&mut m).to_bits(),
                 sorted[(n - 1) / 2].to_bits()
             );
-            for (u, field) in [(LEVEL_Q, want.level), (0.1, want.q10), (0.9, want.q90)] {
-                let mut m = v.clone();
-                assert_eq!(quantile_of(&mut m, u).to_bits(), field.to_bits());
-            }
             let mut s = v.clone();
             sort(&mut s);
             assert_eq!(s.map_bits(), sorted.map_bits(), "{v:?}");

@@ -37,6 +37,22 @@ impl Buckets {
         self.grow_add(key, c, sum);
     }
 
+    /// [`add`](Buckets::add) of one value `x` (of key `key`), or when
+    /// `skip` (`x` is then ±0) of nothing: the first bucket, if there is
+    /// one, adds 0 to its count and ±0 to its sum, which is never -0 and
+    /// keeps its bits.
+    #[inline]
+    fn add_unless(&mut self, skip: bool, key: u64, x: f64) {
+        // Masked, not selected: the compiler would branch.
+        let i = key.wrapping_sub(self.lo) as usize & usize::from(!skip).wrapping_neg();
+        if i < self.counts.len() {
+            self.counts[i] += u64::from(!skip);
+            self.sums[i] += x;
+        } else if !skip {
+            self.grow_add(key, 1, x);
+        }
+    }
+
     #[inline(never)]
     fn grow_add(&mut self, key: u64, c: u64, sum: f64) {
         if self.counts.is_empty() {
@@ -97,13 +113,16 @@ impl Median {
             return;
         }
         self.total += 1;
-        if x == 0.0 {
-            self.zeros += 1;
-        } else if x < 0.0 {
+        if x < 0.0 {
             self.negs += 1;
             self.neg.add((-x).to_bits() >> SHIFT, 1, -x);
         } else {
-            self.pos.add(x.to_bits() >> SHIFT, 1, x);
+            // Zeros (a third of the differences of counts, at random) take
+            // the others' path, without a branch: they count only in
+            // `zeros`.
+            let zero = x == 0.0;
+            self.zeros += u64::from(zero);
+            self.pos.add_unless(zero, x.to_bits() >> SHIFT, x);
         }
     }
 

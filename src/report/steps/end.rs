@@ -59,7 +59,12 @@ impl Tracker {
             };
             // The data may end in the fall back, as it may in a burst: the
             // last samples below the midpoint, as many as a rise needs.
-            let falling = self.buf.iter().rev().take_while(|x| x.v < s.mid).count() as u64;
+            let falling = self
+                .buf
+                .range(0..len)
+                .rev()
+                .take_while(|x| x.v < s.mid)
+                .count() as u64;
             let still = still && falling < self.m_up;
             let burst_sized = s.after - s.before >= self.smallest_excursion;
             if held >= need && still && (!burst_sized || held >= noisy) {

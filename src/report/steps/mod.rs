@@ -35,19 +35,19 @@
 //! statistics and floor slope ([`Trace`]), so memory is the buffer, the
 //! steps and the runs.
 
-use std::collections::VecDeque;
-
 mod end;
 mod hold;
 mod judge;
+mod window;
 
 use super::levels::{
-    cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, lower_median, quantile_of, Summary,
-    LEVEL_Q,
+    countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in,
+    Summary, LEVEL_Q,
 };
 use super::noise::Median;
 use super::slope::Trace;
 use super::{Config, Step};
+use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
 /// chain into stretches of over a hundred samples now and then.
@@ -112,10 +112,15 @@ impl Cand {
 
     fn add(&mut self, v: f64, up: bool) {
         self.na += 1;
-        for (c, &(x, _)) in self.counts.iter_mut().zip(&self.cuts) {
-            if (up && v <= x) || (!up && v >= x) {
-                *c += 1;
-            }
+        // Added, not branched on: each comparison is a coin toss.
+        let [a, b, c] = self.cuts.map(|(x, _)| x);
+        let side = if up {
+            [v <= a, v <= b, v <= c]
+        } else {
+            [v >= a, v >= b, v >= c]
+        };
+        for (n, s) in self.counts.iter_mut().zip(side) {
+            *n += u64::from(s);
         }
     }
 
@@ -232,7 +237,7 @@ pub struct Tracker {
     hold_secs: f64,
     min_rise: f64,
     kappa: f64,
-    buf: VecDeque<Sample>,
+    buf: Window<Sample>,
     cap: usize,
     scratch: Vec<f64>,
     n: u64,
@@ -266,7 +271,7 @@ pub struct Tracker {
     diffs: u64,
     zeros: u64,
     reversals: u64,
-    last_dir: f64,
+    last_dir: i32,
     /// Enough differences have been seen to tell whether it is noise-free.
     settled_exact: bool,
     intervals: Median,
@@ -288,6 +293,9 @@ pub struct Tracker {
     unordered: u64,
     /// Every value so far is a whole number: counts.
     counts: bool,
+    /// Every value so far is [`countable`]: a window's values are
+    /// summarised from their counts without testing each again.
+    countable: bool,
 }
 
 impl Tracker {
@@ -300,7 +308,7 @@ impl Tracker {
             hold_secs: cfg.min_hold_secs,
             min_rise: cfg.min_rise,
             kappa: cfg.noise_factor,
-            buf: VecDeque::with_capacity(cap + 1),
+            buf: Window::with_capacity(cap + 1),
             cap,
             scratch: Vec::with_capacity(cap),
             n: 0,
@@ -322,7 +330,7 @@ impl Tracker {
             diffs: 0,
             zeros: 0,
             reversals: 0,
-            last_dir: 0.0,
+            last_dir: 0,
             settled_exact: false,
             intervals: Median::default(),
             intervals_n: 0,
@@ -337,6 +345,7 @@ impl Tracker {
             settled_run: 0,
             unordered: 0,
             counts: true,
+            countable: true,
         }
     }
 
@@ -427,20 +436,21 @@ impl Tracker {
             }
         }
         self.last_t = Some(t);
-        self.counts &= is_integer(v);
+        // A countable value is a whole number: one test for counts.
+        let c = countable(v);
+        self.countable &= c;
+        self.counts &= c || is_integer(v);
         if let Some(p) = self.prev_v.replace(v) {
             if !gap {
                 self.jumps.add((v - p).abs());
                 self.diffs += 1;
-                if v == p {
-                    self.zeros += 1;
-                } else {
-                    let dir = (v - p).signum();
-                    if dir == -self.last_dir {
-                        self.reversals += 1;
-                    }
-                    self.last_dir = dir;
-                }
+                // Counted in integer arithmetic, without a branch: on noise
+                // each is a coin toss. A direction is -1, 0 (no change: the
+                // last one stays) or 1.
+                let dir = i32::from(v > p) - i32::from(v < p);
+                self.zeros += u64::from(dir == 0);
+                self.reversals += u64::from(dir * self.last_dir == -1);
+                self.last_dir = dir + i32::from(dir == 0) * self.last_dir;
             }
         }
         // Until the series has shown whether it is noise-free, no
@@ -527,7 +537,9 @@ impl Tracker {
         if self.settled_exact {
             if v > level + 2.0 * self.thr {
                 self.burst_from.get_or_insert((i, level));
-            } else if v <= level + half {
+            } else if self.burst_from.is_some() && v <= level + half {
+                // (In this order: whether a sample is near the level is a
+                // coin toss, whether a burst is under way seldom.)
                 if let Some((from, from_level)) = self.burst_from.take() {
                     if level <= from_level + half {
                         self.longest_burst = self.longest_burst.max(i - from);
@@ -535,14 +547,16 @@ impl Tracker {
                 }
             }
         }
-        // A noisy level needs a window's worth of samples after the rise
-        // before it is examined at all.
-        let first = if self.exact() {
-            self.m_up
-        } else {
-            self.wait_after().max(self.m_up)
-        };
-        if self.up.is_none() && i > self.seg && i >= self.quiet[1] && v > level + half {
+        // The sample's side of the level is a coin toss: tested only
+        // while no rise is open, and with the other two in one branch.
+        if self.up.is_none() && (i > self.seg) & (i >= self.quiet[1]) & (v > level + half) {
+            // A noisy level needs a window's worth of samples after the
+            // rise before it is examined at all.
+            let first = if self.exact() {
+                self.m_up
+            } else {
+                self.wait_after().max(self.m_up)
+            };
             self.up = Some(Cand::new(i, self.cuts[1], first));
         }
         if self.down.is_none() && i > self.seg && i >= self.quiet[0] && v < level - half {
@@ -622,23 +636,20 @@ impl Tracker {
     }
 
     fn summary(&mut self, from: usize, to: usize) -> Summary {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        Summary::of_values(&mut self.scratch)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        Summary::of_iter(values, self.countable, &mut self.scratch)
     }
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        lower_median(&mut self.scratch)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        median_in(values, self.countable, &mut self.scratch)
     }
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
-        self.scratch.clear();
-        self.scratch.extend(self.buf.range(from..to).map(|s| s.v));
-        quantile_of(&mut self.scratch, LEVEL_Q)
+        let values = self.buf.range(from..to).map(|s| s.v);
+        quantile_in(values, self.countable, LEVEL_Q, &mut self.scratch)
     }
 
     fn refresh(&mut self) {
