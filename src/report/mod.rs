@@ -20,7 +20,7 @@
 //!   last change) and after it: the sides' low means (10% to 50% quantile)
 //!   must differ by the threshold beyond the local climb (Theil-Sen over
 //!   10-sample blocks, or a side's own climb, each when it exceeds the
-//!   noise over one side's blocks, the longest),
+//!   noise over its blocks),
 //!   and by a tenth of that climb more,
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ.

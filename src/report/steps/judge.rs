@@ -91,12 +91,13 @@ impl Tracker {
                 }
             }
         }
-        // The shared climb's slopes were each read within one side: the
-        // longest side is the most they climb over.
-        let span = sides
-            .iter()
-            .filter_map(|side| Some(side.last()?.0 - side.first()?.0))
-            .fold(0.0, f64::max);
+        let span = match (
+            sides[0].first().or(sides[1].first()),
+            sides[1].last().or(sides[0].last()),
+        ) {
+            (Some(a), Some(b)) => b.0 - a.0,
+            _ => 0.0,
+        };
         (!all.is_empty() || broken).then(|| {
             let local = if all.is_empty() {
                 0.0
