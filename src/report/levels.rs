@@ -144,20 +144,14 @@ fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMA
     if values.len() > 255 || !values.clone().next().is_some_and(|x| ints || is_integer(x)) {
         return None;
     }
-    let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
-    if ints {
-        for x in values.clone() {
-            lo = if x < lo { x } else { lo };
-            hi = if x > hi { x } else { hi };
-        }
-    } else {
+    let mut off = 0u64;
+    if !ints {
         for x in values.clone() {
             // Bitwise, not short-circuit: no branch per value.
             off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > SMALL_INT);
-            lo = if x < lo { x } else { lo };
-            hi = if x > hi { x } else { hi };
         }
     }
+    let (lo, hi) = min_max(values.clone());
     if off != 0 || hi - lo >= SMALL_SPAN as f64 {
         return None;
     }
@@ -174,6 +168,34 @@ fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMA
         *c = total;
     }
     Some((lo, cum))
+}
+
+/// The smallest and the largest of `values` (infinities if there are
+/// none), for values that are whole numbers and not -0.0 (what
+/// [`small_int_counts`] reads them for): any order of comparison gives the
+/// same two. Four of each are kept at once: one running minimum waits on
+/// its comparison's latency at every value.
+#[inline]
+fn min_max(mut values: impl Values) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    while values.len() >= 4 {
+        for k in 0..4 {
+            let x = values.next().unwrap_or(f64::NAN);
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+        }
+    }
+    for x in values {
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+        hi[0] = if x > hi[0] { x } else { hi[0] };
+    }
+    let pick = |a: f64, b: f64, less: bool| if less { a } else { b };
+    let lo01 = pick(lo[1], lo[0], lo[1] < lo[0]);
+    let lo23 = pick(lo[3], lo[2], lo[3] < lo[2]);
+    let hi01 = pick(hi[1], hi[0], hi[1] > hi[0]);
+    let hi23 = pick(hi[3], hi[2], hi[3] > hi[2]);
+    (pick(lo23, lo01, lo23 < lo01), pick(hi23, hi01, hi23 > hi01))
 }
 
 /// Sorts ascending in [`f64::total_cmp`]'s order, as
