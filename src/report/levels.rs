@@ -404,13 +404,34 @@ fn ln_int(k: u64) -> f64 {
     }
 }
 
+/// A chance with its logarithms, `ln p` and `ln (1 - p)`: what the
+/// binomial tails of the same cut-off, asked again and again as a
+/// candidate grows, take from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Chance {
+    pub p: f64,
+    pub ln_p: f64,
+    pub ln_q: f64,
+}
+
+impl Chance {
+    pub fn new(p: f64) -> Chance {
+        Chance {
+            p,
+            ln_p: p.ln(),
+            ln_q: (1.0 - p).ln(),
+        }
+    }
+}
+
 /// ln P(X <= k) for X ~ Binomial(n, p): how likely at most `k` of `n` later
-/// samples land on the earlier side when each does with probability `p`.
-pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
-    if let Some(edge) = binom_cdf_edge(k, n, p) {
+/// samples land on the earlier side when each does with probability `p`
+/// (`c`).
+pub fn ln_binom_cdf(k: u64, n: u64, c: &Chance) -> f64 {
+    if let Some(edge) = binom_cdf_edge(k, n, c.p) {
         return edge;
     }
-    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let (lp, lq) = (c.ln_p, c.ln_q);
     // Terms j = 0..=k of C(n, j) p^j (1 - p)^(n - j), summed in log space
     // with a running maximum (no allocation: this runs per sample).
     let (mut m, mut sum) = (f64::NEG_INFINITY, 0.0);
@@ -461,11 +482,11 @@ fn ln_term(lc: f64, j: u64, n: u64, lp: f64, lq: f64) -> f64 {
 /// others to the largest, and never takes from it). Below the mean
 /// (`k < n p`, where the tail is used) the last term is the largest, so the
 /// bound is within ln(k + 1) of the tail.
-pub fn ln_binom_cdf_floor(k: u64, n: u64, p: f64) -> f64 {
-    if let Some(edge) = binom_cdf_edge(k, n, p) {
+pub fn ln_binom_cdf_floor(k: u64, n: u64, c: &Chance) -> f64 {
+    if let Some(edge) = binom_cdf_edge(k, n, c.p) {
         return edge;
     }
-    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let (lp, lq) = (c.ln_p, c.ln_q);
     let mut lc = 0.0;
     for j in 1..=k {
         lc += ln_choose_step(n, j);
@@ -632,19 +653,22 @@ mod tests {
     #[test]
     fn binomial_tail() {
         // P(X <= 0) for Bin(10, 0.5) = 0.5^10.
-        assert!((ln_binom_cdf(0, 10, 0.5) - 10.0 * 0.5f64.ln()).abs() < 1e-12);
+        assert!((ln_binom_cdf(0, 10, &Chance::new(0.5)) - 10.0 * 0.5f64.ln()).abs() < 1e-12);
         // P(X <= 1) for Bin(3, 0.5) = 4/8.
-        assert!((ln_binom_cdf(1, 3, 0.5).exp() - 0.5).abs() < 1e-12);
-        assert_eq!(ln_binom_cdf(3, 3, 0.5), 0.0);
+        assert!((ln_binom_cdf(1, 3, &Chance::new(0.5)).exp() - 0.5).abs() < 1e-12);
+        assert_eq!(ln_binom_cdf(3, 3, &Chance::new(0.5)), 0.0);
         // Bin(10, 0.9): P(X <= 0) = 0.1^10.
-        assert!((ln_binom_cdf(0, 10, 0.9) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
-        assert_eq!(ln_binom_cdf(0, 3, 1.0), f64::NEG_INFINITY);
+        assert!((ln_binom_cdf(0, 10, &Chance::new(0.9)) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
+        assert_eq!(ln_binom_cdf(0, 3, &Chance::new(1.0)), f64::NEG_INFINITY);
         // The floor is never above the tail as computed, and close below
         // the mean.
         for n in [1, 2, 10, 40, 80, 300, 2000] {
             for k in 0..=n.min(60) {
                 for p in [0.0, 0.01, 0.2, 1.0 / 3.0, 0.5, 0.9, 40.0 / 41.0, 1.0] {
-                    let (f, t) = (ln_binom_cdf_floor(k, n, p), ln_binom_cdf(k, n, p));
+                    let (f, t) = (
+                        ln_binom_cdf_floor(k, n, &Chance::new(p)),
+                        ln_binom_cdf(k, n, &Chance::new(p)),
+                    );
                     assert!(f <= t, "{k} {n} {p}: {f} > {t}");
                     if (k as f64) < n as f64 * p && t.is_finite() {
                         assert!(t - f <= ((k + 1) as f64).ln() + 1e-9, "{k} {n} {p}");
