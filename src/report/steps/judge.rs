@@ -156,14 +156,17 @@ impl Tracker {
         // The total cost of each split in from..=to, in position order.
         let totals = &mut self.scratch;
         totals.clear();
-        // The samples before `from` add to no split searched.
+        // The samples before `from` add to no split searched; those after
+        // `to` to every one, and are none.
         let mut d = 0.0;
-        for (p, s) in (from..len).rev().zip(self.buf.range(from..len).rev()) {
+        let mut after = self.buf.range(from..len).rev();
+        for s in after.by_ref().take(len.saturating_sub(to + 1)) {
             d += cost(s.v);
-            if p <= to {
-                totals.push(d);
-            }
         }
+        totals.extend(after.map(|s| {
+            d += cost(s.v);
+            d
+        }));
         if totals.is_empty() {
             return p_hi;
         }
