@@ -144,20 +144,14 @@ fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMA
     if values.len() > 255 || !values.clone().next().is_some_and(|x| ints || is_integer(x)) {
         return None;
     }
-    let (mut lo, mut hi, mut off) = (f64::INFINITY, f64::NEG_INFINITY, 0u64);
-    if ints {
-        for x in values.clone() {
-            lo = if x < lo { x } else { lo };
-            hi = if x > hi { x } else { hi };
-        }
-    } else {
+    let mut off = 0u64;
+    if !ints {
         for x in values.clone() {
             // Bitwise, not short-circuit: no branch per value.
             off |= ((x + MAGIC - MAGIC).to_bits() ^ x.to_bits()) | u64::from(x.abs() > SMALL_INT);
-            lo = if x < lo { x } else { lo };
-            hi = if x > hi { x } else { hi };
         }
     }
+    let (lo, hi) = min_max(values.clone());
     if off != 0 || hi - lo >= SMALL_SPAN as f64 {
         return None;
     }
@@ -174,6 +168,34 @@ fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMA
         *c = total;
     }
     Some((lo, cum))
+}
+
+/// The smallest and the largest of `values` (infinities if there are
+/// none), for values that are whole numbers and not -0.0 (what
+/// [`small_int_counts`] reads them for): any order of comparison gives the
+/// same two. Four of each are kept at once: one running minimum waits on
+/// its comparison's latency at every value.
+#[inline]
+fn min_max(mut values: impl Values) -> (f64, f64) {
+    let mut lo = [f64::INFINITY; 4];
+    let mut hi = [f64::NEG_INFINITY; 4];
+    while values.len() >= 4 {
+        for k in 0..4 {
+            let x = values.next().unwrap_or(f64::NAN);
+            lo[k] = if x < lo[k] { x } else { lo[k] };
+            hi[k] = if x > hi[k] { x } else { hi[k] };
+        }
+    }
+    for x in values {
+        lo[0] = if x < lo[0] { x } else { lo[0] };
+        hi[0] = if x > hi[0] { x } else { hi[0] };
+    }
+    let pick = |a: f64, b: f64, less: bool| if less { a } else { b };
+    let lo01 = pick(lo[1], lo[0], lo[1] < lo[0]);
+    let lo23 = pick(lo[3], lo[2], lo[3] < lo[2]);
+    let hi01 = pick(hi[1], hi[0], hi[1] > hi[0]);
+    let hi23 = pick(hi[3], hi[2], hi[3] > hi[2]);
+    (pick(lo23, lo01, lo23 < lo01), pick(hi23, hi01, hi23 > hi01))
 }
 
 /// Sorts ascending in [`f64::total_cmp`]'s order, as
@@ -382,13 +404,34 @@ fn ln_int(k: u64) -> f64 {
     }
 }
 
+/// A chance with its logarithms, `ln p` and `ln (1 - p)`: what the
+/// binomial tails of the same cut-off, asked again and again as a
+/// candidate grows, take from it.
+#[derive(Clone, Copy, Debug)]
+pub struct Chance {
+    pub p: f64,
+    pub ln_p: f64,
+    pub ln_q: f64,
+}
+
+impl Chance {
+    pub fn new(p: f64) -> Chance {
+        Chance {
+            p,
+            ln_p: p.ln(),
+            ln_q: (1.0 - p).ln(),
+        }
+    }
+}
+
 /// ln P(X <= k) for X ~ Binomial(n, p): how likely at most `k` of `n` later
-/// samples land on the earlier side when each does with probability `p`.
-pub fn ln_binom_cdf(k: u64, n: u64, p: f64) -> f64 {
-    if let Some(edge) = binom_cdf_edge(k, n, p) {
+/// samples land on the earlier side when each does with probability `p`
+/// (`c`).
+pub fn ln_binom_cdf(k: u64, n: u64, c: &Chance) -> f64 {
+    if let Some(edge) = binom_cdf_edge(k, n, c.p) {
         return edge;
     }
-    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let (lp, lq) = (c.ln_p, c.ln_q);
     // Terms j = 0..=k of C(n, j) p^j (1 - p)^(n - j), summed in log space
     // with a running maximum (no allocation: this runs per sample).
     let (mut m, mut sum) = (f64::NEG_INFINITY, 0.0);
@@ -439,11 +482,11 @@ fn ln_term(lc: f64, j: u64, n: u64, lp: f64, lq: f64) -> f64 {
 /// others to the largest, and never takes from it). Below the mean
 /// (`k < n p`, where the tail is used) the last term is the largest, so the
 /// bound is within ln(k + 1) of the tail.
-pub fn ln_binom_cdf_floor(k: u64, n: u64, p: f64) -> f64 {
-    if let Some(edge) = binom_cdf_edge(k, n, p) {
+pub fn ln_binom_cdf_floor(k: u64, n: u64, c: &Chance) -> f64 {
+    if let Some(edge) = binom_cdf_edge(k, n, c.p) {
         return edge;
     }
-    let (lp, lq) = (p.ln(), (1.0 - p).ln());
+    let (lp, lq) = (c.ln_p, c.ln_q);
     let mut lc = 0.0;
     for j in 1..=k {
         lc += ln_choose_step(n, j);
@@ -610,19 +653,22 @@ mod tests {
     #[test]
     fn binomial_tail() {
         // P(X <= 0) for Bin(10, 0.5) = 0.5^10.
-        assert!((ln_binom_cdf(0, 10, 0.5) - 10.0 * 0.5f64.ln()).abs() < 1e-12);
+        assert!((ln_binom_cdf(0, 10, &Chance::new(0.5)) - 10.0 * 0.5f64.ln()).abs() < 1e-12);
         // P(X <= 1) for Bin(3, 0.5) = 4/8.
-        assert!((ln_binom_cdf(1, 3, 0.5).exp() - 0.5).abs() < 1e-12);
-        assert_eq!(ln_binom_cdf(3, 3, 0.5), 0.0);
+        assert!((ln_binom_cdf(1, 3, &Chance::new(0.5)).exp() - 0.5).abs() < 1e-12);
+        assert_eq!(ln_binom_cdf(3, 3, &Chance::new(0.5)), 0.0);
         // Bin(10, 0.9): P(X <= 0) = 0.1^10.
-        assert!((ln_binom_cdf(0, 10, 0.9) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
-        assert_eq!(ln_binom_cdf(0, 3, 1.0), f64::NEG_INFINITY);
+        assert!((ln_binom_cdf(0, 10, &Chance::new(0.9)) - 10.0 * 0.1f64.ln()).abs() < 1e-9);
+        assert_eq!(ln_binom_cdf(0, 3, &Chance::new(1.0)), f64::NEG_INFINITY);
         // The floor is never above the tail as computed, and close below
         // the mean.
         for n in [1, 2, 10, 40, 80, 300, 2000] {
             for k in 0..=n.min(60) {
                 for p in [0.0, 0.01, 0.2, 1.0 / 3.0, 0.5, 0.9, 40.0 / 41.0, 1.0] {
-                    let (f, t) = (ln_binom_cdf_floor(k, n, p), ln_binom_cdf(k, n, p));
+                    let (f, t) = (
+                        ln_binom_cdf_floor(k, n, &Chance::new(p)),
+                        ln_binom_cdf(k, n, &Chance::new(p)),
+                    );
                     assert!(f <= t, "{k} {n} {p}: {f} > {t}");
                     if (k as f64) < n as f64 * p && t.is_finite() {
                         assert!(t - f <= ((k + 1) as f64).ln() + 1e-9, "{k} {n} {p}");

@@ -11,6 +11,24 @@ use crate::report::levels::{cutoffs, is_integer, lower_median};
 /// handful of samples that either level explains turns into about a unit.
 const NEAR_TIE: f64 = 1.0;
 
+/// The least of `totals` (infinity if empty), as a fold of [`f64::min`]
+/// over them gives it, NaNs passed over: four running minima at once, as
+/// one waits on its comparison's latency at every value. Any order gives
+/// the same least value: a total is never -0.0 (the sums start from +0.0,
+/// and only -0.0 added to -0.0 makes it), so no two are equal but for
+/// their bits.
+fn least(totals: &[f64]) -> f64 {
+    let mut m = [f64::INFINITY; 4];
+    let mut quads = totals.chunks_exact(4);
+    for q in &mut quads {
+        for k in 0..4 {
+            m[k] = m[k].min(q[k]);
+        }
+    }
+    let rest = quads.remainder().iter().copied().fold(m[0], f64::min);
+    rest.min(m[1]).min(m[2].min(m[3]))
+}
+
 impl Tracker {
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
     /// positions `from..to` (the last block takes the remainder), levels
@@ -139,19 +157,22 @@ impl Tracker {
         // The total cost of each split in from..=to, in position order.
         let totals = &mut self.scratch;
         totals.clear();
-        // The samples before `from` add to no split searched.
+        // The samples before `from` add to no split searched; those after
+        // `to` to every one, and are none.
         let mut d = 0.0;
-        for (p, s) in (from..len).rev().zip(self.buf.range(from..len).rev()) {
+        let mut after = self.buf.range(from..len).rev();
+        for s in after.by_ref().take(len.saturating_sub(to + 1)) {
             d += cost(s.v);
-            if p <= to {
-                totals.push(d);
-            }
         }
+        totals.extend(after.map(|s| {
+            d += cost(s.v);
+            d
+        }));
         if totals.is_empty() {
             return p_hi;
         }
         totals.reverse();
-        let best = totals.iter().copied().fold(f64::INFINITY, f64::min);
+        let best = least(totals);
         let eps = 1e-9 * (1.0 + best.abs());
         let tied = |x: f64| (x - best).abs() <= eps;
         // The middle of the exact ties, counted from the left as the

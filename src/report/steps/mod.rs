@@ -42,7 +42,7 @@ mod window;
 
 use super::levels::{
     countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in,
-    Summary, LEVEL_Q,
+    Chance, Summary, LEVEL_Q,
 };
 use super::noise::Median;
 use super::slope::Trace;
@@ -97,6 +97,9 @@ struct Cand {
     counts: [u64; 3],
     /// Sample count at which to examine it next.
     next: u64,
+    /// The cut-offs' chances with their logarithms, once it has been
+    /// examined.
+    chances: Option<[Chance; 3]>,
 }
 
 impl Cand {
@@ -107,6 +110,7 @@ impl Cand {
             cuts,
             counts: [0; 3],
             next: first,
+            chances: None,
         }
     }
 
@@ -125,34 +129,39 @@ impl Cand {
     }
 
     /// Whether its counts are too likely under "no change" to examine it.
-    fn unsurprising(&self) -> bool {
+    fn unsurprising(&mut self) -> bool {
+        // A candidate is asked again as it grows, against the same
+        // cut-offs: their logarithms are taken once.
+        let chances = *self
+            .chances
+            .get_or_insert_with(|| self.cuts.map(|(_, p)| Chance::new(p)));
         // The tails' lower bounds tell most candidates without the tails'
         // exponentials.
-        ln_p_by(&self.cuts, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
-            || ln_p(&self.cuts, &self.counts, self.na) > LN_ALPHA
+        ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
+            || ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf) > LN_ALPHA
     }
 }
 
 fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
-    ln_p_by(cuts, counts, n, ln_binom_cdf)
+    ln_p_by(&cuts.map(|(_, p)| Chance::new(p)), counts, n, ln_binom_cdf)
 }
 
 /// [`ln_p`] with the binomial tail `tail` (a lower bound of it gives one
 /// of `ln_p`).
 fn ln_p_by(
-    cuts: &[(f64, f64); 3],
+    chances: &[Chance; 3],
     counts: &[u64; 3],
     n: u64,
-    tail: impl Fn(u64, u64, f64) -> f64,
+    tail: impl Fn(u64, u64, &Chance) -> f64,
 ) -> f64 {
     let mut best = 0.0f64;
-    for (&(_, p), &c) in cuts.iter().zip(counts) {
+    for (ch, &c) in chances.iter().zip(counts) {
         // Even none on the old side would not be surprising enough, or no
         // fewer than expected are.
-        if n as f64 * (1.0 - p).ln() + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * p {
+        if n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p {
             continue;
         }
-        best = best.min(tail(c, n, p));
+        best = best.min(tail(c, n, ch));
     }
     best + 3f64.ln()
 }
@@ -573,55 +582,72 @@ impl Tracker {
             if c.na < c.next {
                 continue;
             }
-            let c = *c;
-            // A change that began earlier in the other direction is decided
-            // first: a rise out of a fall is judged against the fallen
-            // level, not the one before.
-            let other = if up { self.down } else { self.up };
-            if other.is_some_and(|o| o.k < c.k) {
-                continue;
+            if self.examine_due(up, i) {
+                return;
             }
-            if !self.exact() && c.unsurprising() {
-                let slot = if up { &mut self.up } else { &mut self.down };
-                if let Some(c) = slot {
+        }
+    }
+
+    /// The candidate `up` (a rise, else a fall) has grown to be examined
+    /// again at sample `i`: whether a change was confirmed. Out of line:
+    /// a few samples in a hundred come here, and the loop over the
+    /// candidates runs at every one.
+    #[cold]
+    #[inline(never)]
+    fn examine_due(&mut self, up: bool, i: u64) -> bool {
+        let Some(c) = (if up { self.up } else { self.down }) else {
+            return false;
+        };
+        // A change that began earlier in the other direction is decided
+        // first: a rise out of a fall is judged against the fallen
+        // level, not the one before.
+        let other = if up { self.down } else { self.up };
+        if other.is_some_and(|o| o.k < c.k) {
+            return false;
+        }
+        if !self.exact() {
+            let slot = if up { &mut self.up } else { &mut self.down };
+            if let Some(c) = slot {
+                if c.unsurprising() {
                     c.next = c.na + (c.na / 8).max(1);
-                }
-                continue;
-            }
-            let o = self.evaluate(up, c.k, false);
-            match o {
-                Outcome::Confirmed(ch) => {
-                    self.change(up, ch);
-                    return;
-                }
-                Outcome::Reject => {
-                    let slot = if up { &mut self.up } else { &mut self.down };
-                    *slot = None;
-                    // A climb keeps opening candidates that are no step:
-                    // the next one waits half a window (its split may still
-                    // lie anywhere in the segment).
-                    self.quiet[usize::from(up)] = i + (self.w / 2) as u64;
-                }
-                Outcome::NotYet(split) => {
-                    // A candidate opened by noise before the rise moves to
-                    // where the rise is, and counts from there.
-                    let len = self.buf.len();
-                    let at = split.map(|p| (p, self.buf[p].i));
-                    let slot = if up { &mut self.up } else { &mut self.down };
-                    if let Some(c) = slot {
-                        if let Some((p, i)) = at.filter(|&(_, i)| i > c.k) {
-                            c.k = i;
-                            c.na = 0;
-                            c.counts = [0; 3];
-                            for s in self.buf.range(p..len) {
-                                c.add(s.v, up);
-                            }
-                        }
-                        c.next = c.na + (c.na / 4).max(1);
-                    }
+                    return false;
                 }
             }
         }
+        let o = self.evaluate(up, c.k, false);
+        match o {
+            Outcome::Confirmed(ch) => {
+                self.change(up, ch);
+                return true;
+            }
+            Outcome::Reject => {
+                let slot = if up { &mut self.up } else { &mut self.down };
+                *slot = None;
+                // A climb keeps opening candidates that are no step:
+                // the next one waits half a window (its split may still
+                // lie anywhere in the segment).
+                self.quiet[usize::from(up)] = i + (self.w / 2) as u64;
+            }
+            Outcome::NotYet(split) => {
+                // A candidate opened by noise before the rise moves to
+                // where the rise is, and counts from there.
+                let len = self.buf.len();
+                let at = split.map(|p| (p, self.buf[p].i));
+                let slot = if up { &mut self.up } else { &mut self.down };
+                if let Some(c) = slot {
+                    if let Some((p, i)) = at.filter(|&(_, i)| i > c.k) {
+                        c.k = i;
+                        c.na = 0;
+                        c.counts = [0; 3];
+                        for s in self.buf.range(p..len) {
+                            c.add(s.v, up);
+                        }
+                    }
+                    c.next = c.na + (c.na / 4).max(1);
+                }
+            }
+        }
+        false
     }
 
     /// The mean time of positions `from..to` (not empty).
