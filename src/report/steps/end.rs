@@ -55,7 +55,7 @@ impl Tracker {
             let len = self.buf.len();
             let still = from >= len || {
                 let now = self.summary(from, len);
-                now.q50 >= s.mid
+                now.q50 >= s.sides.mid
             };
             // The data may end in the fall back, as it may in a burst: the
             // last samples below the midpoint, as many as a rise needs.
@@ -63,10 +63,10 @@ impl Tracker {
                 .buf
                 .range(0..len)
                 .rev()
-                .take_while(|x| x.v < s.mid)
+                .take_while(|x| x.v < s.sides.mid)
                 .count() as u64;
             let still = still && falling < self.m_up;
-            let burst_sized = s.after - s.before >= self.smallest_excursion;
+            let burst_sized = s.sides.after - s.sides.before >= self.smallest_excursion;
             if held >= need && still && (!burst_sized || held >= noisy) {
                 // What a rise that became sure is asked, too: whether it was
                 // the start of a curve.

@@ -17,7 +17,7 @@ impl Tracker {
             .map(|st| st.after);
         let kept = self.tentative.iter().filter(|st| st.run == run && st.kept);
         steps
-            .chain(kept.map(|st| st.after))
+            .chain(kept.map(|st| st.sides.after))
             .fold(f64::NEG_INFINITY, f64::max)
     }
 
@@ -53,11 +53,11 @@ impl Tracker {
         }
         let now = self.summary(from, len);
         let now_t = self.mean_t(from, len);
-        let [low_before, low_after] = s.low;
-        let [at_before, at_after] = s.at;
-        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.thr {
+        let [low_before, low_after] = s.sides.low;
+        let [at_before, at_after] = s.sides.at;
+        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.sides.thr {
             let lift = (now.low_mean - low_after) / (now_t - at_after) * (at_after - at_before);
-            if low_after - low_before - lift < s.thr + CLIMB_DOUBT * lift {
+            if low_after - low_before - lift < s.sides.thr + CLIMB_DOUBT * lift {
                 return None;
             }
         }
@@ -83,7 +83,7 @@ impl Tracker {
             && self
                 .tentative
                 .iter()
-                .any(|st| st.run == run && !st.kept && under < st.before)
+                .any(|st| st.run == run && !st.kept && under < st.sides.before)
         {
             self.keep_run(run);
         }
@@ -91,7 +91,7 @@ impl Tracker {
             if st.run != run || st.kept {
                 continue;
             }
-            let below = v < st.mid;
+            let below = v < st.sides.mid;
             st.below = ((st.below << 1) | u32::from(below)) & mask;
             if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
@@ -133,11 +133,11 @@ impl Tracker {
         let from = self.pos(first);
         let tail = self.pos((now + 1).saturating_sub(FALL_HOLD));
         let mut end = (tail..self.buf.len())
-            .find(|&k| self.buf[k].v < earliest.mid)
+            .find(|&k| self.buf[k].v < earliest.sides.mid)
             .unwrap_or(self.buf.len());
         let mut k = from;
         while k < end {
-            if self.buf[k].v >= earliest.mid {
+            if self.buf[k].v >= earliest.sides.mid {
                 self.buf.remove(k);
                 self.runs[run].samples += 1;
                 end -= 1;
@@ -166,7 +166,7 @@ impl Tracker {
         self.tentative.retain(|st| {
             if gone(st) {
                 *longest = (*longest).max(now - st.i);
-                *smallest = smallest.min(st.after - st.before);
+                *smallest = smallest.min(st.sides.after - st.sides.before);
                 earliest.get_or_insert(*st);
             }
             !gone(st)
@@ -179,15 +179,15 @@ impl Tracker {
     /// to undo it (a burst of a few samples just before a leak), and this
     /// rise is the step.
     pub(super) fn superseded(&mut self, run: usize, before: f64, at: u64) {
-        self.drop_excursions(at, |st| st.run == run && !st.kept && before < st.mid);
+        self.drop_excursions(at, |st| st.run == run && !st.kept && before < st.sides.mid);
     }
 
     pub(super) fn keep(&mut self, s: Tentative) {
         self.steps.push(Step {
             time: s.t,
-            before: s.before,
-            after: s.after,
-            rise: s.after - s.before,
+            before: s.sides.before,
+            after: s.sides.after,
+            rise: s.sides.after - s.sides.before,
             held_secs: 0.0,
             held_samples: 0,
             run: s.run,

@@ -2,7 +2,7 @@
 //! the two levels, the local climb either side, the threshold, and the
 //! tests that confirm it or put it off (see the parent module).
 
-use super::{ln_p, Change, Outcome, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
+use super::{ln_p, Change, Outcome, Sides, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 /// How much more (in log-likelihood) a split next to the likeliest may cost
@@ -429,12 +429,14 @@ impl Tracker {
         if sig && held {
             Outcome::Confirmed(Change {
                 pos: p,
-                before: sb.level,
-                after: sa.level,
-                mid,
-                low: [sb.low_mean, sa.low_mean],
-                at,
-                thr,
+                sides: Sides {
+                    before: sb.level,
+                    after: sa.level,
+                    mid,
+                    low: [sb.low_mean, sa.low_mean],
+                    at,
+                    thr,
+                },
             })
         } else {
             Outcome::NotYet(Some(p))

@@ -170,15 +170,7 @@ fn ln_p_by(
 struct Tentative {
     i: u64,
     t: f64,
-    before: f64,
-    after: f64,
-    mid: f64,
-    /// The low means either side ([`Summary::low_mean`]) and the mean
-    /// times of the windows they were read from.
-    low: [f64; 2],
-    at: [f64; 2],
-    /// The rise it was confirmed with.
-    thr: f64,
+    sides: Sides,
     run: usize,
     /// The last [`FALL_HOLD`] samples since it was confirmed, a bit set for
     /// each that lay below its midpoint.
@@ -214,21 +206,29 @@ impl RunState {
     }
 }
 
-/// A confirmed change of level.
+/// The two sides of a confirmed change of level.
 #[derive(Clone, Copy, Debug)]
-struct Change {
-    /// Buffer position of its first sample.
-    pos: usize,
+struct Sides {
     /// The levels either side.
     before: f64,
     after: f64,
     /// Halfway between the two sides' low means: a level back below it
     /// has undone the change.
     mid: f64,
-    /// The two sides' low means, and the mean times of their windows.
+    /// The two sides' low means ([`Summary::low_mean`]), and the mean
+    /// times of the windows they were read from.
     low: [f64; 2],
     at: [f64; 2],
+    /// The rise it was confirmed with.
     thr: f64,
+}
+
+/// A confirmed change of level.
+#[derive(Clone, Copy, Debug)]
+struct Change {
+    /// Buffer position of its first sample.
+    pos: usize,
+    sides: Sides,
 }
 
 enum Outcome {
@@ -705,28 +705,15 @@ impl Tracker {
     }
 
     fn change(&mut self, up: bool, ch: Change) {
-        let Change {
-            pos,
-            before,
-            after,
-            mid,
-            low,
-            at,
-            thr,
-        } = ch;
+        let Change { pos, sides } = ch;
         let s = self.buf[pos];
         let run = self.runs.len() - 1;
         if up {
-            self.superseded(run, before, s.i);
+            self.superseded(run, sides.before, s.i);
             self.tentative.push(Tentative {
                 i: s.i,
                 t: s.t,
-                before,
-                after,
-                mid,
-                low,
-                at,
-                thr,
+                sides,
                 run,
                 below: 0,
                 kept: false,
@@ -741,11 +728,11 @@ impl Tracker {
             // Only after a step that held: a rise that falls back to where
             // the run began before it has held is an excursion (a long
             // burst), which the fall undoes.
-            let restart = gap || self.back_at_start(run, after);
+            let restart = gap || self.back_at_start(run, sides.after);
             self.last_fall = s.i;
             if restart {
                 let mut r = RunState::new(s.i, s.t);
-                r.level = after;
+                r.level = sides.after;
                 self.runs.push(r);
             }
         }
