@@ -129,10 +129,16 @@ impl Median {
     /// The lower median (the value of rank (n - 1) / 2 counting from 0,
     /// within 0.8%); 0 when nothing was added.
     pub fn median(&self) -> f64 {
+        self.quantile(0.5)
+    }
+
+    /// The lower `q` quantile (the value of rank floor((n - 1) * q)
+    /// counting from 0, within 0.8%); 0 when nothing was added.
+    pub fn quantile(&self, q: f64) -> f64 {
         if self.total == 0 {
             return 0.0;
         }
-        let rank = (self.total - 1) / 2;
+        let rank = ((self.total - 1) as f64 * q.clamp(0.0, 1.0)) as u64;
         if rank < self.negs {
             // Ascending order starts with the most negative value.
             return -self.neg.at_rank_desc(rank).unwrap_or(0.0);

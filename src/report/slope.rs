@@ -12,11 +12,16 @@
 //! run is at least three times as long as is used: a few comparisons per
 //! sample, a few dozen values whatever the run's length.
 //!
-//! The slope reported is, once a run has shown five collections (falls of
-//! more than ten times the noise between filtered samples), the line
-//! through their troughs: with only a few teeth in the data, the block
-//! floor errs with the phase of the last one (5.5% on leak-eval's rss-gc3
-//! at worst over 120 seeds; 4.7% with the troughs).
+//! The slope reported is, once a run has shown five collections (falls
+//! between filtered samples of more than [`Trace::drop`], which the step
+//! finder sets at ten times the noise, or ten times the spread of the
+//! differences if less), the line through their troughs: with only a few
+//! teeth in the data, the block floor errs with the phase of the last one
+//! (5.5% on leak-eval's rss-gc3 at worst over 120 seeds; 4.7% with the
+//! troughs). Ten times a noise that a steep sawtooth's climb inflates left
+//! most collections of leak-eval's rss-irregular-gaps unseen and the line
+//! through the few seen 5.4% off at worst over 400 seeds; 1.1% with the
+//! spread.
 
 /// Horizons of the floor, in samples.
 const HORIZONS: [usize; 4] = [32, 128, 512, 2048];

@@ -243,6 +243,29 @@ fn a_collected_heap_climbs_at_its_troughs_and_has_no_steps() {
 }
 
 #[test]
+fn a_steep_sawtooth_climbs_at_its_troughs() {
+    // Garbage grows 0.75 to 2.25 MB a sample and is collected at 18 MB,
+    // over a live set growing 25 MB/h and noise of 0.3: the differences
+    // between samples are the garbage's growth far more than the noise,
+    // and every collection must still be seen for the troughs' line
+    // (within 0.4% on these 20 series; 1.6% off when most went unseen).
+    for seed in 1..=20 {
+        let mut rng = Rng(seed);
+        let mut garbage = 0.0;
+        let values: Vec<f64> = (0..2000)
+            .map(|i| {
+                garbage = (garbage + 1.5 * (0.5 + rng.uniform())) % 18.0;
+                500.0 + 25.0 * (5.0 * i as f64) / 3600.0 + garbage + 0.3 * rng.normal()
+            })
+            .collect();
+        let s = analyze(regular(&values, 5.0));
+        let m = s.slope_per_hour.unwrap();
+        assert!((m - 25.0).abs() <= 0.2, "seed {seed}: slope {m}");
+        assert!(s.steps.is_empty(), "seed {seed}: {:?}", s.steps);
+    }
+}
+
+#[test]
 fn a_restart_starts_a_run_and_keeps_the_steps_before_it() {
     // +3 +3, back to the starting level, +3 +3; uniform noise 0..2.
     let mut rng = Rng(11);

@@ -57,6 +57,9 @@ pub const EXCURSION: u64 = 200;
 /// phi(1.645)) / 0.9): turns the noise of successive differences into a
 /// standard deviation.
 const MEAN_ABS_DIFF: f64 = 0.930;
+/// The interquartile range of the absolute difference of two independent
+/// normal samples, in standard deviations (sqrt(2) * (1.150 - 0.319)).
+const IQR_ABS_DIFF: f64 = 1.175;
 /// Successive differences after which the series is judged noise-free or
 /// not.
 const EXACT_AFTER: u64 = 32;
@@ -274,6 +277,8 @@ pub struct Tracker {
     prev_v: Option<f64>,
     noise: f64,
     noise_at: u64,
+    /// A fall of a heap's collection, for the slope's troughs.
+    collection: f64,
     /// Successive differences, and the changes of direction among the
     /// nonzero ones: a noise-free series (a staircase, a pool at its idle
     /// floor) seldom turns back; noise does all the time.
@@ -336,6 +341,7 @@ impl Tracker {
             prev_v: None,
             noise: 0.0,
             noise_at: 0,
+            collection: 0.0,
             diffs: 0,
             zeros: 0,
             reversals: 0,
@@ -390,6 +396,17 @@ impl Tracker {
         if self.noise_at == 0 || stale {
             self.noise = self.noise();
             self.noise_at = self.n;
+            // A collection falls by far more than the noise; on a heap the
+            // differences are the garbage's growth more than the noise, and
+            // their spread tells the noise better (a quiet pool's, mostly
+            // zero, tells nothing).
+            let spread = (self.jumps.quantile(0.75) - self.jumps.quantile(0.25)) / IQR_ABS_DIFF;
+            self.collection = 10.0
+                * if spread > 0.0 {
+                    spread.min(self.noise)
+                } else {
+                    self.noise
+                };
         }
         self.noise
     }
@@ -753,8 +770,7 @@ impl Tracker {
         let r = &mut self.runs[self.settled_run];
         r.samples += 1;
         r.end_t = s.t;
-        // A collection falls by far more than the noise.
-        r.trace.drop = 10.0 * self.noise;
+        r.trace.drop = self.collection;
         r.trace.push(s.t, s.v);
     }
 
