@@ -47,7 +47,7 @@ impl Tracker {
             let a = from + k * size;
             let b = if k + 1 == n { to } else { a + size };
             let l = self.summary(a, b).low_mean;
-            let t = self.buf.range(a..b).map(|s| s.t).sum::<f64>() / (b - a) as f64;
+            let t = self.mean_t(a, b);
             out.push((t, l));
         }
     }
