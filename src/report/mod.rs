@@ -37,13 +37,18 @@
 //!   beyond that climb too. At the end of the data a younger rise counts if
 //!   it held twice the longest excursion, three times the longest burst
 //!   (one the level caught up with is no burst) and, on a noisy level or
-//!   when it is as big as an excursion was, 50 samples or a quarter of its
+//!   when it is as big as an excursion was (or over twice every held step
+//!   and no higher than a burst), 50 samples or a quarter of its
 //!   run; and not when its last `min_hold_samples` lie below its midpoint.
 //! - The step's time is the best split between the two levels (least
 //!   absolute deviation from each side's median), for a rise of counts
 //!   searched again between the floors with the noise's law read from the
 //!   windows (a distance never seen counts a tenth of a sample; splits
-//!   next to the likeliest within a factor e of it tie).
+//!   next to the likeliest within a factor e of it tie). A rise of counts
+//!   under a burst is timed where the burst rose by it and stayed up until
+//!   it ended (an undone excursion's rise, kept for that), or when the
+//!   tied splits span a burst of more than 4 samples, at the first
+//!   sample after it.
 //! - A fall that holds 10 samples right after a gap (two empty fields or a
 //!   hole in time), or back to the run's starting level (within a quarter
 //!   of the way up to its highest held step) after steps that held, starts

@@ -468,6 +468,68 @@ fn a_short_burst_just_before_a_leak_is_not_a_step_of_its_own() {
     assert_eq!(step_samples(&s), [400], "{:?}", s.steps);
 }
 
+/// A quiet pool at its floor of 10 (a one-connection blip now and then)
+/// that leaks one at sample 1000 + `at` during a burst of +7 over samples
+/// 1000..1012.
+fn pool_leaking_in_a_burst(seed: u64, at: usize) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    (0..2000)
+        .map(|i| {
+            let floor = if i >= 1000 + at { 11.0 } else { 10.0 };
+            if (1000..1012).contains(&i) {
+                floor + 7.0
+            } else {
+                floor + rng.poisson(0.05)
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn a_leak_under_a_burst_is_timed_where_the_burst_rose_with_it() {
+    // A burst holds its height: where it went up by the leak's +1 and
+    // stayed up is where the floor rose, not where the burst ended.
+    for seed in 1..6 {
+        let s = analyze(regular(&pool_leaking_in_a_burst(seed, 6), 5.0));
+        assert_eq!(step_samples(&s), [1006], "seed {seed}: {:?}", s.steps);
+        assert_eq!((s.steps[0].before, s.steps[0].after), (10.0, 11.0));
+        // A burst that held its height throughout: the leak came as it
+        // ended, and the first sample after it is the first at 11.
+        let s = analyze(regular(&pool_leaking_in_a_burst(seed, 12), 5.0));
+        assert_eq!(step_samples(&s), [1012], "seed {seed}: {:?}", s.steps);
+    }
+}
+
+#[test]
+fn a_leak_that_a_burst_hides_is_timed_where_the_burst_ends() {
+    // A quiet pool's floor rises from 11 to 12 at sample 251, right as a
+    // burst of 13 samples ends (+3 over 11, one sample +4): as likely the
+    // leak came as the burst began, and the data cannot say which. The
+    // first sample seen at the new floor is the one after the burst (the
+    // middle of the burst, where it was timed before, is neither).
+    // (leakgen pool-quiet-r2 of leak-eval seed 499, samples 700..1200.)
+    // Samples one and two connections above the floor.
+    const ONE: [usize; 26] = [
+        0, 5, 42, 61, 67, 73, 83, 103, 123, 130, 141, 148, 152, 170, 172, 185, 199, 228, 243, 326,
+        334, 354, 429, 439, 469, 476,
+    ];
+    const TWO: [usize; 3] = [74, 338, 434];
+    let mut values: Vec<f64> = (0..500)
+        .map(|i| if i < 251 { 11.0 } else { 12.0 })
+        .collect();
+    for v in &mut values[238..251] {
+        *v += 3.0;
+    }
+    for i in ONE {
+        values[i] += 1.0;
+    }
+    for i in TWO {
+        values[i] += 2.0;
+    }
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [251], "{:?}", s.steps);
+}
+
 #[test]
 fn data_that_ends_in_the_fall_from_a_burst_has_no_step() {
     // The last 4 samples are back at the floor after 18 above it.
@@ -566,6 +628,27 @@ fn a_rise_at_the_very_end_the_size_of_the_bursts_seen_must_hold_longer() {
     // A leak smaller than the bursts is a step at once.
     let s = analyze(regular(&quiet_pool_ending(11.0), 5.0));
     assert_eq!(step_samples(&s), vec![1000]);
+}
+
+#[test]
+fn a_rise_at_the_very_end_like_the_bursts_not_the_steps_must_hold_longer() {
+    // A quiet pool that leaked +1 three times, with one-sample bursts of
+    // +9 and +3, ends in 11 samples at +7: more than twice every step, no
+    // higher than a burst seen. It is not yet a step; the same +7 held 60
+    // samples is one, and so is a last +1 of 11 samples.
+    let pool = |tail: f64, n: usize| {
+        let mut values: Vec<f64> = (0..2000).map(|i| 10.0 + (i / 500) as f64).collect();
+        values[1200] += 9.0;
+        values[1300] += 3.0;
+        values.extend(vec![13.0 + tail; n]);
+        values
+    };
+    let s = analyze(regular(&pool(7.0, 11), 5.0));
+    assert_eq!(step_samples(&s), [500, 1000, 1500], "{:?}", s.steps);
+    let s = analyze(regular(&pool(7.0, 60), 5.0));
+    assert_eq!(step_samples(&s), [500, 1000, 1500, 2000], "{:?}", s.steps);
+    let s = analyze(regular(&pool(1.0, 11), 5.0));
+    assert_eq!(step_samples(&s), [500, 1000, 1500, 2000], "{:?}", s.steps);
 }
 
 #[test]

@@ -37,13 +37,19 @@ impl Tracker {
         // level also 50 samples, or a quarter of its run if that is shorter:
         // a rise over the last few samples of a long noisy record is not yet
         // a step. A noise-free one is (its noise is the staircase itself),
-        // unless it is as big as a rise that fell back: a quiet pool's burst.
+        // unless it is as big as a rise that fell back, or like the bursts
+        // more than the steps: a quiet pool's burst.
         let noisy = 50u64.min((self.n - self.runs[last_run].start_i) / 4);
         let need = self
             .m_up
             .max(2 * self.longest_excursion + 1)
             .max(3 * self.longest_burst + 1)
             .max(if self.exact() { 0 } else { noisy });
+        // A rise more than twice every step that held, and no higher than
+        // a burst that came back down, is like the bursts, not the steps.
+        let top_step = self.steps.iter().map(|st| st.rise).fold(0.0, f64::max);
+        let highest_burst = self.highest_burst;
+        let bursty = |rise: f64| top_step > 0.0 && rise > 2.0 * top_step && rise <= highest_burst;
         for s in std::mem::take(&mut self.tentative) {
             // A step a restart came after held until its run ended.
             if s.kept || s.run < last_run {
@@ -66,7 +72,8 @@ impl Tracker {
                 .take_while(|x| x.v < s.sides.mid)
                 .count() as u64;
             let still = still && falling < self.m_up;
-            let burst_sized = s.sides.after - s.sides.before >= self.smallest_excursion;
+            let rise = s.sides.after - s.sides.before;
+            let burst_sized = rise >= self.smallest_excursion || bursty(rise);
             if held >= need && still && (!burst_sized || held >= noisy) {
                 // What a rise that became sure is asked, too: whether it was
                 // the start of a curve.

@@ -121,11 +121,23 @@ impl Tracker {
             return;
         }
         let now = self.n - 1;
-        let Some(earliest) =
-            self.drop_excursions(now, |st| st.run == run && !st.kept && st.i >= first)
-        else {
+        let gone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
+        let inner: Vec<Tentative> = self
+            .tentative
+            .iter()
+            .filter(|st| gone(st))
+            .copied()
+            .collect();
+        let Some(earliest) = self.drop_excursions(now, gone) else {
             return;
         };
+        // A rise within the excursion, two samples or more after it began,
+        // may be the floor rising under a burst (see `carried_at`).
+        self.carried = inner
+            .iter()
+            .filter(|st| st.i >= earliest.i + 2)
+            .map(|st| (st.i, st.t, st.sides.after - st.sides.before))
+            .collect();
         // The excursion was noise (a burst of busy connections, a batch
         // job): its samples at or above the midpoint leave the windows, and
         // the level it interrupted is judged on, so that a leak during or
@@ -180,6 +192,29 @@ impl Tracker {
     /// rise is the step.
     pub(super) fn superseded(&mut self, run: usize, before: f64, at: u64) {
         self.drop_excursions(at, |st| st.run == run && !st.kept && before < st.sides.mid);
+    }
+
+    /// The sample that a rise of counts confirmed at buffer position
+    /// `pos` by `rise` began at, when a burst it came out of carried it: a
+    /// burst's height holds while it lasts (a batch job's connections), so
+    /// a rise by exactly `rise` within an undone excursion, right before
+    /// `pos` and held until the excursion fell back, is where the floor
+    /// rose under it. The floors either side of the burst alone put the
+    /// rise at its end. None unless exactly one such rise is remembered.
+    pub(super) fn carried_at(&self, pos: usize, rise: f64) -> Option<(u64, f64)> {
+        if !self.counts {
+            return None;
+        }
+        let at = self.buf[pos].i;
+        let after = pos.checked_sub(1).map_or(0, |k| self.buf[k].i + 1);
+        let mut hits = self
+            .carried
+            .iter()
+            .filter(|&&(i, _, r)| (after..at).contains(&i) && r == rise);
+        match (hits.next(), hits.next()) {
+            (Some(&(i, t, _)), None) => Some((i, t)),
+            _ => None,
+        }
     }
 
     pub(super) fn keep(&mut self, s: Tentative) {

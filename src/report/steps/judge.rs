@@ -10,6 +10,12 @@ use crate::report::levels::{cutoffs, is_integer, lower_median};
 /// and a distance seen 20 times is known only to about a fifth, which a
 /// handful of samples that either level explains turns into about a unit.
 const NEAR_TIE: f64 = 1.0;
+/// The longest span of tied splits over a burst whose middle is within
+/// two samples of either end: it serves for both.
+const SHORT_BURST: usize = 4;
+/// Samples of a burst either side of where it rose with a leak: fewer
+/// would let one busy connection more at its end pass for one.
+const CARRY: usize = 2;
 
 /// The least of `totals` (infinity if empty), as a fold of [`f64::min`]
 /// over them gives it, NaNs passed over: four running minima at once, as
@@ -138,20 +144,22 @@ impl Tracker {
     /// likelihood does.
     fn best_split(&mut self, lo: usize, range: (usize, usize), a: f64, b: f64) -> usize {
         self.split_by(lo, range, 0.0, |x| (x - b).abs() - (x - a).abs())
+            .0
     }
 
     /// The split in `lo..len` that minimises the sum of `cost(x)` (what a
     /// sample costs after the split less what it costs before) over the
     /// samples after it, searched over `p_lo..=p_hi`; ties: the middle one.
     /// Splits next to it that cost at most `near` more tie with it too:
-    /// a cost read from the data is known only so closely.
+    /// a cost read from the data is known only so closely. Also the first
+    /// and the last of the tied splits.
     fn split_by(
         &mut self,
         lo: usize,
         (p_lo, p_hi): (usize, usize),
         near: f64,
         cost: impl Fn(f64) -> f64,
-    ) -> usize {
+    ) -> (usize, (usize, usize)) {
         let len = self.buf.len();
         let (from, to) = (p_lo.max(lo).min(len), p_hi.min(len.saturating_sub(1)));
         // The total cost of each split in from..=to, in position order.
@@ -169,7 +177,7 @@ impl Tracker {
             d
         }));
         if totals.is_empty() {
-            return p_hi;
+            return (p_hi, (p_hi, p_hi));
         }
         totals.reverse();
         let best = least(totals);
@@ -178,19 +186,20 @@ impl Tracker {
         // The middle of the exact ties, counted from the left as the
         // likeliest split is taken among ties.
         let n_ties = totals.iter().filter(|&&x| tied(x)).count();
-        let mut k = (0..totals.len())
+        let k = (0..totals.len())
             .filter(|&j| tied(totals[j]))
             .nth(n_ties / 2)
             .unwrap_or(0);
+        let (mut left, mut right) = (0, 0);
         if near > 0.0 {
             let close = |x: f64| x <= best + near + eps;
-            let left = (0..k).rev().take_while(|&j| close(totals[j])).count();
-            let right = (k + 1..totals.len())
+            left = (0..k).rev().take_while(|&j| close(totals[j])).count();
+            right = (k + 1..totals.len())
                 .take_while(|&j| close(totals[j]))
                 .count();
-            k = k - left + (left + right) / 2;
         }
-        from + k
+        let first = from + k - left;
+        (first + (left + right) / 2, (first, from + k + right))
     }
 
     /// For counts (integer values a few apart): the likeliest split
@@ -255,7 +264,36 @@ impl Tracker {
                 unseen
             }
         };
-        Some(self.split_by(lo, range, NEAR_TIE, |x| cost(x, b) - cost(x, a)))
+        let (q, (first, last)) = self.split_by(lo, range, NEAR_TIE, |x| cost(x, b) - cost(x, a));
+        // Tied over a burst above both floors: a burst's height holds
+        // while it lasts (a batch job's connections), so where it went up
+        // by the rise and stayed up until it ended, the floor rose under
+        // it. Else the rise came as the burst began or as it ended, which
+        // the data cannot tell apart: after a short burst the middle is
+        // near both, after a longer one the first sample at the new floor,
+        // the one after the burst, is taken.
+        // (Whole: an undone excursion may have taken samples out of it.)
+        let len = self.buf.len();
+        let burst = last > first
+            && last < len
+            && self.buf[last].i - self.buf[first].i == (last - first) as u64
+            && self.buf[last].v <= b
+            && self.buf.range(first..last).all(|s| s.v > b);
+        if !burst {
+            return Some(q);
+        }
+        let v = |k: usize| self.buf[k].v;
+        let d = b - a;
+        let mut carried = (first + CARRY..=last.saturating_sub(CARRY)).filter(|&s| {
+            let before = (first..s).map(v).fold(f64::NEG_INFINITY, f64::max);
+            let after = (s..last).map(v).fold(f64::INFINITY, f64::min);
+            v(s) - v(s - 1) == d && after >= before + d
+        });
+        Some(match (carried.next(), carried.next()) {
+            (Some(s), None) => s,
+            (None, _) if last - first > SHORT_BURST => last,
+            _ => q,
+        })
     }
 
     /// Examines the candidate that started at `k0`. `last`: the data has

@@ -22,7 +22,9 @@
 //!   midpoint before that (no gap in between, or back only at the level it
 //!   rose from) undoes it: an excursion (a burst of busy connections, a
 //!   batch job), whose length is remembered. So does a later rise found
-//!   from below its midpoint.
+//!   from below its midpoint. The rises within the excursion are kept
+//!   until the next change: one of counts that a burst carried is the
+//!   time of a rise of the same size confirmed right after it.
 //!   A noisy rise that has climbed on by as much again when it is sure is
 //!   judged once more against that climb ([`Tracker::still_up`]). At the
 //!   end of the data a younger rise must outlast the excursions and bursts
@@ -292,14 +294,19 @@ pub struct Tracker {
     intervals_n: u64,
     interval: f64,
     tentative: Vec<Tentative>,
+    /// The rises within the last undone excursion after its first sample
+    /// (sample, time, rise): see [`Tracker::carried_at`].
+    carried: Vec<(u64, f64, f64)>,
     steps: Vec<Step>,
     longest_excursion: u64,
     /// The smallest rise among the excursions.
     smallest_excursion: f64,
     /// The burst under way (samples far above the reference level since
-    /// this one, and that level), and the longest that came back down.
-    burst_from: Option<(u64, f64)>,
+    /// this one, that level and the highest sample), and the longest and
+    /// highest that came back down.
+    burst_from: Option<(u64, f64, f64)>,
     longest_burst: u64,
+    highest_burst: f64,
     runs: Vec<RunState>,
     /// The run the next settled sample may belong to.
     settled_run: usize,
@@ -351,11 +358,13 @@ impl Tracker {
             intervals_n: 0,
             interval: 0.0,
             tentative: Vec::new(),
+            carried: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
             smallest_excursion: f64::INFINITY,
             burst_from: None,
             longest_burst: 0,
+            highest_burst: 0.0,
             runs: Vec::new(),
             settled_run: 0,
             unordered: 0,
@@ -503,10 +512,12 @@ impl Tracker {
         self.down = None;
         self.quiet = [0; 2];
         self.tentative.clear();
+        self.carried.clear();
         self.longest_excursion = 0;
         self.smallest_excursion = f64::INFINITY;
         self.burst_from = None;
         self.longest_burst = 0;
+        self.highest_burst = 0.0;
         self.runs.clear();
         self.settled_run = 0;
         for s in samples {
@@ -562,13 +573,15 @@ impl Tracker {
         // that the level caught up with was a rise the steps missed.
         if self.settled_exact {
             if v > level + 2.0 * self.thr {
-                self.burst_from.get_or_insert((i, level));
+                let b = self.burst_from.get_or_insert((i, level, v));
+                b.2 = b.2.max(v);
             } else if self.burst_from.is_some() && v <= level + half {
                 // (In this order: whether a sample is near the level is a
                 // coin toss, whether a burst is under way seldom.)
-                if let Some((from, from_level)) = self.burst_from.take() {
+                if let Some((from, from_level, peak)) = self.burst_from.take() {
                     if level <= from_level + half {
                         self.longest_burst = self.longest_burst.max(i - from);
+                        self.highest_burst = self.highest_burst.max(peak - from_level);
                     }
                 }
             }
@@ -727,9 +740,13 @@ impl Tracker {
         let run = self.runs.len() - 1;
         if up {
             self.superseded(run, sides.before, s.i);
+            let (i, t) = self
+                .carried_at(pos, sides.after - sides.before)
+                .unwrap_or((s.i, s.t));
+            self.carried.clear();
             self.tentative.push(Tentative {
-                i: s.i,
-                t: s.t,
+                i,
+                t,
                 sides,
                 run,
                 below: 0,
