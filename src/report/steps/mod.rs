@@ -41,8 +41,8 @@ mod judge;
 mod window;
 
 use super::levels::{
-    countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in,
-    Chance, Summary, LEVEL_Q,
+    countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_above, ln_binom_cdf_floor,
+    ln_binom_floor_near, median_in, quantile_in, Chance, Summary, LEVEL_Q, NEAR,
 };
 use super::noise::Median;
 use super::slope::Trace;
@@ -138,10 +138,40 @@ impl Cand {
         let chances = *self
             .chances
             .get_or_insert_with(|| self.cuts.map(|(_, p)| Chance::new(p)));
+        if let Some(answer) = plainly_unsurprising(&chances, &self.counts, self.na) {
+            return answer;
+        }
         // The tails' lower bounds tell most candidates without the tails'
         // exponentials.
         ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
             || ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf) > LN_ALPHA
+    }
+}
+
+/// What [`Cand::unsurprising`] answers, when the tails' floors computed in
+/// constant time (within [`NEAR`]) leave no doubt: every floor well above
+/// the bar (then so is the tail it bounds), or one tail's upper bound well
+/// below it (then so are that floor and tail). None when one is too close
+/// to call, or beyond the table: the sums decide.
+fn plainly_unsurprising(chances: &[Chance; 3], counts: &[u64; 3], n: u64) -> Option<bool> {
+    let (mut floor, mut tail) = (0.0f64, 0.0f64);
+    for (ch, &c) in chances.iter().zip(counts) {
+        // The cuts `ln_p_by` passes over.
+        if n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p {
+            continue;
+        }
+        let near = ln_binom_floor_near(c, n, ch)?;
+        floor = floor.min(near);
+        tail = tail.min(ln_binom_cdf_above(near, c));
+    }
+    // `ln_p_by` adds ln 3 to the least tail; the margins dwarf its rounding.
+    let bar = LN_ALPHA - 3f64.ln();
+    if floor > bar + 2.0 * NEAR {
+        Some(true)
+    } else if tail < bar - 2.0 * NEAR {
+        Some(false)
+    } else {
+        None
     }
 }
 
