@@ -44,7 +44,7 @@ use super::levels::{
     countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_above, ln_binom_cdf_floor,
     ln_binom_floor_near, median_in, quantile_in, Chance, Summary, LEVEL_Q, NEAR,
 };
-use super::noise::Median;
+use super::noise::{Runs, Small};
 use super::slope::Trace;
 use super::{Config, Step};
 use window::Window;
@@ -303,7 +303,7 @@ pub struct Tracker {
     quiet: [u64; 2],
     /// Absolute differences of successive samples (no gap between): the
     /// series' noise, as their mean without the largest tenth.
-    jumps: Median,
+    jumps: Small,
     prev_v: Option<f64>,
     noise: f64,
     noise_at: u64,
@@ -318,9 +318,12 @@ pub struct Tracker {
     last_dir: i32,
     /// Enough differences have been seen to tell whether it is noise-free.
     settled_exact: bool,
-    intervals: Median,
+    intervals: Runs,
     intervals_n: u64,
     interval: f64,
+    /// A time step beyond this is a hole: [`HOLE`] times the interval, once
+    /// 8 are known.
+    hole: f64,
     tentative: Vec<Tentative>,
     steps: Vec<Step>,
     longest_excursion: u64,
@@ -367,7 +370,7 @@ impl Tracker {
             up: None,
             down: None,
             quiet: [0; 2],
-            jumps: Median::default(),
+            jumps: Small::default(),
             prev_v: None,
             noise: 0.0,
             noise_at: 0,
@@ -377,9 +380,10 @@ impl Tracker {
             reversals: 0,
             last_dir: 0,
             settled_exact: false,
-            intervals: Median::default(),
+            intervals: Runs::default(),
             intervals_n: 0,
             interval: 0.0,
+            hole: f64::INFINITY,
             tentative: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
@@ -406,12 +410,12 @@ impl Tracker {
     }
 
     /// The series' noise: the median spread of its windows' lower half.
-    pub fn noise(&self) -> f64 {
-        self.jumps.low_mean(0.9) / MEAN_ABS_DIFF
+    pub fn noise(&mut self) -> f64 {
+        self.jumps.median().low_mean(0.9) / MEAN_ABS_DIFF
     }
 
     /// The rise a step needs on a typical window.
-    pub fn threshold(&self) -> f64 {
+    pub fn threshold(&mut self) -> f64 {
         self.min_rise.max(self.kappa * self.noise())
     }
 
@@ -430,7 +434,8 @@ impl Tracker {
             // differences are the garbage's growth more than the noise, and
             // their spread tells the noise better (a quiet pool's, mostly
             // zero, tells nothing).
-            let spread = (self.jumps.quantile(0.75) - self.jumps.quantile(0.25)) / IQR_ABS_DIFF;
+            let jumps = self.jumps.median();
+            let spread = (jumps.quantile(0.75) - jumps.quantile(0.25)) / IQR_ABS_DIFF;
             self.collection = 10.0
                 * if spread > 0.0 {
                     spread.min(self.noise)
@@ -480,14 +485,17 @@ impl Tracker {
             }
             let dt = t - pt;
             if dt > 0.0 {
-                if self.intervals_n >= 8 && dt > HOLE * self.interval {
+                if dt > self.hole {
                     gap = true;
                 }
                 self.intervals.add(dt);
                 self.intervals_n += 1;
                 // The typical interval, now and then: it scans a histogram.
                 if self.intervals_n <= 64 || self.intervals_n.is_multiple_of(256) {
-                    self.interval = self.intervals.median();
+                    self.interval = self.intervals.median().median();
+                    if self.intervals_n >= 8 {
+                        self.hole = HOLE * self.interval;
+                    }
                 }
             }
         }
