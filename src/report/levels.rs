@@ -42,8 +42,14 @@ fn at_rank(v: &mut [f64], r: usize) -> f64 {
 /// counts (no copy of them is made); None for other values.
 fn int_at_rank(values: impl Values, ints: bool, r: usize) -> Option<f64> {
     let (lo, cum) = small_int_counts(values, ints)?;
+    Some(rank_of_counts(lo, &cum, r))
+}
+
+/// The value of rank `r` of the values [`small_int_counts`] gave `lo` and
+/// `cum` of.
+pub fn rank_of_counts(lo: i64, cum: &[usize; SMALL_SPAN], r: usize) -> f64 {
     let k = cum.iter().filter(|&&c| c <= r).count();
-    Some((lo + k as i64) as f64)
+    (lo + k as i64) as f64
 }
 
 /// Values read where they lie (a window of samples), twice if need be.
@@ -92,7 +98,7 @@ fn rank_in(values: impl Values, ints: bool, r: usize, scratch: &mut Vec<f64>) ->
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
-const SMALL_SPAN: usize = 8;
+pub const SMALL_SPAN: usize = 8;
 
 /// Adding 1.5 * 2^52 rounds a value to an integer and puts that in the low
 /// bits: a value is an integer when the round trip keeps its bits (-0.0
@@ -120,7 +126,7 @@ pub fn whole(x: f64) -> Option<i64> {
     (x.abs() < (1u64 << 51) as f64 && x + MAGIC - MAGIC == x).then(|| int_bits(x))
 }
 
-fn int_bits(x: f64) -> i64 {
+pub fn int_bits(x: f64) -> i64 {
     (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
 }
 
@@ -320,6 +326,12 @@ impl Summary {
     fn of_small_ints(values: impl Values, ints: bool) -> Option<Summary> {
         let n = values.len();
         let (lo, cum) = small_int_counts(values, ints)?;
+        Some(Summary::of_counts(n, lo, &cum))
+    }
+
+    /// The summary of `n` values that [`small_int_counts`] gave `lo` and
+    /// `cum` of.
+    pub fn of_counts(n: usize, lo: i64, cum: &[usize; SMALL_SPAN]) -> Summary {
         let value = |k: usize| (lo + k as i64) as f64;
         // The index of a value of the window, and the value of a rank.
         let index = |x: f64| (int_bits(x) - lo) as usize;
@@ -350,13 +362,7 @@ impl Summary {
             below = c;
         }
         let low_mean = sum as f64 / (rhi - rlo + 1) as f64;
-        Some(Summary::assemble(
-            n,
-            low_mean,
-            [level, q10, q50, q90],
-            le,
-            ge,
-        ))
+        Summary::assemble(n, low_mean, [level, q10, q50, q90], le, ge)
     }
 
     /// Whether the window sits flat on its level (at least half of it at

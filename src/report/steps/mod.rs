@@ -36,16 +36,20 @@
 //! steps and the runs.
 
 mod cand;
+mod counts;
 mod end;
 mod hold;
 mod judge;
 mod window;
 
-use super::levels::{countable, cutoffs, is_integer, median_in, quantile_in, Summary, LEVEL_Q};
+use super::levels::{
+    countable, cutoffs, is_integer, median_in, quantile_in, rank_of_counts, Summary, LEVEL_Q,
+};
 use super::noise::{Runs, Small};
 use super::slope::Trace;
 use super::{Config, Step};
 use cand::{ln_p, Cand};
+use counts::Prefix;
 use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
@@ -170,6 +174,8 @@ pub struct Tracker {
     min_rise: f64,
     kappa: f64,
     buf: Window<Sample>,
+    /// The counts of every window of `buf`, made for an examination.
+    prefix: Prefix,
     cap: usize,
     scratch: Vec<f64>,
     n: u64,
@@ -246,6 +252,7 @@ impl Tracker {
             min_rise: cfg.min_rise,
             kappa: cfg.noise_factor,
             buf: Window::with_capacity(cap + 1),
+            prefix: Prefix::default(),
             cap,
             scratch: Vec::with_capacity(cap),
             n: 0,
@@ -559,6 +566,12 @@ impl Tracker {
                 }
             }
         }
+        // It reads a dozen windows of the buffer, which does not change
+        // meanwhile.
+        if self.countable {
+            let values = self.buf.range(0..self.buf.len()).map(|s| s.v);
+            self.prefix.build(self.buf.version(), values);
+        }
         let o = self.evaluate(up, c.k, false);
         match o {
             Outcome::Confirmed(ch) => {
@@ -607,18 +620,28 @@ impl Tracker {
     }
 
     fn summary(&mut self, from: usize, to: usize) -> Summary {
+        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+            return Summary::of_counts(to - from, lo, &cum);
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         Summary::of_iter(values, self.countable, &mut self.scratch)
     }
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
+        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+            return rank_of_counts(lo, &cum, (to - from - 1) / 2);
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         median_in(values, self.countable, &mut self.scratch)
     }
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
+        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+            let n = to - from;
+            return rank_of_counts(lo, &cum, ((LEVEL_Q * (n - 1) as f64) as usize).min(n - 1));
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         quantile_in(values, self.countable, LEVEL_Q, &mut self.scratch)
     }
