@@ -1,79 +1,88 @@
-//! The counts of every window of the finder's buffer at once, for an
-//! examination, which reads a dozen overlapping windows of it: when the
-//! buffer's values are counts a few apart, running sums of their counts
-//! give any window's counts by one subtraction, where counting each window
-//! reads its values again.
+//! The counts of any window of the finder's buffer at once: when the
+//! values are counts a few apart, running sums of their counts, kept with
+//! the samples, give a window's counts by one subtraction, where counting
+//! them reads its values (the reference every 32 samples, a dozen
+//! overlapping windows in an examination).
 
 use crate::report::levels::{int_bits, SMALL_SPAN};
 
 const _: () = assert!(SMALL_SPAN == 8);
 
-/// Values from this many integers below the buffer's first to 4 above it
-/// are counted (one byte each in a word: a pool's or a log's noise of a
-/// few counts, and a step up or down within the buffer).
+/// Values from this many integers below the value that starts the counts
+/// to 4 above it are counted (one byte each in a word: a pool's or a log's
+/// noise of a few counts, and a step up or down within the buffer).
 const BELOW: i64 = 3;
 
+/// Running counts of the values of a series of counts, as they come: each
+/// sample carries the counts before it, so the counts of the samples
+/// between two are one subtraction. The counts start over (at a new
+/// base) when a value falls outside the eight counted.
 #[derive(Clone, Debug, Default)]
-pub(super) struct Prefix {
-    /// The buffer's version the sums are of (none before they are made).
-    of: Option<u64>,
-    /// The integer counted in the lowest slot.
+pub(super) struct Running {
+    /// The integer counted in the lowest byte.
     base: i64,
-    /// `sums[k]`: how many of the first `k` values are `base + j`, in the
-    /// `j`-th byte.
-    sums: Vec<u64>,
+    /// The first sample counted from `base`.
+    since: u64,
+    /// `sum` over the samples since: 256^(v - base) for each value `v`,
+    /// modulo 2^64 (the counts of fewer than 256 samples, which never
+    /// carry from one byte into the next, are the difference of two sums).
+    sum: u64,
+    /// The buffer's [`cuts`](super::window::Window::cuts) when the sums
+    /// were last known to hold: a sample taken out from between two
+    /// leaves the difference of their sums counting it.
+    cuts: u64,
 }
 
-impl Prefix {
-    /// Counts `values` (the buffer at `version`, every value countable:
-    /// whole numbers of magnitude at most 2^44), if there are fewer than
-    /// 256 (a byte holds each count) and all lie within [`BELOW`] below and
-    /// `7 - BELOW` above the first.
-    pub fn build(&mut self, version: u64, mut values: impl ExactSizeIterator<Item = f64>) {
-        self.of = None;
-        self.sums.clear();
-        let n = values.len();
-        let Some(first) = values.next() else {
-            return;
-        };
-        if n > 255 {
-            return;
+impl Running {
+    /// The counts before sample `i` of value `v` (countable: a whole
+    /// number of magnitude at most 2^44), to be kept with it.
+    #[inline(always)]
+    pub fn next(&mut self, v: f64, i: u64) -> u64 {
+        let mut d = (int_bits(v) - self.base) as u64;
+        if d >= 8 {
+            // (A negative distance wraps to a huge one.)
+            self.base = int_bits(v) - BELOW;
+            self.since = i;
+            self.sum = 0;
+            d = BELOW as u64;
         }
-        let base = int_bits(first) - BELOW;
-        let mut acc = 0u64;
-        let mut out = 0u64;
-        self.sums.push(0);
-        for x in std::iter::once(first).chain(values) {
-            // A slot beyond the 8 sets a bit above them (a negative one
-            // wraps to a huge one); the counts are then never read.
-            let d = (int_bits(x) - base) as u64;
-            out |= d;
-            acc = acc.wrapping_add(1 << (8 * (d % 8)));
-            self.sums.push(acc);
-        }
-        if out < 8 {
-            self.of = Some(version);
-            self.base = base;
-        }
+        let before = self.sum;
+        self.sum = before.wrapping_add(1 << (8 * d));
+        before
     }
 
-    /// What [`small_int_counts`](crate::report::levels) gives of the values
-    /// at positions `from..to` of the buffer at `version`: their smallest
-    /// and how many are at most it + k, if they are not empty and span
-    /// fewer than [`SMALL_SPAN`] integers; else (or if the counts are of
-    /// another version, or were not made) None, and the values are read.
+    /// No counts made so far hold (the buffer was emptied or a sample
+    /// taken out of it): they start over at the next sample.
+    pub fn forget(&mut self, next_i: u64) {
+        self.since = next_i;
+        self.base = i64::MIN / 2;
+    }
+
+    /// The buffer's cuts, when they have changed since the counts were
+    /// made: then [`forget`](Running::forget) them.
+    pub fn stale(&mut self, cuts: u64) -> bool {
+        std::mem::replace(&mut self.cuts, cuts) != cuts
+    }
+
+    /// What [`small_int_counts`](crate::report::levels) gives of the
+    /// samples from the one numbered `first` (whose counts before it are
+    /// `from`) up to those before `to` (the counts before the next sample,
+    /// or the sum so far): their smallest and how many are at most it + k,
+    /// if there are 1..256 of them (`n`), all counted since the counts last
+    /// started over. Else None, and the values are read.
+    #[inline]
     pub fn counts(
         &self,
-        version: u64,
-        from: usize,
-        to: usize,
+        first: u64,
+        n: usize,
+        from: u64,
+        to: Option<u64>,
     ) -> Option<(i64, [usize; SMALL_SPAN])> {
-        if self.of != Some(version) || from >= to {
+        if first < self.since || n == 0 || n > 255 {
             return None;
         }
-        // Each byte of the later sum is at least the earlier's: no borrow.
-        let w = self.sums[to] - self.sums[from];
-        // Eight slots span fewer than SMALL_SPAN integers.
+        let w = to.unwrap_or(self.sum).wrapping_sub(from);
+        // Eight bytes span fewer than SMALL_SPAN integers.
         let lo = w.trailing_zeros() / 8;
         let mut counts = w >> (8 * lo);
         let mut cum = [0usize; SMALL_SPAN];
@@ -112,37 +121,46 @@ mod tests {
     #[test]
     fn a_window_is_summarised_as_from_its_values() {
         let mut x = 9u64;
-        let mut p = Prefix::default();
         let mut scratch = Vec::new();
         let (mut used, mut read) = (0, 0);
-        for case in 0..400u64 {
-            let n = 1 + (case as usize * 7) % 140;
+        for case in 0..60u64 {
+            let mut r = Running::default();
+            let n = 300 + case as usize * 7;
             let values: Vec<f64> = (0..n)
                 .map(|i| {
                     x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                     let spread = 1 + case % 9;
-                    (500 + (x >> 40) % spread + (i as u64 * 3 / n as u64)) as f64 - 502.0
+                    let spike = if (x >> 50).is_multiple_of(97) { 20 } else { 0 };
+                    (500 + (x >> 40) % spread + (i as u64 * 5 / n as u64) + spike) as f64 - 502.0
                 })
                 .collect();
-            p.build(case, values.iter().copied());
-            for _ in 0..20 {
+            let sums: Vec<u64> = (0..n).map(|i| r.next(values[i], i as u64)).collect();
+            if case == 7 {
+                r.forget(n as u64);
+            }
+            for _ in 0..300 {
                 x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                 let a = (x >> 33) as usize % (n + 1);
-                let b = a + (x >> 20) as usize % (n + 1 - a);
+                let b = (a + (x >> 20) as usize % 300).min(n);
                 let w = &values[a..b];
-                let Some((lo, cum)) = p.counts(case, a, b) else {
+                let to = sums.get(b).copied();
+                let Some((lo, cum)) =
+                    r.counts(a as u64, b - a, sums.get(a).copied().unwrap_or(0), to)
+                else {
                     read += 1;
                     continue;
                 };
                 used += 1;
                 let want = Summary::of_iter(w.iter().copied(), true, &mut scratch);
-                assert_eq!(bits(&Summary::of_counts(w.len(), lo, &cum)), bits(&want));
+                assert_eq!(
+                    bits(&Summary::of_counts(w.len(), lo, &cum)),
+                    bits(&want),
+                    "{w:?}"
+                );
                 let median = median_in(w.iter().copied(), true, &mut scratch);
                 assert_eq!(rank_of_counts(lo, &cum, (w.len() - 1) / 2), median);
-                // Counts of another version are not read.
-                assert!(p.counts(case + 1, a, b).is_none());
             }
         }
-        assert!(used > 1000 && read > 1000, "{used} {read}");
+        assert!(used > 2000 && read > 2000, "{used} {read}");
     }
 }

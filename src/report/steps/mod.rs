@@ -44,12 +44,13 @@ mod window;
 
 use super::levels::{
     countable, cutoffs, is_integer, median_in, quantile_in, rank_of_counts, Summary, LEVEL_Q,
+    SMALL_SPAN,
 };
 use super::noise::{Runs, Small};
 use super::slope::Trace;
 use super::{Config, Step};
 use cand::{ln_p, Cand};
-use counts::Prefix;
+use counts::Running;
 use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
@@ -91,6 +92,9 @@ struct Sample {
     i: u64,
     /// An empty field or a hole in time comes just before it.
     gap: bool,
+    /// The running counts before it ([`Running`]; 0 if the series is not
+    /// counts).
+    sum: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -174,8 +178,8 @@ pub struct Tracker {
     min_rise: f64,
     kappa: f64,
     buf: Window<Sample>,
-    /// The counts of every window of `buf`, made for an examination.
-    prefix: Prefix,
+    /// The running counts of a series of counts, kept with the samples.
+    running: Running,
     cap: usize,
     scratch: Vec<f64>,
     n: u64,
@@ -252,7 +256,7 @@ impl Tracker {
             min_rise: cfg.min_rise,
             kappa: cfg.noise_factor,
             buf: Window::with_capacity(cap + 1),
-            prefix: Prefix::default(),
+            running: Running::default(),
             cap,
             scratch: Vec::with_capacity(cap),
             n: 0,
@@ -429,6 +433,8 @@ impl Tracker {
     /// Starts the step finding over on the samples in the buffer.
     fn replay(&mut self) {
         let samples: Vec<Sample> = self.buf.drain(..).collect();
+        self.running.stale(self.buf.cuts());
+        self.running.forget(0);
         self.n = 0;
         self.seg = 0;
         self.last_fall = 0;
@@ -455,7 +461,12 @@ impl Tracker {
         if self.runs.is_empty() {
             self.runs.push(RunState::new(i, t));
         }
-        self.buf.push_back(Sample { t, v, i, gap });
+        let sum = if self.countable {
+            self.running.next(v, i)
+        } else {
+            0
+        };
+        self.buf.push_back(Sample { t, v, i, gap, sum });
         if self.buf.len() > self.cap {
             let s = self.buf.pop_front().expect("buffer is not empty");
             self.settle(s);
@@ -566,12 +577,6 @@ impl Tracker {
                 }
             }
         }
-        // It reads a dozen windows of the buffer, which does not change
-        // meanwhile.
-        if self.countable {
-            let values = self.buf.range(0..self.buf.len()).map(|s| s.v);
-            self.prefix.build(self.buf.version(), values);
-        }
         let o = self.evaluate(up, c.k, false);
         match o {
             Outcome::Confirmed(ch) => {
@@ -619,8 +624,22 @@ impl Tracker {
         self.buf.partition_point(|s| s.i < i)
     }
 
+    /// The counts of positions `from..to` from the running counts, when
+    /// they hold (see [`Running::counts`]).
+    fn counts(&mut self, from: usize, to: usize) -> Option<(i64, [usize; SMALL_SPAN])> {
+        if !self.countable || from >= to {
+            return None;
+        }
+        if self.running.stale(self.buf.cuts()) {
+            self.running.forget(self.n);
+        }
+        let (first, end) = (self.buf[from], self.buf.len());
+        let to_sum = (to < end).then(|| self.buf[to].sum);
+        self.running.counts(first.i, to - from, first.sum, to_sum)
+    }
+
     fn summary(&mut self, from: usize, to: usize) -> Summary {
-        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+        if let Some((lo, cum)) = self.counts(from, to) {
             return Summary::of_counts(to - from, lo, &cum);
         }
         let values = self.buf.range(from..to).map(|s| s.v);
@@ -629,7 +648,7 @@ impl Tracker {
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
-        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+        if let Some((lo, cum)) = self.counts(from, to) {
             return rank_of_counts(lo, &cum, (to - from - 1) / 2);
         }
         let values = self.buf.range(from..to).map(|s| s.v);
@@ -638,7 +657,7 @@ impl Tracker {
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
-        if let Some((lo, cum)) = self.prefix.counts(self.buf.version(), from, to) {
+        if let Some((lo, cum)) = self.counts(from, to) {
             let n = to - from;
             return rank_of_counts(lo, &cum, ((LEVEL_Q * (n - 1) as f64) as usize).min(n - 1));
         }
