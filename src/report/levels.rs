@@ -333,36 +333,42 @@ impl Summary {
     /// `cum` of.
     pub fn of_counts(n: usize, lo: i64, cum: &[usize; SMALL_SPAN]) -> Summary {
         let value = |k: usize| (lo + k as i64) as f64;
-        // The index of a value of the window, and the value of a rank.
-        let index = |x: f64| (int_bits(x) - lo) as usize;
-        // The first k holding more than r values (cum rises to n > r):
-        // counted without a branch per k.
-        let at_rank = |r: usize| value(cum.iter().filter(|&&c| c <= r).count());
+        // The index of the value of rank r: the first k holding more than
+        // r values (cum rises to n > r), counted without a branch per k.
+        let at = |r: usize| cum.iter().filter(|&&c| c <= r).count();
         // As `quantile` and `of_sorted` compute them; fewer than 256 values
         // convert through u32 (one instruction, the same numbers).
-        let rank = |u: f64| ((u * (n - 1) as u32 as f64) as usize).min(n - 1);
+        let last = (n - 1) as u32 as f64;
+        let rank = |u: f64| ((u * last) as usize).min(n - 1);
         let frac = |k: usize| k as u32 as f64 / n as u32 as f64;
-        let le = |x: f64| frac(cum[index(x)]);
-        let ge = |x: f64| frac(n - index(x).checked_sub(1).map_or(0, |k| cum[k]));
-        let (level, q10, q50, q90) = (
-            at_rank(rank(LEVEL_Q)),
-            at_rank(rank(0.1)),
-            at_rank(rank(0.5)),
-            at_rank(rank(0.9)),
-        );
+        // How many lie below each value (the fractions at or above it).
+        let mut below = [0; SMALL_SPAN];
+        below[1..].copy_from_slice(&cum[..SMALL_SPAN - 1]);
+        let le = |k: usize| frac(cum[k]);
+        let ge = |k: usize| frac(n - below[k]);
+        let [level, q10, q50, q90] = [LEVEL_Q, 0.1, 0.5, 0.9].map(|u| at(rank(u)));
         let (rlo, rhi) = ((n - 1) / 10, (n - 1) / 2);
         let mut sum = 0i64;
-        let mut below = 0;
-        for (k, &c) in cum.iter().enumerate() {
-            // Ranks below..c hold lo + k; those within rlo..=rhi count.
-            let (a, b) = (below.max(rlo), c.min(rhi + 1));
-            if a < b {
-                sum += (lo + k as i64) * (b - a) as i64;
-            }
-            below = c;
+        for (k, (&c, &b)) in cum.iter().zip(&below).enumerate() {
+            // Ranks b..c hold lo + k; those within rlo..=rhi count.
+            let held = c.min(rhi + 1).saturating_sub(b.max(rlo));
+            sum += (lo + k as i64) * held as i64;
         }
         let low_mean = sum as f64 / (rhi - rlo + 1) as f64;
-        Summary::assemble(n, low_mean, [level, q10, q50, q90], le, ge)
+        Summary {
+            n,
+            low_mean,
+            level: value(level),
+            q10: value(q10),
+            q50: value(q50),
+            q90: value(q90),
+            le_level: le(level),
+            le_q50: le(q50),
+            le_q90: le(q90),
+            ge_q10: ge(q10),
+            ge_level: ge(level),
+            ge_q50: ge(q50),
+        }
     }
 
     /// Whether the window sits flat on its level (at least half of it at
