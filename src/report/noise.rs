@@ -239,15 +239,18 @@ impl Runs {
     pub fn add(&mut self, x: f64) {
         if x.to_bits() == self.x.to_bits() {
             self.c += 1;
-        } else {
-            self.new_run(x);
+            return;
         }
-    }
-
-    #[inline(never)]
-    fn new_run(&mut self, x: f64) {
-        self.median.add_repeat(self.x, self.c);
-        (self.x, self.c) = (x, 1);
+        let (last, c) = (
+            std::mem::replace(&mut self.x, x),
+            std::mem::replace(&mut self.c, 1),
+        );
+        // Values that do not repeat cost what they did one by one.
+        if c == 1 {
+            self.median.add(last);
+        } else {
+            self.median.add_repeat(last, c);
+        }
     }
 
     /// The histogram so far.
@@ -288,8 +291,12 @@ impl Small {
     pub fn add(&mut self, x: f64) {
         // A whole number 0..SMALL: NaN, negatives and fractions fail one
         // of the two tests.
+        if !self.whole {
+            self.median.add(x);
+            return;
+        }
         let k = x as u32;
-        if self.whole && x < SMALL as f64 && f64::from(k) == x {
+        if x < SMALL as f64 && f64::from(k) == x {
             self.table[k as usize] += 1;
         } else {
             self.add_other(x);
