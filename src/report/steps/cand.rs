@@ -117,3 +117,38 @@ fn ln_p_by(
     }
     best + 3f64.ln()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_constant_time_answer_is_the_sums_answer() {
+        let mut x = 3u64;
+        let mut next = move || {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            x >> 33
+        };
+        let (mut told, mut summed, mut surprising) = (0, 0, 0);
+        for _ in 0..20_000 {
+            let n = 1 + next() % 120;
+            let chances = [0; 3].map(|_| Chance::new((1 + next() % 40) as f64 / 41.0));
+            let counts = [0; 3].map(|_| next() % (n / 2 + 1));
+            let exact = ln_p_by(&chances, &counts, n, ln_binom_cdf_floor) > LN_ALPHA
+                || ln_p_by(&chances, &counts, n, ln_binom_cdf) > LN_ALPHA;
+            match plainly_unsurprising(&chances, &counts, n) {
+                Some(answer) => {
+                    assert_eq!(answer, exact, "{chances:?} {counts:?} {n}");
+                    told += 1;
+                    surprising += usize::from(!answer);
+                }
+                None => summed += 1,
+            }
+        }
+        assert!(told > 15_000 && summed > 0, "{told} {summed}");
+        assert!(
+            surprising > 1000 && told - surprising > 1000,
+            "{surprising} of {told}"
+        );
+    }
+}
