@@ -42,8 +42,14 @@ fn at_rank(v: &mut [f64], r: usize) -> f64 {
 /// counts (no copy of them is made); None for other values.
 fn int_at_rank(values: impl Values, ints: bool, r: usize) -> Option<f64> {
     let (lo, cum) = small_int_counts(values, ints)?;
+    Some(rank_of_counts(lo, &cum, r))
+}
+
+/// The value of rank `r` of the values [`small_int_counts`] gave `lo` and
+/// `cum` of.
+pub fn rank_of_counts(lo: i64, cum: &[usize; SMALL_SPAN], r: usize) -> f64 {
     let k = cum.iter().filter(|&&c| c <= r).count();
-    Some((lo + k as i64) as f64)
+    (lo + k as i64) as f64
 }
 
 /// Values read where they lie (a window of samples), twice if need be.
@@ -92,7 +98,7 @@ fn rank_in(values: impl Values, ints: bool, r: usize, scratch: &mut Vec<f64>) ->
 }
 
 /// Integers spanning fewer values than this are summarised from counts.
-const SMALL_SPAN: usize = 8;
+pub const SMALL_SPAN: usize = 8;
 
 /// Adding 1.5 * 2^52 rounds a value to an integer and puts that in the low
 /// bits: a value is an integer when the round trip keeps its bits (-0.0
@@ -120,7 +126,7 @@ pub fn whole(x: f64) -> Option<i64> {
     (x.abs() < (1u64 << 51) as f64 && x + MAGIC - MAGIC == x).then(|| int_bits(x))
 }
 
-fn int_bits(x: f64) -> i64 {
+pub fn int_bits(x: f64) -> i64 {
     (x + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
 }
 
@@ -320,43 +326,49 @@ impl Summary {
     fn of_small_ints(values: impl Values, ints: bool) -> Option<Summary> {
         let n = values.len();
         let (lo, cum) = small_int_counts(values, ints)?;
+        Some(Summary::of_counts(n, lo, &cum))
+    }
+
+    /// The summary of `n` values that [`small_int_counts`] gave `lo` and
+    /// `cum` of.
+    pub fn of_counts(n: usize, lo: i64, cum: &[usize; SMALL_SPAN]) -> Summary {
         let value = |k: usize| (lo + k as i64) as f64;
-        // The index of a value of the window, and the value of a rank.
-        let index = |x: f64| (int_bits(x) - lo) as usize;
-        // The first k holding more than r values (cum rises to n > r):
-        // counted without a branch per k.
-        let at_rank = |r: usize| value(cum.iter().filter(|&&c| c <= r).count());
+        // The index of the value of rank r: the first k holding more than
+        // r values (cum rises to n > r), counted without a branch per k.
+        let at = |r: usize| cum.iter().filter(|&&c| c <= r).count();
         // As `quantile` and `of_sorted` compute them; fewer than 256 values
         // convert through u32 (one instruction, the same numbers).
-        let rank = |u: f64| ((u * (n - 1) as u32 as f64) as usize).min(n - 1);
+        let last = (n - 1) as u32 as f64;
+        let rank = |u: f64| ((u * last) as usize).min(n - 1);
         let frac = |k: usize| k as u32 as f64 / n as u32 as f64;
-        let le = |x: f64| frac(cum[index(x)]);
-        let ge = |x: f64| frac(n - index(x).checked_sub(1).map_or(0, |k| cum[k]));
-        let (level, q10, q50, q90) = (
-            at_rank(rank(LEVEL_Q)),
-            at_rank(rank(0.1)),
-            at_rank(rank(0.5)),
-            at_rank(rank(0.9)),
-        );
+        // How many lie below each value (the fractions at or above it).
+        let mut below = [0; SMALL_SPAN];
+        below[1..].copy_from_slice(&cum[..SMALL_SPAN - 1]);
+        let le = |k: usize| frac(cum[k]);
+        let ge = |k: usize| frac(n - below[k]);
+        let [level, q10, q50, q90] = [LEVEL_Q, 0.1, 0.5, 0.9].map(|u| at(rank(u)));
         let (rlo, rhi) = ((n - 1) / 10, (n - 1) / 2);
         let mut sum = 0i64;
-        let mut below = 0;
-        for (k, &c) in cum.iter().enumerate() {
-            // Ranks below..c hold lo + k; those within rlo..=rhi count.
-            let (a, b) = (below.max(rlo), c.min(rhi + 1));
-            if a < b {
-                sum += (lo + k as i64) * (b - a) as i64;
-            }
-            below = c;
+        for (k, (&c, &b)) in cum.iter().zip(&below).enumerate() {
+            // Ranks b..c hold lo + k; those within rlo..=rhi count.
+            let held = c.min(rhi + 1).saturating_sub(b.max(rlo));
+            sum += (lo + k as i64) * held as i64;
         }
         let low_mean = sum as f64 / (rhi - rlo + 1) as f64;
-        Some(Summary::assemble(
+        Summary {
             n,
             low_mean,
-            [level, q10, q50, q90],
-            le,
-            ge,
-        ))
+            level: value(level),
+            q10: value(q10),
+            q50: value(q50),
+            q90: value(q90),
+            le_level: le(level),
+            le_q50: le(q50),
+            le_q90: le(q90),
+            ge_q10: ge(q10),
+            ge_level: ge(level),
+            ge_q50: ge(q50),
+        }
     }
 
     /// Whether the window sits flat on its level (at least half of it at
@@ -393,7 +405,6 @@ pub fn cutoffs(b: &Summary, up: bool) -> [(f64, f64); 3] {
 /// `(k as f64).ln()`, from a table for the small counts the binomial tail
 /// is summed over (the same function computed the entries: the same bits).
 fn ln_int(k: u64) -> f64 {
-    const TABLE: usize = 1024;
     static LN: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
     match LN
         .get_or_init(|| (0..TABLE).map(|i| (i as f64).ln()).collect())
@@ -402,6 +413,49 @@ fn ln_int(k: u64) -> f64 {
         Some(&l) => l,
         None => (k as f64).ln(),
     }
+}
+
+/// Counts below this have their logarithms (and factorials') in a table.
+const TABLE: usize = 1024;
+
+/// ln k! for k below [`TABLE`]: the running sum of [`ln_int`].
+fn ln_fact(k: u64) -> Option<f64> {
+    static LF: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    LF.get_or_init(|| {
+        let mut sum = 0.0;
+        (0..TABLE as u64)
+            .map(|i| {
+                sum += if i > 0 { ln_int(i) } else { 0.0 };
+                sum
+            })
+            .collect()
+    })
+    .get(k as usize)
+    .copied()
+}
+
+/// How far [`ln_binom_floor_near`] may be from [`ln_binom_cdf_floor`]
+/// (both round at most a few thousand sums of terms below 10^4, each off
+/// by under 10^-12: they agree to 10^-8), and the bounds built on it from
+/// what they bound.
+pub const NEAR: f64 = 1e-6;
+
+/// [`ln_binom_cdf_floor`] within [`NEAR`], in constant time: ln C(n, k)
+/// from factorials, not added up term by term. None where the floor
+/// needs no sum (see [`binom_cdf_edge`]) or `n` is beyond the table.
+pub fn ln_binom_floor_near(k: u64, n: u64, c: &Chance) -> Option<f64> {
+    if binom_cdf_edge(k, n, c.p).is_some() {
+        return None;
+    }
+    let lc = ln_fact(n)? - ln_fact(k)? - ln_fact(n - k)?;
+    Some(ln_term(lc, k, n, c.ln_p, c.ln_q).min(0.0))
+}
+
+/// An upper bound of [`ln_binom_cdf`] (within [`NEAR`] of it) from a
+/// value within [`NEAR`] of its floor, for `k` below the mean (`k < n p`):
+/// the tail sums `k + 1` terms, none above its last, the floor's.
+pub fn ln_binom_cdf_above(floor_near: f64, k: u64) -> f64 {
+    floor_near + ln_int(k + 1)
 }
 
 /// A chance with its logarithms, `ln p` and `ln (1 - p)`: what the
@@ -647,6 +701,27 @@ mod tests {
             assert_eq!(is_integer(x), x.fract() == 0.0, "{x:e}");
             let small = x.fract() == 0.0 && x.abs() < edge;
             assert_eq!(whole(x), small.then_some(x as i64), "{x:e}");
+        }
+    }
+
+    #[test]
+    fn the_near_floor_is_near() {
+        for n in [1, 2, 7, 20, 40, 80, 300, 1023, 1024] {
+            for k in 0..n {
+                for p in [0.01, 0.2, 1.0 / 3.0, 0.5, 0.9, 40.0 / 41.0] {
+                    let c = Chance::new(p);
+                    let Some(near) = ln_binom_floor_near(k, n, &c) else {
+                        assert_eq!(n, 1024);
+                        continue;
+                    };
+                    let floor = ln_binom_cdf_floor(k, n, &c);
+                    assert!((near - floor).abs() < NEAR / 100.0, "{k} {n} {p}");
+                    if (k as f64) < n as f64 * p && k < 100 {
+                        let tail = ln_binom_cdf(k, n, &c);
+                        assert!(tail <= ln_binom_cdf_above(near, k) + NEAR, "{k} {n} {p}");
+                    }
+                }
+            }
         }
     }
 

@@ -357,7 +357,7 @@ impl State {
         }
     }
 
-    fn report(self) -> SeriesReport {
+    fn report(mut self) -> SeriesReport {
         let has = self.n > 0;
         // A statistic that overflowed (values near ±1e308) is unknown, not
         // NaN or infinite: null in JSON, "-" in the text.

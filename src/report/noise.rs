@@ -1,6 +1,8 @@
 //! Streaming medians and low means for the step rule: of the absolute
 //! differences between successive samples (the noise) and of the intervals
-//! between samples (what a hole in time is).
+//! between samples (what a hole in time is); and the two ways their
+//! values, which mostly repeat, are added to them in bulk ([`Runs`],
+//! [`Small`]) with the same sums bit for bit.
 //!
 //! They are robust (spikes and the few big jumps of real steps barely move
 //! them) but need every value to compute exactly, so values are
@@ -53,6 +55,27 @@ impl Buckets {
         }
     }
 
+    /// [`add`](Buckets::add) of `x` `c` times, one after the other: the same
+    /// count and the same sum, bit for bit (added at once where every
+    /// partial sum is a whole number below 2^52, and so exact).
+    fn add_repeat(&mut self, key: u64, c: u64, x: f64) {
+        let i = key.wrapping_sub(self.lo) as usize;
+        if i >= self.counts.len() {
+            self.grow_add(key, 0, 0.0);
+        }
+        let i = key.wrapping_sub(self.lo) as usize;
+        self.counts[i] += c;
+        let s = &mut self.sums[i];
+        let cx = c as f64 * x;
+        if is_whole(x) && is_whole(*s) && c < 1 << 52 && *s + cx < TWO_52 {
+            *s += cx;
+        } else {
+            for _ in 0..c {
+                *s += x;
+            }
+        }
+    }
+
     #[inline(never)]
     fn grow_add(&mut self, key: u64, c: u64, sum: f64) {
         if self.counts.is_empty() {
@@ -96,6 +119,13 @@ impl Buckets {
     }
 }
 
+const TWO_52: f64 = (1u64 << 52) as f64;
+
+/// Whether `x` is a whole number below 2^52 in magnitude.
+fn is_whole(x: f64) -> bool {
+    x.abs() < TWO_52 && x.fract() == 0.0
+}
+
 /// A histogram of finite values with their sign.
 #[derive(Clone, Debug, Default)]
 pub struct Median {
@@ -123,6 +153,25 @@ impl Median {
             let zero = x == 0.0;
             self.zeros += u64::from(zero);
             self.pos.add_unless(zero, x.to_bits() >> SHIFT, x);
+        }
+    }
+
+    /// [`add`](Median::add) of `x` `c` times: the same histogram, bit for
+    /// bit.
+    fn add_repeat(&mut self, x: f64, c: u64) {
+        if !x.is_finite() || c == 0 {
+            return;
+        }
+        self.total += c;
+        if x < 0.0 {
+            self.negs += c;
+            self.neg.add_repeat((-x).to_bits() >> SHIFT, c, -x);
+        } else if x == 0.0 {
+            // As `add` does: a zero counts only in `zeros` (its sum adds
+            // nothing).
+            self.zeros += c;
+        } else {
+            self.pos.add_repeat(x.to_bits() >> SHIFT, c, x);
         }
     }
 
@@ -171,6 +220,111 @@ impl Median {
             left -= take;
         }
         sum / want as f64
+    }
+}
+
+/// A [`Median`] of values that mostly repeat the one before (the
+/// intervals of a steady sampler): a run of equal values joins the
+/// histogram at once, when it ends or the histogram is read.
+#[derive(Clone, Debug, Default)]
+pub struct Runs {
+    median: Median,
+    /// The value of the run under way, and how many times it came.
+    x: f64,
+    c: u64,
+}
+
+impl Runs {
+    #[inline(always)]
+    pub fn add(&mut self, x: f64) {
+        if x.to_bits() == self.x.to_bits() {
+            self.c += 1;
+            return;
+        }
+        let (last, c) = (
+            std::mem::replace(&mut self.x, x),
+            std::mem::replace(&mut self.c, 1),
+        );
+        // Values that do not repeat cost what they did one by one.
+        if c == 1 {
+            self.median.add(last);
+        } else {
+            self.median.add_repeat(last, c);
+        }
+    }
+
+    /// The histogram so far.
+    pub fn median(&mut self) -> &Median {
+        self.median.add_repeat(self.x, std::mem::take(&mut self.c));
+        &self.median
+    }
+}
+
+/// A [`Median`] of values that are mostly small whole numbers (the
+/// differences between successive counts): those are counted in a table,
+/// which joins the histogram when it is read. While every value is whole,
+/// the bucket of a small whole number holds that number only, so its sum
+/// is the same whenever its copies are added.
+#[derive(Clone, Debug)]
+pub struct Small {
+    median: Median,
+    table: [u64; SMALL],
+    /// Every value so far is a whole number: the table is in use.
+    whole: bool,
+}
+
+/// Whole numbers below this are counted in [`Small`]'s table.
+const SMALL: usize = 64;
+
+impl Default for Small {
+    fn default() -> Small {
+        Small {
+            median: Median::default(),
+            table: [0; SMALL],
+            whole: true,
+        }
+    }
+}
+
+impl Small {
+    #[inline(always)]
+    pub fn add(&mut self, x: f64) {
+        // A whole number 0..SMALL: NaN, negatives and fractions fail one
+        // of the two tests.
+        if !self.whole {
+            self.median.add(x);
+            return;
+        }
+        let k = x as u32;
+        if x < SMALL as f64 && f64::from(k) == x {
+            self.table[k as usize] += 1;
+        } else {
+            self.add_other(x);
+        }
+    }
+
+    #[inline(never)]
+    fn add_other(&mut self, x: f64) {
+        if self.whole && !(x.is_finite() && x.fract() == 0.0) {
+            // From here on a bucket may hold different values, whose sum
+            // depends on their order: the table joins the histogram and
+            // every value goes there in its turn.
+            self.flush();
+            self.whole = false;
+        }
+        self.median.add(x);
+    }
+
+    fn flush(&mut self) {
+        for (k, c) in self.table.iter_mut().enumerate() {
+            self.median.add_repeat(k as f64, std::mem::take(c));
+        }
+    }
+
+    /// The histogram so far.
+    pub fn median(&mut self) -> &Median {
+        self.flush();
+        &self.median
     }
 }
 
@@ -225,6 +379,55 @@ mod tests {
         let m = n.median();
         let truth = 501.0 * 0.0137;
         assert!((m - truth).abs() / truth < 0.01, "{m} vs {truth}");
+    }
+
+    fn bits(m: &Median) -> Vec<u64> {
+        let mut v = vec![m.total, m.negs, m.zeros, m.pos.lo, m.neg.lo];
+        for b in [&m.pos, &m.neg] {
+            v.extend(b.counts.iter().copied());
+            v.extend(b.sums.iter().map(|s| s.to_bits()));
+        }
+        v
+    }
+
+    #[test]
+    fn runs_and_small_numbers_are_added_as_one_by_one() {
+        let mut x = 5u64;
+        for case in 0..300 {
+            let (mut plain, mut runs, mut small) =
+                (Median::default(), Runs::default(), Small::default());
+            let n = 1 + case * 7;
+            for i in 0..n {
+                x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                let r = x >> 33;
+                let v = match case % 6 {
+                    0 => (r % 4) as f64,
+                    1 => [5.0, 5.0, 5.0, 0.1, 0.1, 300.0][(r % 6) as usize],
+                    2 => (r % 90) as f64 + if i == n / 2 { 0.5 } else { 0.0 },
+                    3 => [0.0, -0.0, 1.0, -2.0, f64::INFINITY, f64::NAN, 1e300][(r % 7) as usize],
+                    4 => ((r % 3) as f64 + 1.0) * 0.7,
+                    _ => (r % 70) as f64 * 1e-3 + 63.0,
+                };
+                plain.add(v);
+                runs.add(v);
+                small.add(v);
+                if r.is_multiple_of(97) {
+                    assert_eq!(bits(runs.median()), bits(&plain));
+                    assert_eq!(bits(small.median()), bits(&plain));
+                }
+            }
+            assert_eq!(bits(runs.median()), bits(&plain), "{case}");
+            assert_eq!(bits(small.median()), bits(&plain), "{case}");
+        }
+        // Copies past 2^53 round as one by one.
+        let mut b = Buckets::default();
+        b.add(3.0_f64.to_bits() >> SHIFT, 1, 2.0 * TWO_52 - 3.0);
+        let mut c = b.clone();
+        for _ in 0..5 {
+            b.add(3.0_f64.to_bits() >> SHIFT, 1, 3.0);
+        }
+        c.add_repeat(3.0_f64.to_bits() >> SHIFT, 5, 3.0);
+        assert_eq!(b.sums[0].to_bits(), c.sums[0].to_bits());
     }
 
     #[test]

@@ -178,7 +178,7 @@ impl Trace {
         self.filtered(tb, m);
     }
 
-    #[inline]
+    #[inline(always)]
     fn filtered(&mut self, t: f64, v: f64) {
         self.n += 1;
         if self.drop > 0.0 && v < self.prev - self.drop {

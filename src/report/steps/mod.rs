@@ -37,18 +37,22 @@
 //! statistics and floor slope ([`Trace`]), so memory is the buffer, the
 //! steps and the runs.
 
+mod cand;
+mod counts;
 mod end;
 mod hold;
 mod judge;
 mod window;
 
 use super::levels::{
-    countable, cutoffs, is_integer, ln_binom_cdf, ln_binom_cdf_floor, median_in, quantile_in,
-    Chance, Summary, LEVEL_Q,
+    countable, cutoffs, is_integer, median_in, quantile_in, rank_of_counts, Summary, LEVEL_Q,
+    SMALL_SPAN,
 };
-use super::noise::Median;
+use super::noise::{Runs, Small};
 use super::slope::Trace;
 use super::{Config, Step};
+use cand::{ln_p, Cand};
+use counts::Running;
 use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
@@ -90,85 +94,9 @@ struct Sample {
     i: u64,
     /// An empty field or a hole in time comes just before it.
     gap: bool,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Cand {
-    /// The first sample of the candidate.
-    k: u64,
-    na: u64,
-    /// Samples on the old side of each cut-off, and the chance of that.
-    cuts: [(f64, f64); 3],
-    counts: [u64; 3],
-    /// Sample count at which to examine it next.
-    next: u64,
-    /// The cut-offs' chances with their logarithms, once it has been
-    /// examined.
-    chances: Option<[Chance; 3]>,
-}
-
-impl Cand {
-    fn new(k: u64, cuts: [(f64, f64); 3], first: u64) -> Cand {
-        Cand {
-            k,
-            na: 0,
-            cuts,
-            counts: [0; 3],
-            next: first,
-            chances: None,
-        }
-    }
-
-    fn add(&mut self, v: f64, up: bool) {
-        self.na += 1;
-        // Added, not branched on: each comparison is a coin toss.
-        let [a, b, c] = self.cuts.map(|(x, _)| x);
-        let side = if up {
-            [v <= a, v <= b, v <= c]
-        } else {
-            [v >= a, v >= b, v >= c]
-        };
-        for (n, s) in self.counts.iter_mut().zip(side) {
-            *n += u64::from(s);
-        }
-    }
-
-    /// Whether its counts are too likely under "no change" to examine it.
-    fn unsurprising(&mut self) -> bool {
-        // A candidate is asked again as it grows, against the same
-        // cut-offs: their logarithms are taken once.
-        let chances = *self
-            .chances
-            .get_or_insert_with(|| self.cuts.map(|(_, p)| Chance::new(p)));
-        // The tails' lower bounds tell most candidates without the tails'
-        // exponentials.
-        ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf_floor) > LN_ALPHA
-            || ln_p_by(&chances, &self.counts, self.na, ln_binom_cdf) > LN_ALPHA
-    }
-}
-
-fn ln_p(cuts: &[(f64, f64); 3], counts: &[u64; 3], n: u64) -> f64 {
-    ln_p_by(&cuts.map(|(_, p)| Chance::new(p)), counts, n, ln_binom_cdf)
-}
-
-/// [`ln_p`] with the binomial tail `tail` (a lower bound of it gives one
-/// of `ln_p`).
-fn ln_p_by(
-    chances: &[Chance; 3],
-    counts: &[u64; 3],
-    n: u64,
-    tail: impl Fn(u64, u64, &Chance) -> f64,
-) -> f64 {
-    let mut best = 0.0f64;
-    for (ch, &c) in chances.iter().zip(counts) {
-        // Even none on the old side would not be surprising enough, or no
-        // fewer than expected are.
-        if n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p {
-            continue;
-        }
-        best = best.min(tail(c, n, ch));
-    }
-    best + 3f64.ln()
+    /// The running counts before it ([`Running`]; 0 if the series is not
+    /// counts).
+    sum: u64,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -252,6 +180,8 @@ pub struct Tracker {
     min_rise: f64,
     kappa: f64,
     buf: Window<Sample>,
+    /// The running counts of a series of counts, kept with the samples.
+    running: Running,
     cap: usize,
     scratch: Vec<f64>,
     n: u64,
@@ -275,7 +205,7 @@ pub struct Tracker {
     quiet: [u64; 2],
     /// Absolute differences of successive samples (no gap between): the
     /// series' noise, as their mean without the largest tenth.
-    jumps: Median,
+    jumps: Small,
     prev_v: Option<f64>,
     noise: f64,
     noise_at: u64,
@@ -290,9 +220,12 @@ pub struct Tracker {
     last_dir: i32,
     /// Enough differences have been seen to tell whether it is noise-free.
     settled_exact: bool,
-    intervals: Median,
+    intervals: Runs,
     intervals_n: u64,
     interval: f64,
+    /// A time step beyond this is a hole: [`HOLE`] times the interval, once
+    /// 8 are known.
+    hole: f64,
     tentative: Vec<Tentative>,
     /// The rises within the last undone excursion after its first sample
     /// (sample, time, rise): see [`Tracker::carried_at`].
@@ -330,6 +263,7 @@ impl Tracker {
             min_rise: cfg.min_rise,
             kappa: cfg.noise_factor,
             buf: Window::with_capacity(cap + 1),
+            running: Running::default(),
             cap,
             scratch: Vec::with_capacity(cap),
             n: 0,
@@ -344,7 +278,7 @@ impl Tracker {
             up: None,
             down: None,
             quiet: [0; 2],
-            jumps: Median::default(),
+            jumps: Small::default(),
             prev_v: None,
             noise: 0.0,
             noise_at: 0,
@@ -354,9 +288,10 @@ impl Tracker {
             reversals: 0,
             last_dir: 0,
             settled_exact: false,
-            intervals: Median::default(),
+            intervals: Runs::default(),
             intervals_n: 0,
             interval: 0.0,
+            hole: f64::INFINITY,
             tentative: Vec::new(),
             carried: Vec::new(),
             steps: Vec::new(),
@@ -385,12 +320,12 @@ impl Tracker {
     }
 
     /// The series' noise: the median spread of its windows' lower half.
-    pub fn noise(&self) -> f64 {
-        self.jumps.low_mean(0.9) / MEAN_ABS_DIFF
+    pub fn noise(&mut self) -> f64 {
+        self.jumps.median().low_mean(0.9) / MEAN_ABS_DIFF
     }
 
     /// The rise a step needs on a typical window.
-    pub fn threshold(&self) -> f64 {
+    pub fn threshold(&mut self) -> f64 {
         self.min_rise.max(self.kappa * self.noise())
     }
 
@@ -409,7 +344,8 @@ impl Tracker {
             // differences are the garbage's growth more than the noise, and
             // their spread tells the noise better (a quiet pool's, mostly
             // zero, tells nothing).
-            let spread = (self.jumps.quantile(0.75) - self.jumps.quantile(0.25)) / IQR_ABS_DIFF;
+            let jumps = self.jumps.median();
+            let spread = (jumps.quantile(0.75) - jumps.quantile(0.25)) / IQR_ABS_DIFF;
             self.collection = 10.0
                 * if spread > 0.0 {
                     spread.min(self.noise)
@@ -459,14 +395,17 @@ impl Tracker {
             }
             let dt = t - pt;
             if dt > 0.0 {
-                if self.intervals_n >= 8 && dt > HOLE * self.interval {
+                if dt > self.hole {
                     gap = true;
                 }
                 self.intervals.add(dt);
                 self.intervals_n += 1;
                 // The typical interval, now and then: it scans a histogram.
                 if self.intervals_n <= 64 || self.intervals_n.is_multiple_of(256) {
-                    self.interval = self.intervals.median();
+                    self.interval = self.intervals.median().median();
+                    if self.intervals_n >= 8 {
+                        self.hole = HOLE * self.interval;
+                    }
                 }
             }
         }
@@ -503,6 +442,8 @@ impl Tracker {
     /// Starts the step finding over on the samples in the buffer.
     fn replay(&mut self) {
         let samples: Vec<Sample> = self.buf.drain(..).collect();
+        self.running.stale(self.buf.cuts());
+        self.running.forget(0);
         self.n = 0;
         self.seg = 0;
         self.last_fall = 0;
@@ -531,7 +472,12 @@ impl Tracker {
         if self.runs.is_empty() {
             self.runs.push(RunState::new(i, t));
         }
-        self.buf.push_back(Sample { t, v, i, gap });
+        let sum = if self.countable {
+            self.running.next(v, i)
+        } else {
+            0
+        };
+        self.buf.push_back(Sample { t, v, i, gap, sum });
         if self.buf.len() > self.cap {
             let s = self.buf.pop_front().expect("buffer is not empty");
             self.settle(s);
@@ -691,19 +637,43 @@ impl Tracker {
         self.buf.partition_point(|s| s.i < i)
     }
 
+    /// The counts of positions `from..to` from the running counts, when
+    /// they hold (see [`Running::counts`]).
+    fn counts(&mut self, from: usize, to: usize) -> Option<(i64, [usize; SMALL_SPAN])> {
+        if !self.countable || from >= to {
+            return None;
+        }
+        if self.running.stale(self.buf.cuts()) {
+            self.running.forget(self.n);
+        }
+        let (first, end) = (self.buf[from], self.buf.len());
+        let to_sum = (to < end).then(|| self.buf[to].sum);
+        self.running.counts(first.i, to - from, first.sum, to_sum)
+    }
+
     fn summary(&mut self, from: usize, to: usize) -> Summary {
+        if let Some((lo, cum)) = self.counts(from, to) {
+            return Summary::of_counts(to - from, lo, &cum);
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         Summary::of_iter(values, self.countable, &mut self.scratch)
     }
 
     /// The lower median of positions `from..to`: their summary's `q50`.
     fn median(&mut self, from: usize, to: usize) -> f64 {
+        if let Some((lo, cum)) = self.counts(from, to) {
+            return rank_of_counts(lo, &cum, (to - from - 1) / 2);
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         median_in(values, self.countable, &mut self.scratch)
     }
 
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
+        if let Some((lo, cum)) = self.counts(from, to) {
+            let n = to - from;
+            return rank_of_counts(lo, &cum, ((LEVEL_Q * (n - 1) as f64) as usize).min(n - 1));
+        }
         let values = self.buf.range(from..to).map(|s| s.v);
         quantile_in(values, self.countable, LEVEL_Q, &mut self.scratch)
     }

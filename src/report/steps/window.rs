@@ -16,6 +16,8 @@ pub(super) struct Window<T> {
     /// The values from `start` on are the queue; those before it have left.
     items: Vec<T>,
     start: usize,
+    /// How many times values were taken out other than from the front.
+    cuts: u64,
 }
 
 impl<T: Copy> Window<T> {
@@ -23,6 +25,7 @@ impl<T: Copy> Window<T> {
         Window {
             items: Vec::with_capacity(ROOM * cap.max(1)),
             start: 0,
+            cuts: 0,
         }
     }
 
@@ -34,6 +37,14 @@ impl<T: Copy> Window<T> {
     #[inline]
     fn as_slice(&self) -> &[T] {
         &self.items[self.start..]
+    }
+
+    /// How many times values were taken out other than from the front
+    /// ([`remove`](Window::remove), [`drain`](Window::drain)): what is
+    /// known of the neighbours of values no longer holds.
+    #[inline]
+    pub fn cuts(&self) -> u64 {
+        self.cuts
     }
 
     #[inline]
@@ -71,11 +82,13 @@ impl<T: Copy> Window<T> {
 
     /// Takes the value at position `k` out, keeping the others in order.
     pub fn remove(&mut self, k: usize) -> Option<T> {
+        self.cuts += 1;
         (k < self.len()).then(|| self.items.remove(self.start + k))
     }
 
     /// Empties the queue, yielding its values in order.
     pub fn drain(&mut self, _: RangeFull) -> std::vec::Drain<'_, T> {
+        self.cuts += 1;
         let start = std::mem::take(&mut self.start);
         self.items.drain(..start);
         self.items.drain(..)
@@ -141,6 +154,11 @@ mod tests {
                 );
             }
         }
-        assert_eq!(w.remove(w.len()), None);
+        let cuts = w.cuts();
+        w.push_back(1);
+        w.pop_front();
+        assert_eq!(w.cuts(), cuts);
+        w.remove(0);
+        assert_eq!(w.cuts(), cuts + 1);
     }
 }
