@@ -27,7 +27,8 @@
 //! - A noisy level must hold `window` samples (half for counts); a
 //!   noise-free series (half its differences zero, one in eight turning
 //!   back at most; one in sixteen when judged at the end of a series of
-//!   fewer than 32 differences) needs `min_hold_samples` flat ones. A fall
+//!   fewer than 32 differences) needs `min_hold_samples` flat ones (a
+//!   shorter one before the next rise joins it, once). A fall
 //!   back below a rise's midpoint (half of the last 10 samples) within
 //!   [`EXCURSION`] samples (or twice the longest excursion) undoes it and
 //!   takes the excursion out of the windows, as a rise found from below a

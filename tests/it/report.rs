@@ -652,6 +652,33 @@ fn a_rise_at_the_very_end_like_the_bursts_not_the_steps_must_hold_longer() {
 }
 
 #[test]
+fn a_level_shorter_than_min_hold_joins_the_rise_that_follows_it() {
+    // A quiet pool at 12 with one-connection blips, where two samples at
+    // 13 come just before a leak of two to 14: one step of +2, from the
+    // first 13 (the blip is no level of its own), not a step of +1 and
+    // another of +1 two samples later.
+    let mut values = vec![12.0; 600];
+    for i in [100, 230, 380] {
+        values[i] = 13.0;
+    }
+    values.extend([13.0, 13.0]);
+    values.extend([14.0; 300]);
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [600], "{:?}", s.steps);
+    assert_eq!((s.steps[0].before, s.steps[0].after), (12.0, 14.0));
+    // Held three samples, the level is one: two steps.
+    values.insert(601, 13.0);
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [600, 603], "{:?}", s.steps);
+    // A staircase up every two samples stays steps (joined in pairs).
+    let mut stairs = vec![10.0; 100];
+    stairs.extend((0..40).map(|i| 10.0 + (i / 2) as f64));
+    stairs.extend([30.0; 100]);
+    let s = analyze(regular(&stairs, 5.0));
+    assert!(s.steps.len() >= 9, "{:?}", s.steps);
+}
+
+#[test]
 fn the_last_samples_make_a_step_only_once_they_held() {
     let mut values = vec![10.0; 100];
     values.extend([20.0, 20.0]);

@@ -3,7 +3,7 @@
 //! fall back to the run's first level after held steps that is a restart
 //! and keeps them.
 
-use super::{Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD};
+use super::{Sides, Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD};
 use crate::report::Step;
 
 impl Tracker {
@@ -131,12 +131,19 @@ impl Tracker {
         let Some(earliest) = self.drop_excursions(now, gone) else {
             return;
         };
-        // A rise within the excursion, two samples or more after it began,
-        // may be the floor rising under a burst (see `carried_at`).
+        // A rise within the excursion (or joined to one of its rises), two
+        // samples or more after it began, may be the floor rising under a
+        // burst (see `carried_at`).
         self.carried = inner
             .iter()
-            .filter(|st| st.i >= earliest.i + 2)
-            .map(|st| (st.i, st.t, st.sides.after - st.sides.before))
+            .flat_map(|st| {
+                [
+                    Some((st.i, st.t, st.sides.after - st.sides.before)),
+                    st.joined,
+                ]
+            })
+            .flatten()
+            .filter(|&(i, _, _)| i >= earliest.i + 2)
             .collect();
         // The excursion was noise (a burst of busy connections, a batch
         // job): its samples at or above the midpoint leave the windows, and
@@ -215,6 +222,37 @@ impl Tracker {
             (Some(&(i, t, _)), None) => Some((i, t)),
             _ => None,
         }
+    }
+
+    /// Joins a rise of a noise-free series at sample `i` to the young
+    /// rise it climbed on from, if that one's level held fewer than
+    /// `--min-hold` samples: a level so short is no level of its own (a
+    /// quiet pool's one-connection blip just before a leak of two), and
+    /// the two are one step, from where the first began. Once only: a
+    /// staircase climbing every sample or two is its steps, not one.
+    pub(super) fn joined(&mut self, run: usize, (i, t): (u64, f64), sides: &Sides) -> bool {
+        let m_up = self.m_up;
+        if !self.exact() {
+            return false;
+        }
+        let Some(last) = self.tentative.last_mut() else {
+            return false;
+        };
+        if last.run != run
+            || last.kept
+            || last.joined.is_some()
+            || i - last.i >= m_up
+            || sides.before != last.sides.after
+        {
+            return false;
+        }
+        let s = &mut last.sides;
+        s.after = sides.after;
+        s.low[1] = sides.low[1];
+        s.at[1] = sides.at[1];
+        s.mid = (s.low[0] + s.low[1]) / 2.0;
+        last.joined = Some((i, t, sides.after - sides.before));
+        true
     }
 
     pub(super) fn keep(&mut self, s: Tentative) {

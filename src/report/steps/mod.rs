@@ -110,6 +110,9 @@ struct Tentative {
     below: u32,
     /// A gap came after it: a fall now would be a restart, which keeps it.
     kept: bool,
+    /// The rise right after it that was joined to it (sample, time, rise:
+    /// see [`Tracker::joined`]).
+    joined: Option<(u64, f64, f64)>,
     /// The segment and the last fall before it, restored if it is undone.
     seg: u64,
     last_fall: u64,
@@ -714,16 +717,19 @@ impl Tracker {
                 .carried_at(pos, sides.after - sides.before)
                 .unwrap_or((s.i, s.t));
             self.carried.clear();
-            self.tentative.push(Tentative {
-                i,
-                t,
-                sides,
-                run,
-                below: 0,
-                kept: false,
-                seg: self.seg,
-                last_fall: self.last_fall,
-            });
+            if !self.joined(run, (i, t), &sides) {
+                self.tentative.push(Tentative {
+                    i,
+                    t,
+                    sides,
+                    run,
+                    below: 0,
+                    kept: false,
+                    joined: None,
+                    seg: self.seg,
+                    last_fall: self.last_fall,
+                });
+            }
         } else {
             let gap = self
                 .buf
