@@ -238,9 +238,11 @@ pub struct Tracker {
     /// The smallest rise among the excursions.
     smallest_excursion: f64,
     /// The burst under way (samples far above the reference level since
-    /// this one, that level and the highest sample), and the longest and
-    /// highest that came back down.
-    burst_from: Option<(u64, f64, f64)>,
+    /// this one, and that level) and its highest sample, and the longest
+    /// and highest that came back down.
+    burst_from: Option<(u64, f64)>,
+    /// (Apart: in the tuple, it cost 5 ns a sample on a steady series.)
+    burst_peak: f64,
     longest_burst: u64,
     highest_burst: f64,
     runs: Vec<RunState>,
@@ -301,6 +303,7 @@ impl Tracker {
             longest_excursion: 0,
             smallest_excursion: f64::INFINITY,
             burst_from: None,
+            burst_peak: 0.0,
             longest_burst: 0,
             highest_burst: 0.0,
             runs: Vec::new(),
@@ -522,15 +525,18 @@ impl Tracker {
         // that the level caught up with was a rise the steps missed.
         if self.settled_exact {
             if v > level + 2.0 * self.thr {
-                let b = self.burst_from.get_or_insert((i, level, v));
-                b.2 = b.2.max(v);
+                if self.burst_from.is_none() {
+                    self.burst_from = Some((i, level));
+                    self.burst_peak = v;
+                }
+                self.burst_peak = self.burst_peak.max(v);
             } else if self.burst_from.is_some() && v <= level + half {
                 // (In this order: whether a sample is near the level is a
                 // coin toss, whether a burst is under way seldom.)
-                if let Some((from, from_level, peak)) = self.burst_from.take() {
+                if let Some((from, from_level)) = self.burst_from.take() {
                     if level <= from_level + half {
                         self.longest_burst = self.longest_burst.max(i - from);
-                        self.highest_burst = self.highest_burst.max(peak - from_level);
+                        self.highest_burst = self.highest_burst.max(self.burst_peak - from_level);
                     }
                 }
             }
