@@ -275,26 +275,29 @@ impl Summary {
         );
         let (lo, hi) = ((n - 1) / 10, (n - 1) / 2);
         let low_mean = sorted[lo..=hi].iter().sum::<f64>() / (hi - lo + 1) as f64;
-        Summary::assemble(n, low_mean, [level, q10, q50, q90], le, ge)
+        Summary::assemble(n, low_mean, [level, q10, q50, q90], |x| x, le, ge)
     }
 
     /// The summary of `n` values from their low mean, their quantiles
-    /// (level, 10%, 50%, 90%) and the fractions at or below (`le`) and at
-    /// or above (`ge`) a value.
-    fn assemble(
+    /// (level, 10%, 50%, 90%) as keys that `value` turns into values, and
+    /// the fractions at or below (`le`) and at or above (`ge`) a key's
+    /// value: the keys are the values themselves, or their indices among
+    /// counted integers (no round trip through the value).
+    fn assemble<K: Copy>(
         n: usize,
         low_mean: f64,
-        [level, q10, q50, q90]: [f64; 4],
-        le: impl Fn(f64) -> f64,
-        ge: impl Fn(f64) -> f64,
+        [level, q10, q50, q90]: [K; 4],
+        value: impl Fn(K) -> f64,
+        le: impl Fn(K) -> f64,
+        ge: impl Fn(K) -> f64,
     ) -> Summary {
         Summary {
             n,
             low_mean,
-            level,
-            q10,
-            q50,
-            q90,
+            level: value(level),
+            q10: value(q10),
+            q50: value(q50),
+            q90: value(q90),
             le_level: le(level),
             le_q50: le(q50),
             le_q90: le(q90),
@@ -355,20 +358,7 @@ impl Summary {
             sum += (lo + k as i64) * held as i64;
         }
         let low_mean = sum as f64 / (rhi - rlo + 1) as f64;
-        Summary {
-            n,
-            low_mean,
-            level: value(level),
-            q10: value(q10),
-            q50: value(q50),
-            q90: value(q90),
-            le_level: le(level),
-            le_q50: le(q50),
-            le_q90: le(q90),
-            ge_q10: ge(q10),
-            ge_level: ge(level),
-            ge_q50: ge(q50),
-        }
+        Summary::assemble(n, low_mean, [level, q10, q50, q90], value, le, ge)
     }
 
     /// Whether the window sits flat on its level (at least half of it at
