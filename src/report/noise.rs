@@ -13,6 +13,8 @@
 //! over the magnitudes actually seen: a few thousand buckets for real data,
 //! 4 MiB at the very worst (values spanning 1e-308 to 1e308).
 
+use super::levels::is_integer;
+
 /// Bits of a positive f64 kept for the bucket: 11 exponent + 7 mantissa.
 const SHIFT: u32 = 45;
 
@@ -67,7 +69,8 @@ impl Buckets {
         self.counts[i] += c;
         let s = &mut self.sums[i];
         let cx = c as f64 * x;
-        if is_whole(x) && is_whole(*s) && c < 1 << 52 && *s + cx < TWO_52 {
+        // (`x` and the sums are never negative: a bucket holds magnitudes.)
+        if is_integer(x) && is_integer(*s) && c < 1 << 52 && *s + cx < TWO_52 {
             *s += cx;
         } else {
             for _ in 0..c {
@@ -120,11 +123,6 @@ impl Buckets {
 }
 
 const TWO_52: f64 = (1u64 << 52) as f64;
-
-/// Whether `x` is a whole number below 2^52 in magnitude.
-fn is_whole(x: f64) -> bool {
-    x.abs() < TWO_52 && x.fract() == 0.0
-}
 
 /// A histogram of finite values with their sign.
 #[derive(Clone, Debug, Default)]
@@ -305,7 +303,7 @@ impl Small {
 
     #[inline(never)]
     fn add_other(&mut self, x: f64) {
-        if self.whole && !(x.is_finite() && x.fract() == 0.0) {
+        if self.whole && !is_integer(x) {
             // From here on a bucket may hold different values, whose sum
             // depends on their order: the table joins the histogram and
             // every value goes there in its turn.
