@@ -167,13 +167,19 @@ fn small_int_counts(values: impl Values, ints: bool) -> Option<(i64, [usize; SMA
     for x in values {
         packed += 1 << (8 * (int_bits(x) - lo));
     }
+    Some((lo, cumulative(packed)))
+}
+
+/// Eight counts of one byte each in a word, the lowest first, as running
+/// totals: at each k, how many are at k or below.
+pub fn cumulative(packed: u64) -> [usize; SMALL_SPAN] {
     let mut cum = [0usize; SMALL_SPAN];
     let mut total = 0;
     for (k, c) in cum.iter_mut().enumerate() {
         total += ((packed >> (8 * k)) & 0xff) as usize;
         *c = total;
     }
-    Some((lo, cum))
+    cum
 }
 
 /// The smallest and the largest of `values` (infinities if there are

@@ -4,7 +4,7 @@
 //! them reads its values (the reference every 32 samples, a dozen
 //! overlapping windows in an examination).
 
-use crate::report::levels::{int_bits, SMALL_SPAN};
+use crate::report::levels::{cumulative, int_bits, SMALL_SPAN};
 
 const _: () = assert!(SMALL_SPAN == 8);
 
@@ -84,15 +84,7 @@ impl Running {
         let w = to.unwrap_or(self.sum).wrapping_sub(from);
         // Eight bytes span fewer than SMALL_SPAN integers.
         let lo = w.trailing_zeros() / 8;
-        let mut counts = w >> (8 * lo);
-        let mut cum = [0usize; SMALL_SPAN];
-        let mut total = 0;
-        for c in &mut cum {
-            total += (counts & 0xff) as usize;
-            counts >>= 8;
-            *c = total;
-        }
-        Some((self.base + i64::from(lo), cum))
+        Some((self.base + i64::from(lo), cumulative(w >> (8 * lo))))
     }
 }
 
