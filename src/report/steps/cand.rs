@@ -16,11 +16,12 @@ use crate::report::levels::{
 #[derive(Clone, Copy, Debug)]
 #[repr(C, align(64))]
 pub(super) struct Cand {
+    /// Samples on the old side of each cut-off.
     pub(super) counts: [u64; 3],
     /// The first sample of the candidate.
     pub(super) k: u64,
     pub(super) na: u64,
-    /// Samples on the old side of each cut-off, and the chance of that.
+    /// The cut-offs, each with the chance of a sample on its old side.
     pub(super) cuts: [(f64, f64); 3],
     /// Sample count at which to examine it next.
     pub(super) next: u64,
@@ -80,8 +81,7 @@ impl Cand {
 fn plainly_unsurprising(chances: &[Chance; 3], counts: &[u64; 3], n: u64) -> Option<bool> {
     let (mut floor, mut tail) = (0.0f64, 0.0f64);
     for (ch, &c) in chances.iter().zip(counts) {
-        // The cuts `ln_p_by` passes over.
-        if n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p {
+        if passed_over(ch, c, n) {
             continue;
         }
         let near = ln_binom_floor_near(c, n, ch)?;
@@ -113,14 +113,20 @@ fn ln_p_by(
 ) -> f64 {
     let mut best = 0.0f64;
     for (ch, &c) in chances.iter().zip(counts) {
-        // Even none on the old side would not be surprising enough, or no
-        // fewer than expected are.
-        if n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p {
+        if passed_over(ch, c, n) {
             continue;
         }
         best = best.min(tail(c, n, ch));
     }
     best + 3f64.ln()
+}
+
+/// Whether a cut-off of chance `ch` says nothing of `c` of `n` samples on
+/// its old side: even none there would not be surprising enough, or no
+/// fewer than expected are.
+#[inline]
+fn passed_over(ch: &Chance, c: u64, n: u64) -> bool {
+    n as f64 * ch.ln_q + 3f64.ln() >= LN_ALPHA || c as f64 >= n as f64 * ch.p
 }
 
 #[cfg(test)]
