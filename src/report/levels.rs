@@ -14,10 +14,16 @@ pub fn quantile(sorted: &[f64], u: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
+    sorted[quantile_rank(u, sorted.len())]
+}
+
+/// The rank (from 0) of the lower `u` quantile of `n` values (not none):
+/// floor((n - 1) u), at most n - 1.
+#[inline]
+pub fn quantile_rank(u: f64, n: usize) -> usize {
     // Truncation is the floor here (u * (n - 1) is not negative), without
     // a call to floor.
-    let r = (u * (sorted.len() - 1) as f64) as usize;
-    sorted[r.min(sorted.len() - 1)]
+    ((u * (n - 1) as f64) as usize).min(n - 1)
 }
 
 /// The lower median (rank (n - 1) / 2) of a non-empty slice; NaN if empty.
@@ -68,8 +74,7 @@ pub fn quantile_in(values: impl Values, ints: bool, u: f64, scratch: &mut Vec<f6
     if n == 0 {
         return f64::NAN;
     }
-    let r = ((u * (n - 1) as f64) as usize).min(n - 1);
-    rank_in(values, ints, r, scratch)
+    rank_in(values, ints, quantile_rank(u, n), scratch)
 }
 
 /// The lower median of `values`, as [`lower_median`] of them gives it

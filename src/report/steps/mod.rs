@@ -45,8 +45,8 @@ mod judge;
 mod window;
 
 use super::levels::{
-    countable, cutoffs, is_integer, median_in, quantile_in, rank_of_counts, Summary, LEVEL_Q,
-    SMALL_SPAN,
+    countable, cutoffs, is_integer, median_in, quantile_in, quantile_rank, rank_of_counts, Summary,
+    LEVEL_Q, SMALL_SPAN,
 };
 use super::noise::{Runs, Small};
 use super::slope::Trace;
@@ -680,8 +680,7 @@ impl Tracker {
     /// The level of positions `from..to`: their summary's `level`.
     fn level(&mut self, from: usize, to: usize) -> f64 {
         if let Some((lo, cum)) = self.counts(from, to) {
-            let n = to - from;
-            return rank_of_counts(lo, &cum, ((LEVEL_Q * (n - 1) as f64) as usize).min(n - 1));
+            return rank_of_counts(lo, &cum, quantile_rank(LEVEL_Q, to - from));
         }
         let values = self.buf.range(from..to).map(|s| s.v);
         quantile_in(values, self.countable, LEVEL_Q, &mut self.scratch)
