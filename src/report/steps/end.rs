@@ -72,7 +72,7 @@ impl Tracker {
                 .take_while(|x| x.v < s.sides.mid)
                 .count() as u64;
             let still = still && falling < self.m_up;
-            let rise = s.sides.after - s.sides.before;
+            let rise = s.sides.rise();
             let burst_sized = rise >= self.smallest_excursion || bursty(rise);
             if held >= need && still && (!burst_sized || held >= noisy) {
                 // What a rise that became sure is asked, too: whether it was

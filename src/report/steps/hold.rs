@@ -121,27 +121,16 @@ impl Tracker {
             return;
         }
         let now = self.n - 1;
-        let gone = |st: &Tentative| st.run == run && !st.kept && st.i >= first;
-        let inner: Vec<Tentative> = self
-            .tentative
-            .iter()
-            .filter(|st| gone(st))
-            .copied()
-            .collect();
-        let Some(earliest) = self.drop_excursions(now, gone) else {
+        let gone = self.drop_excursions(now, |st| st.run == run && !st.kept && st.i >= first);
+        let Some(&earliest) = gone.first() else {
             return;
         };
         // A rise within the excursion (or joined to one of its rises), two
         // samples or more after it began, may be the floor rising under a
         // burst (see `carried_at`).
-        self.carried = inner
+        self.carried = gone
             .iter()
-            .flat_map(|st| {
-                [
-                    Some((st.i, st.t, st.sides.after - st.sides.before)),
-                    st.joined,
-                ]
-            })
+            .flat_map(|st| [Some((st.i, st.t, st.sides.rise())), st.joined])
             .flatten()
             .filter(|&(i, _, _)| i >= earliest.i + 2)
             .collect();
@@ -174,23 +163,19 @@ impl Tracker {
 
     /// Drops the tentative steps that `gone` picks as excursions that
     /// ended at sample `now`, remembering how long and how small they
-    /// were; returns the earliest.
-    fn drop_excursions(
-        &mut self,
-        now: u64,
-        gone: impl Fn(&Tentative) -> bool,
-    ) -> Option<Tentative> {
-        let mut earliest = None;
+    /// were; returns them, earliest first.
+    fn drop_excursions(&mut self, now: u64, gone: impl Fn(&Tentative) -> bool) -> Vec<Tentative> {
+        let mut dropped = Vec::new();
         let (longest, smallest) = (&mut self.longest_excursion, &mut self.smallest_excursion);
         self.tentative.retain(|st| {
             if gone(st) {
                 *longest = (*longest).max(now - st.i);
-                *smallest = smallest.min(st.sides.after - st.sides.before);
-                earliest.get_or_insert(*st);
+                *smallest = smallest.min(st.sides.rise());
+                dropped.push(*st);
             }
             !gone(st)
         });
-        earliest
+        dropped
     }
 
     /// A rise confirmed from a level below a young rise's midpoint: the
@@ -251,7 +236,7 @@ impl Tracker {
         s.low[1] = sides.low[1];
         s.at[1] = sides.at[1];
         s.mid = (s.low[0] + s.low[1]) / 2.0;
-        last.joined = Some((i, t, sides.after - sides.before));
+        last.joined = Some((i, t, sides.rise()));
         true
     }
 
@@ -260,7 +245,7 @@ impl Tracker {
             time: s.t,
             before: s.sides.before,
             after: s.sides.after,
-            rise: s.sides.after - s.sides.before,
+            rise: s.sides.rise(),
             held_secs: 0.0,
             held_samples: 0,
             run: s.run,

@@ -159,6 +159,13 @@ struct Sides {
     thr: f64,
 }
 
+impl Sides {
+    /// How far the level moved: up if positive.
+    fn rise(&self) -> f64 {
+        self.after - self.before
+    }
+}
+
 /// A confirmed change of level.
 #[derive(Clone, Copy, Debug)]
 struct Change {
@@ -718,9 +725,7 @@ impl Tracker {
         let run = self.runs.len() - 1;
         if up {
             self.superseded(run, sides.before, s.i);
-            let (i, t) = self
-                .carried_at(pos, sides.after - sides.before)
-                .unwrap_or((s.i, s.t));
+            let (i, t) = self.carried_at(pos, sides.rise()).unwrap_or((s.i, s.t));
             self.carried.clear();
             if !self.joined(run, (i, t), &sides) {
                 self.tentative.push(Tentative {
