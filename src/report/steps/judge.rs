@@ -285,9 +285,12 @@ impl Tracker {
         let v = |k: usize| self.buf[k].v;
         let d = b - a;
         let mut carried = (first + CARRY..=last.saturating_sub(CARRY)).filter(|&s| {
-            let before = (first..s).map(v).fold(f64::NEG_INFINITY, f64::max);
-            let after = (s..last).map(v).fold(f64::INFINITY, f64::min);
-            v(s) - v(s - 1) == d && after >= before + d
+            // (The jump first: the burst's extremes are read only there.)
+            v(s) - v(s - 1) == d && {
+                let before = (first..s).map(v).fold(f64::NEG_INFINITY, f64::max);
+                let after = (s..last).map(v).fold(f64::INFINITY, f64::min);
+                after >= before + d
+            }
         });
         Some(match (carried.next(), carried.next()) {
             (Some(s), None) => s,
