@@ -20,7 +20,8 @@
 //!   last change) and after it: the sides' low means (10% to 50% quantile)
 //!   must differ by the threshold beyond the local climb (Theil-Sen over
 //!   10-sample blocks, or a side's own climb, each when it exceeds the
-//!   noise over its blocks),
+//!   noise over its blocks; before a rise, no pair of blocks either side
+//!   of a rise found already, so that a staircase of leaks is no climb),
 //!   and by a tenth of that climb more,
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ.
@@ -41,6 +42,9 @@
 //!   when it is as big as an excursion was (or over twice every held step
 //!   and no higher than a burst), 50 samples or a quarter of its
 //!   run; and not when its last `min_hold_samples` lie below its midpoint.
+//!   On a noisy series, an older step of the last run counts only if the
+//!   level of the last `window` samples is still above its midpoint (one
+//!   the level slowly gave back was load: a daily peak).
 //! - The step's time is the best split between the two levels (least
 //!   absolute deviation from each side's median), for a rise of counts
 //!   searched again between the floors with the noise's law read from the

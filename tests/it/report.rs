@@ -784,3 +784,77 @@ fn marginal_steps_of_counts_are_timed_where_the_noise_law_puts_them() {
     assert!(hits >= 525, "{hits} of 600 steps timed within 2 samples");
     assert!(elsewhere <= 15, "{elsewhere} steps reported elsewhere");
 }
+
+/// The values of a fixture under tests/data/report (one per line, after
+/// its `#` lines, which say where it comes from).
+fn fixture(name: &str) -> Vec<f64> {
+    let path = format!("{}/tests/data/report/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.parse().unwrap_or_else(|_| panic!("{path}: {l:?}")))
+        .collect()
+}
+
+#[test]
+fn a_noisy_pool_leaking_every_twenty_samples_is_every_step() {
+    // The level before each leak climbed by the leaks before it: that is
+    // steps, not a climb for the next leak to be judged beyond (which had
+    // left the last two unreported).
+    let s = analyze(regular(&fixture("pool-idle-staircase.txt"), 5.0));
+    assert_eq!(step_samples(&s), [204, 222, 240, 267], "{:?}", s.steps);
+    let levels: Vec<_> = s.steps.iter().map(|st| (st.before, st.after)).collect();
+    assert_eq!(
+        levels,
+        [(11.0, 12.0), (12.0, 13.0), (13.0, 14.0), (14.0, 15.0)]
+    );
+    // Generated: a pool at its floor most of the time, leaking one every
+    // 18 to 27 samples, five times.
+    for seed in 1..=12u64 {
+        let at = [400, 420, 438, 465, 485];
+        let values = with_steps(900, 10.0, &at, 1.0, |r| r.poisson(0.15), seed);
+        let s = analyze(regular(&values, 5.0));
+        let found = step_samples(&s);
+        let hit = at
+            .iter()
+            .filter(|&&k| found.iter().any(|&f| (f - k as i64).abs() <= 2))
+            .count();
+        assert_eq!((hit, found.len()), (5, 5), "seed {seed}: {found:?}");
+    }
+}
+
+#[test]
+fn a_rise_that_the_level_gives_back_slowly_is_load_not_a_leak() {
+    // A pool's busy floor rises by 3 at once on the way to the day's peak,
+    // holds for hours, and the night takes it back: no leak.
+    let s = analyze(regular(&fixture("daily-pool-peak.txt"), 60.0));
+    assert!(s.steps.is_empty(), "{:?}", s.steps);
+    // A level that jumps by 6, holds 300 samples and drifts back over 400:
+    // no step; drifting back by only a third of the rise, it stays one.
+    for seed in 1..=8u64 {
+        for (back, steps) in [(6.0, 0), (2.0, 1)] {
+            let mut rng = Rng(seed);
+            let values: Vec<f64> = (0..1500)
+                .map(|i| {
+                    let up = match i {
+                        0..=599 => 0.0,
+                        600..=899 => 6.0,
+                        900..=1299 => 6.0 - back * (i - 900) as f64 / 400.0,
+                        _ => 6.0 - back,
+                    };
+                    (20.0 + up).round() + rng.int(2)
+                })
+                .collect();
+            let s = analyze(regular(&values, 5.0));
+            assert_eq!(
+                s.steps.len(),
+                steps,
+                "seed {seed}, back {back}: {:?}",
+                s.steps
+            );
+            if steps == 1 {
+                assert_eq!(step_samples(&s), [600], "seed {seed}");
+            }
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! The end of a series: what is still open is examined with what there is,
-//! the young rises that held long enough are kept, and the runs are summed
-//! up (see the parent module for the rule).
+//! the young rises that held long enough are kept, older ones the level
+//! gave back are dropped, and the runs are summed up (see the parent
+//! module for the rule).
 
 use super::{Outcome, Tracker};
 use crate::report::{Run, Step};
@@ -82,6 +83,7 @@ impl Tracker {
                 }
             }
         }
+        self.given_back(last_run);
         while let Some(s) = self.buf.pop_front() {
             self.settle(s);
         }
@@ -111,6 +113,24 @@ impl Tracker {
             runs,
             slope: self.runs.last().and_then(|r| r.trace.reported()),
         }
+    }
+
+    /// Drops the steps of the last run that its level has given back by
+    /// the end of the data, with no restart since: below their midpoint
+    /// over the last window, which they came before (a younger one was
+    /// asked as much when it was counted). A leak's level lasts; one that
+    /// drifted back down was load (a pool's floor at the day's peak, whose
+    /// night returns it). On a noisy series only: a noise-free one's falls
+    /// are changes of their own, seen as they come.
+    fn given_back(&mut self, run: usize) {
+        let len = self.buf.len();
+        let from = len.saturating_sub(self.w);
+        if self.exact() || len - from < self.w || self.buf[from].i <= self.runs[run].start_i {
+            return;
+        }
+        let (now, first) = (self.level(from, len), self.buf[from].i);
+        self.steps
+            .retain(|st| st.run != run || st.index >= first || now >= st.before + st.rise / 2.0);
     }
 }
 

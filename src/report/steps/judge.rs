@@ -58,6 +58,22 @@ impl Tracker {
         }
     }
 
+    /// The buffer positions of this run's rises found after position
+    /// `from`, in order.
+    fn steps_after(&self, from: usize) -> Vec<usize> {
+        let (run, after) = (self.runs.len() - 1, self.buf[from].i);
+        let held = self.steps.iter().rev().map(|s| (s.run, s.index));
+        let tentative = self.tentative.iter().rev().map(|s| (s.run, s.i));
+        // Both lists are in order: only their ends can be as late.
+        let mut found: Vec<usize> = tentative
+            .take_while(|&(r, i)| r == run && i > after)
+            .chain(held.take_while(|&(r, i)| r == run && i > after))
+            .map(|(_, i)| self.pos(i))
+            .collect();
+        found.reverse();
+        found
+    }
+
     /// The local climb per second around a split at `p`: the median of the
     /// slopes between block levels on the same side of it (Theil-Sen), so
     /// that neither the rise itself nor a spike moves it; and the same on
@@ -72,7 +88,22 @@ impl Tracker {
         up: bool,
     ) -> Option<(f64, [f64; 2], bool)> {
         let mut sides = [Vec::new(), Vec::new()];
-        self.blocks(ext, p, &mut sides[0]);
+        // Before a rise, each level between the rises found already is read
+        // on its own (its blocks then start at the first sample found, the
+        // block of each that starts a level is listed): a staircase of
+        // leaks a few dozen samples apart is its steps, which must not pass
+        // for a climb the next one is judged beyond, and what each level
+        // climbs within itself still counts.
+        let mut levels = Vec::new();
+        let mut from = ext;
+        if up && ext < p {
+            for at in self.steps_after(ext).into_iter().filter(|&at| at < p) {
+                self.blocks(from, at, &mut sides[0]);
+                levels.push(sides[0].len());
+                from = at;
+            }
+        }
+        self.blocks(from, p, &mut sides[0]);
         self.blocks(p, len, &mut sides[1]);
         // A jump the other way between blocks (a heap collected, a burst
         // ended) breaks a side: before the split only what follows the last
@@ -85,6 +116,10 @@ impl Tracker {
             .find(|&j| against(sides[0][j - 1].1, sides[0][j].1))
         {
             sides[0].drain(..j);
+            levels.retain_mut(|b| {
+                *b = b.saturating_sub(j);
+                *b > 0
+            });
         }
         let mut broken = false;
         if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
@@ -99,8 +134,9 @@ impl Tracker {
         for (k, side) in sides.iter().enumerate() {
             let mut slopes = Vec::new();
             for (j, &(t1, l1)) in side.iter().enumerate() {
-                for &(t2, l2) in &side[j + 1..] {
-                    if t2 > t1 {
+                for (j2, &(t2, l2)) in side.iter().enumerate().skip(j + 1) {
+                    let apart = k == 0 && levels.iter().any(|&b| j < b && b <= j2);
+                    if t2 > t1 && !apart {
                         slopes.push((l2 - l1) / (t2 - t1));
                     }
                 }

@@ -15,7 +15,8 @@
 //!   are improbable under "no change" (binomial tail below [`LN_ALPHA`]),
 //!   or the series is noise-free, the candidate is examined exactly: the
 //!   best split between the two levels (least absolute deviation), the
-//!   levels of the windows either side of it, the local climb, the
+//!   levels of the windows either side of it, the local climb (not
+//!   across the rises found already), the
 //!   threshold and the same test on the exact windows.
 //! - A confirmed rise is a *tentative* step until it has held
 //!   [`EXCURSION`] samples; a fall that takes the level back below its
@@ -28,7 +29,8 @@
 //!   A noisy rise that has climbed on by as much again when it is sure is
 //!   judged once more against that climb ([`Tracker::still_up`]). At the
 //!   end of the data a younger rise must outlast the excursions and bursts
-//!   seen (module `end`).
+//!   seen, and on a noisy series an older one must not have been given
+//!   back by the last window (module `end`).
 //! - A confirmed fall across a gap (empty fields or a hole in time), or a
 //!   fall to the run's starting level after steps that held, starts a new
 //!   run.
