@@ -30,12 +30,14 @@
 //!   back at most; one in sixteen when judged at the end of a series of
 //!   fewer than 32 differences) needs `min_hold_samples` flat ones (a
 //!   shorter one before the next rise joins it, once). A fall
-//!   back below a rise's midpoint (half of the last 10 samples) within
+//!   back below a rise's midpoint (half of the last 10 samples, and their
+//!   mean when the values are not counts) within
 //!   [`EXCURSION`] samples (or twice the longest excursion) undoes it and
 //!   takes the excursion out of the windows, as a rise found from below a
 //!   younger rise's midpoint undoes that one. A
-//!   noisy rise that has climbed on by as much again by then, with no
-//!   change since, is the start of a curve and is dropped unless it stands
+//!   noisy rise that has climbed on by as much again by then, beyond the
+//!   rises found since and with no fall since, is the start of a curve and
+//!   is dropped unless it stands
 //!   beyond that climb too. At the end of the data a younger rise counts if
 //!   it held twice the longest excursion, three times the longest burst
 //!   (one the level caught up with is no burst) and, on a noisy level or

@@ -858,3 +858,25 @@ fn a_rise_that_the_level_gives_back_slowly_is_load_not_a_leak() {
         }
     }
 }
+
+#[test]
+fn a_rounded_daily_cycle_climbing_in_plateaus_is_no_step() {
+    // Two plateaus of the rising cycle, each flat and two above the last,
+    // pass for steps one after the other; the first was asked whether it
+    // began a curve only while no rise had come after it, and the second
+    // had hidden the climb from that question.
+    let s = analyze(regular(&fixture("daily-uni-plateaus.txt"), 60.0));
+    assert!(s.steps.is_empty(), "{:?}", s.steps);
+}
+
+#[test]
+fn a_small_step_under_noise_both_ways_is_not_undone_by_a_dip() {
+    // A rise of 2.5 standard deviations, after which half of ten samples
+    // lie below its midpoint by chance (their mean does not): the rise
+    // stands. Undone, it had been found again only after the dip, and
+    // timed 58 samples late.
+    let s = analyze(regular(&fixture("gauss-small-step.txt"), 5.0));
+    let found = step_samples(&s);
+    assert_eq!(found.len(), 1, "{:?}", s.steps);
+    assert!((found[0] - 120).abs() <= 2, "{:?}", s.steps);
+}

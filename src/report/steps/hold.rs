@@ -39,8 +39,9 @@ impl Tracker {
 
     /// A noisy rise about to be kept (sure, or counted at the end of the
     /// data), unless the samples since show it was the start of a curve: a
-    /// level that has climbed on by as much again, with no change confirmed
-    /// after it (a daily cycle turning up). The rise must then stand beyond
+    /// level that has climbed on by as much again beyond the rises found
+    /// since, with no fall after it (a daily cycle turning up, in the
+    /// plateaus of its rounded values). The rise must then stand beyond
     /// what that climb makes over the distance between its two windows, by
     /// the rise it was confirmed with, as [`evaluate`](Tracker::evaluate)
     /// asks of the climb it could see.
@@ -55,8 +56,18 @@ impl Tracker {
         let now_t = self.mean_t(from, len);
         let [low_before, low_after] = s.sides.low;
         let [at_before, at_after] = s.sides.at;
-        if self.seg == s.i && now_t > at_after && now.low_mean - low_after >= s.sides.thr {
-            let lift = (now.low_mean - low_after) / (now_t - at_after) * (at_after - at_before);
+        // Rises found since are steps of their own, not the curve's climb
+        // (a staircase of leaks climbs by them); a fall since leaves the
+        // climb unknown.
+        let later = self
+            .tentative
+            .iter()
+            .filter(|st| st.run == run && st.i > s.i);
+        let (n_later, later) = later.fold((0, 0.0), |(n, r), st| (n + 1, r + st.sides.rise()));
+        let alone = self.seg == s.i || (n_later > 0 && self.last_fall <= s.i);
+        let climbed = now.low_mean - later - low_after;
+        if alone && now_t > at_after && climbed >= s.sides.thr {
+            let lift = climbed / (now_t - at_after) * (at_after - at_before);
             if low_after - low_before - lift < s.sides.thr + CLIMB_DOUBT * lift {
                 return None;
             }
@@ -87,6 +98,11 @@ impl Tracker {
         {
             self.keep_run(run);
         }
+        // Values that are not counts have noise both ways, which puts half
+        // of ten samples below the midpoint of a rise of a few standard
+        // deviations now and then: their mean must be below it as well.
+        // (Counts' busy noise is upward only: their bursts fall right back.)
+        let mut recent = None;
         for st in &mut self.tentative {
             if st.run != run || st.kept {
                 continue;
@@ -94,6 +110,16 @@ impl Tracker {
             let below = v < st.sides.mid;
             st.below = ((st.below << 1) | u32::from(below)) & mask;
             if 2 * st.below.count_ones() as u64 >= FALL_HOLD {
+                if !self.counts {
+                    let mean = *recent.get_or_insert_with(|| {
+                        let len = self.buf.len();
+                        let from = len.saturating_sub(FALL_HOLD as usize);
+                        self.buf.range(from..len).map(|s| s.v).sum::<f64>() / (len - from) as f64
+                    });
+                    if mean >= st.sides.mid {
+                        continue;
+                    }
+                }
                 back = Some(back.map_or(st.i, |b: u64| b.min(st.i)));
             }
         }
