@@ -54,8 +54,9 @@
 //!   next to the likeliest within a factor e of it tie). A rise of counts
 //!   under a burst is timed where the burst rose by it and stayed up until
 //!   it ended (an undone excursion's rise, kept for that), or when the
-//!   tied splits span a burst of more than 4 samples, at the first
-//!   sample after it.
+//!   tied splits span a burst of more than 4 samples (or the split comes
+//!   right after one), at the first sample after it; under a burst (or an
+//!   undone excursion) longer than `window / 2` samples, at its middle.
 //! - A fall that holds 10 samples right after a gap (two empty fields or a
 //!   hole in time), or back to the run's starting level (within a quarter
 //!   of the way up to its highest held step) after steps that held, starts

@@ -169,6 +169,18 @@ impl Tracker {
         let mut end = (tail..self.buf.len())
             .find(|&k| self.buf[k].v < earliest.sides.mid)
             .unwrap_or(self.buf.len());
+        // Where the samples are that the excursion takes out, for the
+        // middle of a burst (see `under_excursion`).
+        let after = if end < self.buf.len() {
+            self.buf[end].i
+        } else {
+            self.n
+        };
+        self.undone = Some((earliest.i, after));
+        self.undone_times.clear();
+        // (A young excursion may end before it began: nothing is taken.)
+        let times = self.buf.range(from..end.max(from)).map(|s| (s.i, s.t));
+        self.undone_times.extend(times);
         let mut k = from;
         while k < end {
             if self.buf[k].v >= earliest.sides.mid {
@@ -233,6 +245,41 @@ impl Tracker {
             (Some(&(i, t, _)), None) => Some((i, t)),
             _ => None,
         }
+    }
+
+    /// The middle of the burst that the last undone excursion was, when a
+    /// rise of counts to level `floor` confirmed at buffer position `pos`
+    /// was split within it or right after it, or before it with nothing
+    /// but burst (samples above `floor`) in between, and (no rise it
+    /// carried timing it) the burst lasted longer than a noisy level of
+    /// counts holds before it is judged: the floor rose somewhere under a
+    /// burst taken out of the windows, where a level could have begun
+    /// anywhere, and its middle is within half of it (as under a long
+    /// burst still in the buffer, see `likeliest_split`).
+    pub(super) fn under_excursion(&self, pos: usize, floor: f64) -> Option<(u64, f64)> {
+        let (from, after) = self.undone?;
+        let at = self.buf[pos].i;
+        let start = if (from..=after).contains(&at) {
+            from
+        } else if at < from && self.buf.range(pos..self.pos(from)).all(|s| s.v > floor) {
+            at
+        } else {
+            return None;
+        };
+        if !self.counts || after - start <= self.wait_after() {
+            return None;
+        }
+        // The middle sample, still in the buffer or taken out.
+        let m = (start + after) / 2;
+        let k = self.pos(m);
+        if k < self.buf.len() && self.buf[k].i == m {
+            return Some((m, self.buf[k].t));
+        }
+        let j = self
+            .undone_times
+            .binary_search_by_key(&m, |&(i, _)| i)
+            .ok()?;
+        Some(self.undone_times[j])
     }
 
     /// Joins a rise of a noise-free series at sample `i` to the young

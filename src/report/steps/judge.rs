@@ -301,21 +301,31 @@ impl Tracker {
             }
         };
         let (q, (first, last)) = self.split_by(lo, range, NEAR_TIE, |x| cost(x, b) - cost(x, a));
-        // Tied over a burst above both floors: a burst's height holds
-        // while it lasts (a batch job's connections), so where it went up
-        // by the rise and stayed up until it ended, the floor rose under
-        // it. Else the rise came as the burst began or as it ended, which
-        // the data cannot tell apart: after a short burst the middle is
-        // near both, after a longer one the first sample at the new floor,
-        // the one after the burst, is taken.
+        // Tied over a burst above both floors, or right after one: a
+        // burst's height holds while it lasts (a batch job's connections),
+        // so where it went up by the rise and stayed up until it ended, the
+        // floor rose under it. Else the data cannot tell where under it the
+        // floor rose: after a short burst the middle is near both ends;
+        // after a longer one the first sample at the new floor, the one
+        // after the burst, is taken; under one longer than a noisy level
+        // of counts holds before it is judged, a level could have begun
+        // anywhere beneath it, and its middle is within half of it.
         // (Whole: an undone excursion may have taken samples out of it.)
         let len = self.buf.len();
-        let burst = last > first
-            && last < len
-            && self.buf[last].i - self.buf[first].i == (last - first) as u64
+        let whole = |from: usize, to: usize| {
+            to < len && self.buf[to].i - self.buf[from].i == (to - from) as u64
+        };
+        let tied = last > first
+            && whole(first, last)
             && self.buf[last].v <= b
             && self.buf.range(first..last).all(|s| s.v > b);
-        if !burst {
+        let (first, last) = if tied {
+            (first, last)
+        } else {
+            let above = self.buf.range(lo..q).rev().take_while(|s| s.v > b).count();
+            (q - above, q)
+        };
+        if !tied && (last - first <= SHORT_BURST || !whole(first, last)) {
             return Some(q);
         }
         let v = |k: usize| self.buf[k].v;
@@ -330,6 +340,7 @@ impl Tracker {
         });
         Some(match (carried.next(), carried.next()) {
             (Some(s), None) => s,
+            (None, _) if last - first > self.wait_after() as usize => (first + last) / 2,
             (None, _) if last - first > SHORT_BURST => last,
             _ => q,
         })

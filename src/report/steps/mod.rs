@@ -25,7 +25,8 @@
 //!   batch job), whose length is remembered. So does a later rise found
 //!   from below its midpoint. The rises within the excursion are kept
 //!   until the next change: one of counts that a burst carried is the
-//!   time of a rise of the same size confirmed right after it.
+//!   time of a rise of the same size confirmed right after it, and a rise
+//!   split within or right after a long one is timed at its middle.
 //!   A noisy rise that has climbed on by as much again when it is sure is
 //!   judged once more against that climb ([`Tracker::still_up`]). At the
 //!   end of the data a younger rise must outlast the excursions and bursts
@@ -242,6 +243,11 @@ pub struct Tracker {
     /// The rises within the last undone excursion after its first sample
     /// (sample, time, rise): see [`Tracker::carried_at`].
     carried: Vec<(u64, f64, f64)>,
+    /// The last undone excursion's first sample and the first after it,
+    /// and the samples (number, time) from its first to its end: see
+    /// [`Tracker::under_excursion`].
+    undone: Option<(u64, u64)>,
+    undone_times: Vec<(u64, f64)>,
     steps: Vec<Step>,
     longest_excursion: u64,
     /// The smallest rise among the excursions.
@@ -308,6 +314,8 @@ impl Tracker {
             hole: f64::INFINITY,
             tentative: Vec::new(),
             carried: Vec::new(),
+            undone: None,
+            undone_times: Vec::new(),
             steps: Vec::new(),
             longest_excursion: 0,
             smallest_excursion: f64::INFINITY,
@@ -469,6 +477,7 @@ impl Tracker {
         self.quiet = [0; 2];
         self.tentative.clear();
         self.carried.clear();
+        self.undone = None;
         self.longest_excursion = 0;
         self.smallest_excursion = f64::INFINITY;
         self.burst_from = None;
@@ -727,8 +736,12 @@ impl Tracker {
         let run = self.runs.len() - 1;
         if up {
             self.superseded(run, sides.before, s.i);
-            let (i, t) = self.carried_at(pos, sides.rise()).unwrap_or((s.i, s.t));
+            let (i, t) = self
+                .carried_at(pos, sides.rise())
+                .or_else(|| self.under_excursion(pos, sides.after))
+                .unwrap_or((s.i, s.t));
             self.carried.clear();
+            self.undone = None;
             if !self.joined(run, (i, t), &sides) {
                 self.tentative.push(Tentative {
                     i,
