@@ -176,9 +176,9 @@ impl Tracker {
         } else {
             self.n
         };
-        self.undone = Some((earliest.i, after));
-        self.undone_times.clear();
         // (A young excursion may end before it began: nothing is taken.)
+        self.undone = (end > from).then_some((earliest.i, after));
+        self.undone_times.clear();
         let times = self.buf.range(from..end.max(from)).map(|s| (s.i, s.t));
         self.undone_times.extend(times);
         let mut k = from;
@@ -266,7 +266,7 @@ impl Tracker {
         } else {
             return None;
         };
-        if !self.counts || after - start <= self.wait_after() {
+        if !self.counts || after <= start + self.wait_after() {
             return None;
         }
         // The middle sample, still in the buffer or taken out.
