@@ -154,12 +154,13 @@ impl Tracker {
         // A rise within the excursion (or joined to one of its rises), two
         // samples or more after it began, may be the floor rising under a
         // burst (see `carried_at`).
-        self.carried = gone
+        self.undone.clear();
+        let carried = gone
             .iter()
             .flat_map(|st| [Some((st.i, st.t, st.sides.rise())), st.joined])
             .flatten()
-            .filter(|&(i, _, _)| i >= earliest.i + 2)
-            .collect();
+            .filter(|&(i, _, _)| i >= earliest.i + 2);
+        self.undone.carried.extend(carried);
         // The excursion was noise (a burst of busy connections, a batch
         // job): its samples at or above the midpoint leave the windows, and
         // the level it interrupted is judged on, so that a leak during or
@@ -177,10 +178,9 @@ impl Tracker {
             self.n
         };
         // (A young excursion may end before it began: nothing is taken.)
-        self.undone = (end > from).then_some((earliest.i, after));
-        self.undone_times.clear();
+        self.undone.span = (end > from).then_some((earliest.i, after));
         let times = self.buf.range(from..end.max(from)).map(|s| (s.i, s.t));
-        self.undone_times.extend(times);
+        self.undone.times.extend(times);
         let mut k = from;
         while k < end {
             if self.buf[k].v >= earliest.sides.mid {
@@ -238,6 +238,7 @@ impl Tracker {
         let at = self.buf[pos].i;
         let after = pos.checked_sub(1).map_or(0, |k| self.buf[k].i + 1);
         let mut hits = self
+            .undone
             .carried
             .iter()
             .filter(|&&(i, _, r)| (after..at).contains(&i) && r == rise);
@@ -257,7 +258,7 @@ impl Tracker {
     /// anywhere, and its middle is within half of it (as under a long
     /// burst still in the buffer, see `likeliest_split`).
     pub(super) fn under_excursion(&self, pos: usize, floor: f64) -> Option<(u64, f64)> {
-        let (from, after) = self.undone?;
+        let (from, after) = self.undone.span?;
         let at = self.buf[pos].i;
         let start = if (from..=after).contains(&at) {
             from
@@ -266,7 +267,7 @@ impl Tracker {
         } else {
             return None;
         };
-        if !self.counts || after <= start + self.wait_after() {
+        if !self.counts || !self.hides_a_level(after - start) {
             return None;
         }
         // The middle sample, still in the buffer or taken out.
@@ -275,11 +276,9 @@ impl Tracker {
         if k < self.buf.len() && self.buf[k].i == m {
             return Some((m, self.buf[k].t));
         }
-        let j = self
-            .undone_times
-            .binary_search_by_key(&m, |&(i, _)| i)
-            .ok()?;
-        Some(self.undone_times[j])
+        let times = &self.undone.times;
+        let j = times.binary_search_by_key(&m, |&(i, _)| i).ok()?;
+        Some(times[j])
     }
 
     /// Joins a rise of a noise-free series at sample `i` to the young

@@ -340,7 +340,7 @@ impl Tracker {
         });
         Some(match (carried.next(), carried.next()) {
             (Some(s), None) => s,
-            (None, _) if last - first > self.wait_after() as usize => (first + last) / 2,
+            (None, _) if self.hides_a_level((last - first) as u64) => (first + last) / 2,
             (None, _) if last - first > SHORT_BURST => last,
             _ => q,
         })

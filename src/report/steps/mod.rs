@@ -169,6 +169,28 @@ impl Sides {
     }
 }
 
+/// What an undone excursion leaves, until the next rise, to time that
+/// rise by if it came out of the excursion's burst.
+#[derive(Clone, Debug, Default)]
+struct Undone {
+    /// The rises within it after its first sample (sample, time, rise):
+    /// see [`Tracker::carried_at`].
+    carried: Vec<(u64, f64, f64)>,
+    /// Its first sample and the first after it, when samples were taken
+    /// out, and those samples' numbers and times from its first to its
+    /// end: see [`Tracker::under_excursion`].
+    span: Option<(u64, u64)>,
+    times: Vec<(u64, f64)>,
+}
+
+impl Undone {
+    fn clear(&mut self) {
+        self.carried.clear();
+        self.span = None;
+        self.times.clear();
+    }
+}
+
 /// A confirmed change of level.
 #[derive(Clone, Copy, Debug)]
 struct Change {
@@ -240,14 +262,8 @@ pub struct Tracker {
     /// 8 are known.
     hole: f64,
     tentative: Vec<Tentative>,
-    /// The rises within the last undone excursion after its first sample
-    /// (sample, time, rise): see [`Tracker::carried_at`].
-    carried: Vec<(u64, f64, f64)>,
-    /// The last undone excursion's first sample and the first after it,
-    /// and the samples (number, time) from its first to its end: see
-    /// [`Tracker::under_excursion`].
-    undone: Option<(u64, u64)>,
-    undone_times: Vec<(u64, f64)>,
+    /// What the last undone excursion leaves to time the next rise by.
+    undone: Undone,
     steps: Vec<Step>,
     longest_excursion: u64,
     /// The smallest rise among the excursions.
@@ -313,9 +329,7 @@ impl Tracker {
             interval: 0.0,
             hole: f64::INFINITY,
             tentative: Vec::new(),
-            carried: Vec::new(),
-            undone: None,
-            undone_times: Vec::new(),
+            undone: Undone::default(),
             steps: Vec::new(),
             longest_excursion: 0,
             smallest_excursion: f64::INFINITY,
@@ -340,6 +354,16 @@ impl Tracker {
         } else {
             self.w as u64
         }
+    }
+
+    /// Whether a burst of `samples` hides a level: it lasts longer than a
+    /// noisy level holds before it is examined ([`wait_after`]), so one
+    /// could have begun anywhere beneath it (see `likeliest_split` and
+    /// [`Tracker::under_excursion`]).
+    ///
+    /// [`wait_after`]: Tracker::wait_after
+    fn hides_a_level(&self, samples: u64) -> bool {
+        samples > self.wait_after()
     }
 
     /// The series' noise: the median spread of its windows' lower half.
@@ -476,8 +500,7 @@ impl Tracker {
         self.down = None;
         self.quiet = [0; 2];
         self.tentative.clear();
-        self.carried.clear();
-        self.undone = None;
+        self.undone.clear();
         self.longest_excursion = 0;
         self.smallest_excursion = f64::INFINITY;
         self.burst_from = None;
@@ -740,8 +763,7 @@ impl Tracker {
                 .carried_at(pos, sides.rise())
                 .or_else(|| self.under_excursion(pos, sides.after))
                 .unwrap_or((s.i, s.t));
-            self.carried.clear();
-            self.undone = None;
+            self.undone.clear();
             if !self.joined(run, (i, t), &sides) {
                 self.tentative.push(Tentative {
                     i,
