@@ -154,6 +154,7 @@ mod tests {
                 );
             }
         }
+        assert_eq!(w.remove(w.len()), None);
         let cuts = w.cuts();
         w.push_back(1);
         w.pop_front();
