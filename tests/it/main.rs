@@ -30,6 +30,7 @@ mod manpages;
 mod pipeline_props;
 mod report;
 mod report_output;
+mod report_rules;
 mod safety;
 mod series_data;
 mod series_local_time;

@@ -10,7 +10,7 @@ use leakhunt::series::Sink;
 use crate::rng::Rng;
 
 /// What these tests draw beyond the shared generator.
-trait Draws {
+pub(super) trait Draws {
     /// An integer from 0 to `w`.
     fn int(&mut self, w: u64) -> f64;
     /// Poisson by counting uniforms (small means only).
@@ -34,7 +34,7 @@ impl Draws for Rng {
 pub(super) const T0: f64 = 1_764_000_000.0;
 
 /// A series' points as the parser hands them over: (time, value or gap).
-type Points = Vec<(f64, Option<f64>)>;
+pub(super) type Points = Vec<(f64, Option<f64>)>;
 
 pub(super) fn analyze_with(cfg: Config, series: &[(&str, Points)]) -> Report {
     let mut a = Analyzer::new(cfg);
@@ -51,7 +51,7 @@ pub(super) fn analyze_with(cfg: Config, series: &[(&str, Points)]) -> Report {
     a.finish()
 }
 
-fn analyze(points: Points) -> SeriesReport {
+pub(super) fn analyze(points: Points) -> SeriesReport {
     analyze_with(Config::default(), &[("s", points)])
         .series
         .remove(0)
@@ -67,7 +67,7 @@ pub(super) fn regular(values: &[f64], dt: f64) -> Points {
 }
 
 /// The sample numbers (from 0, 5 s apart) of the steps found.
-fn step_samples(s: &SeriesReport) -> Vec<i64> {
+pub(super) fn step_samples(s: &SeriesReport) -> Vec<i64> {
     s.steps
         .iter()
         .map(|st| ((st.time - T0) / 5.0).round() as i64)
@@ -75,7 +75,7 @@ fn step_samples(s: &SeriesReport) -> Vec<i64> {
 }
 
 /// `base + noise` with `rise` added from each sample in `at` on.
-fn with_steps(
+pub(super) fn with_steps(
     n: usize,
     base: f64,
     at: &[usize],
@@ -783,160 +783,4 @@ fn marginal_steps_of_counts_are_timed_where_the_noise_law_puts_them() {
     }
     assert!(hits >= 525, "{hits} of 600 steps timed within 2 samples");
     assert!(elsewhere <= 15, "{elsewhere} steps reported elsewhere");
-}
-
-/// The values of a fixture under tests/data/report (one per line, after
-/// its `#` lines, which say where it comes from).
-fn fixture(name: &str) -> Vec<f64> {
-    let path = format!("{}/tests/data/report/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    text.lines()
-        .filter(|l| !l.starts_with('#'))
-        .map(|l| l.parse().unwrap_or_else(|_| panic!("{path}: {l:?}")))
-        .collect()
-}
-
-#[test]
-fn a_noisy_pool_leaking_every_twenty_samples_is_every_step() {
-    // The level before each leak climbed by the leaks before it: that is
-    // steps, not a climb for the next leak to be judged beyond (which had
-    // left the last two unreported).
-    let s = analyze(regular(&fixture("pool-idle-staircase.txt"), 5.0));
-    assert_eq!(step_samples(&s), [204, 222, 240, 267], "{:?}", s.steps);
-    let levels: Vec<_> = s.steps.iter().map(|st| (st.before, st.after)).collect();
-    assert_eq!(
-        levels,
-        [(11.0, 12.0), (12.0, 13.0), (13.0, 14.0), (14.0, 15.0)]
-    );
-    // Generated: a pool at its floor most of the time, leaking one every
-    // 18 to 27 samples, five times.
-    for seed in 1..=12u64 {
-        let at = [400, 420, 438, 465, 485];
-        let values = with_steps(900, 10.0, &at, 1.0, |r| r.poisson(0.15), seed);
-        let s = analyze(regular(&values, 5.0));
-        let found = step_samples(&s);
-        let hit = at
-            .iter()
-            .filter(|&&k| found.iter().any(|&f| (f - k as i64).abs() <= 2))
-            .count();
-        assert_eq!((hit, found.len()), (5, 5), "seed {seed}: {found:?}");
-    }
-}
-
-#[test]
-fn a_rise_that_the_level_gives_back_slowly_is_load_not_a_leak() {
-    // A pool's busy floor rises by 3 at once on the way to the day's peak,
-    // holds for hours, and the night takes it back: no leak.
-    let s = analyze(regular(&fixture("daily-pool-peak.txt"), 60.0));
-    assert!(s.steps.is_empty(), "{:?}", s.steps);
-    // A level that jumps by 6, holds 300 samples and drifts back over 400:
-    // no step; drifting back by only a third of the rise, it stays one.
-    for seed in 1..=8u64 {
-        for (back, steps) in [(6.0, 0), (2.0, 1)] {
-            let mut rng = Rng(seed);
-            let values: Vec<f64> = (0..1500)
-                .map(|i| {
-                    let up = match i {
-                        0..=599 => 0.0,
-                        600..=899 => 6.0,
-                        900..=1299 => 6.0 - back * (i - 900) as f64 / 400.0,
-                        _ => 6.0 - back,
-                    };
-                    (20.0 + up).round() + rng.int(2)
-                })
-                .collect();
-            let s = analyze(regular(&values, 5.0));
-            assert_eq!(
-                s.steps.len(),
-                steps,
-                "seed {seed}, back {back}: {:?}",
-                s.steps
-            );
-            if steps == 1 {
-                assert_eq!(step_samples(&s), [600], "seed {seed}");
-            }
-        }
-    }
-}
-
-#[test]
-fn a_rounded_daily_cycle_climbing_in_plateaus_is_no_step() {
-    // Two plateaus of the rising cycle, each flat and two above the last,
-    // pass for steps one after the other; the first was asked whether it
-    // began a curve only while no rise had come after it, and the second
-    // had hidden the climb from that question.
-    let s = analyze(regular(&fixture("daily-uni-plateaus.txt"), 60.0));
-    assert!(s.steps.is_empty(), "{:?}", s.steps);
-}
-
-#[test]
-fn a_small_step_under_noise_both_ways_is_not_undone_by_a_dip() {
-    // A rise of 2.5 standard deviations, after which half of ten samples
-    // lie below its midpoint by chance (their mean does not): the rise
-    // stands. Undone, it had been found again only after the dip, and
-    // timed 58 samples late.
-    let s = analyze(regular(&fixture("gauss-small-step.txt"), 5.0));
-    let found = step_samples(&s);
-    assert_eq!(found.len(), 1, "{:?}", s.steps);
-    assert!((found[0] - 120).abs() <= 2, "{:?}", s.steps);
-}
-
-#[test]
-fn a_leak_under_a_long_burst_is_timed_at_its_middle() {
-    // The floor rose under a burst of some 60 samples, which fell back
-    // and was taken out as an excursion. The data cannot say where under
-    // it: beneath a burst longer than the 20 samples a noisy level of
-    // counts holds before it is judged, a level could have begun anywhere,
-    // and the burst's middle is within half of it of the leak (its end,
-    // where it had been timed, was 30 samples late).
-    let s = analyze(regular(&fixture("pool-leak-under-long-burst.txt"), 5.0));
-    assert_eq!(step_samples(&s), [205], "{:?}", s.steps);
-    assert_eq!((s.steps[0].before, s.steps[0].after), (11.0, 12.0));
-}
-
-#[test]
-fn a_long_burst_taken_out_times_the_leak_beneath_it_at_its_middle() {
-    // The burst began 9 samples before the jump that was confirmed as its
-    // rise, and those first samples, above the new floor too, were left
-    // in: the split fell on them, where the burst began. It is the
-    // burst's middle, which the leaks beneath it (+1 at 205 and at 219)
-    // are within half of, that is taken.
-    let s = analyze(regular(&fixture("busy-pool-hidden-leak.txt"), 5.0));
-    assert_eq!(step_samples(&s), [207], "{:?}", s.steps);
-    assert_eq!((s.steps[0].before, s.steps[0].after), (14.0, 16.0));
-    // The new floor itself, between a leak and a burst that came after it,
-    // is no part of the burst: the leak stays where it was.
-    let s = analyze(regular(&fixture("pool-leak-before-long-burst.txt"), 5.0));
-    assert_eq!(step_samples(&s), [236], "{:?}", s.steps);
-}
-
-#[test]
-fn a_leak_that_a_burst_hides_is_timed_at_its_end_or_the_middle_of_a_long_one() {
-    // A burst of 17 connections that holds its height while the floor
-    // under it rises from 10 to 11 hides the leak: the data cannot say
-    // where beneath it. After 12 samples the first at the new floor is
-    // taken; after 40, more than a noisy level of counts holds before it
-    // is judged, its middle (the end had been 25 samples from the leak).
-    for seed in 1..6u64 {
-        for (len, at, want) in [(12, 6, 1012), (40, 15, 1020), (60, 45, 1030)] {
-            let mut rng = Rng(seed);
-            let values: Vec<f64> = (0..2000)
-                .map(|i| {
-                    let floor = if i >= 1000 + at { 11.0 } else { 10.0 };
-                    if (1000..1000 + len).contains(&i) {
-                        17.0
-                    } else {
-                        floor + rng.poisson(0.05)
-                    }
-                })
-                .collect();
-            let s = analyze(regular(&values, 5.0));
-            assert_eq!(
-                step_samples(&s),
-                [want],
-                "seed {seed}, burst {len}: {:?}",
-                s.steps
-            );
-        }
-    }
 }

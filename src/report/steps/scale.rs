@@ -1,0 +1,71 @@
+//! The scale a series' rises are judged on, learnt from the whole series
+//! as it comes: its noise (the spread of successive differences), the rise
+//! a step needs, and whether it is noise-free.
+
+use super::{Tracker, EXACT_AFTER};
+
+/// The mean absolute difference of two independent normal samples, the
+/// largest tenth left out, in standard deviations (sqrt(2) * 2 * (phi(0) -
+/// phi(1.645)) / 0.9): turns the noise of successive differences into a
+/// standard deviation.
+const MEAN_ABS_DIFF: f64 = 0.930;
+/// The interquartile range of the absolute difference of two independent
+/// normal samples, in standard deviations (sqrt(2) * (1.150 - 0.319)).
+const IQR_ABS_DIFF: f64 = 1.175;
+
+impl Tracker {
+    /// The series' noise: the median spread of its windows' lower half.
+    pub fn noise(&mut self) -> f64 {
+        self.jumps.median().low_mean(0.9) / MEAN_ABS_DIFF
+    }
+
+    /// The rise a step needs on a typical window.
+    pub fn threshold(&mut self) -> f64 {
+        self.min_rise.max(self.kappa * self.noise())
+    }
+
+    /// [`noise`](Tracker::noise), recomputed now and then: it scans a
+    /// histogram.
+    pub(super) fn noise_now(&mut self) -> f64 {
+        let stale = if self.n < 4096 {
+            self.n.is_power_of_two() || self.n - self.noise_at >= 64
+        } else {
+            self.n - self.noise_at >= 4096
+        };
+        if self.noise_at == 0 || stale {
+            self.noise = self.noise();
+            self.noise_at = self.n;
+            // A collection falls by far more than the noise; on a heap the
+            // differences are the garbage's growth more than the noise, and
+            // their spread tells the noise better (a quiet pool's, mostly
+            // zero, tells nothing).
+            let jumps = self.jumps.median();
+            let spread = (jumps.quantile(0.75) - jumps.quantile(0.25)) / IQR_ABS_DIFF;
+            self.collection = 10.0
+                * if spread > 0.0 {
+                    spread.min(self.noise)
+                } else {
+                    self.noise
+                };
+        }
+        self.noise
+    }
+
+    /// Whether the series is noise-free: at least half of the differences
+    /// are zero, and at most one in eight turns back (a spike turns twice, a
+    /// staircase never; a ramp never either, but is seldom flat). A short
+    /// series, judged at its end on fewer than [`EXACT_AFTER`] differences,
+    /// may turn back half as often: uniform noise 0..1 passes the one in
+    /// eight over 19 differences about once in 170 series, and once in
+    /// 1,000 at one in sixteen.
+    pub(super) fn exact(&self) -> bool {
+        let turns = if self.diffs < EXACT_AFTER { 16 } else { 8 };
+        self.settled_exact && turns * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
+    }
+
+    /// The rise needed: `noise_factor` times the series' noise.
+    pub(super) fn threshold_now(&mut self) -> f64 {
+        let noise = self.noise_now();
+        self.min_rise.max(self.kappa * noise)
+    }
+}
