@@ -120,7 +120,7 @@ pub fn warn(msg: impl fmt::Display) {
     let _ = writeln!(e, "{}: {}", tool(), crate::sys::term::visible(&msg));
 }
 
-/// The body of a `no_main` tool's C `main` (see [`c_main!`]), run before
+/// The body of a `no_main` tool's C `main` (see [`c_main!`](crate::c_main!)), run before
 /// std's runtime would have: with fd 1 closed it says `tool: closed` and
 /// gives 1 (std would put /dev/null there, or the tool's first open would
 /// get fd 1, and every line would be lost); else it ignores SIGPIPE as

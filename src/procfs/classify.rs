@@ -1,6 +1,6 @@
-//! Fd classification: what one entry of /proc/PID/fd is ([`Class`]), from
+//! Fd classification: what one entry of /proc/PID/fd is (`Class`), from
 //! one `statat` of it (the device and type of what it points to), the link
-//! text where those do not settle it, and a socket's protocol ([`Proto`])
+//! text where those do not settle it, and a socket's protocol (`Proto`)
 //! from its `system.sockprotoname` attribute.
 //!
 //! The classes are those of the fd's link text in /proc: `socket:`,

@@ -9,7 +9,7 @@
 //!
 //! This module holds the help text around the options and the entry
 //! points; [`options`] the flag table and the parse, [`run`] the sampling
-//! loop, [`format`] the output formats.
+//! loop, [`format`](mod@format) the output formats.
 use crate::cli;
 use crate::cli::flags::Value;
 use crate::error::main_with;

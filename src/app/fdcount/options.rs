@@ -1,5 +1,5 @@
 //! fdcount's options: the flag table (`OPTS`, the one source of `--help`
-//! and the completions), the lexopt parse into a [`Config`], and its
+//! and the completions), the lexopt parse into a `Config`, and its
 //! validation into the [`Options`] a run takes.
 
 use crate::cli;
