@@ -26,6 +26,7 @@ mod fdcount_narrow;
 mod fdcount_stress;
 mod fuzz_regressions;
 mod input_real;
+mod layout;
 mod manpages;
 mod pipeline_props;
 mod report;
