@@ -27,8 +27,9 @@
 //!   binomial tail of 1e-7 allows, and the levels must differ.
 //! - A noisy level must hold `window` samples (half for counts); a
 //!   noise-free series (half its differences zero, one in eight turning
-//!   back at most; one in sixteen when judged at the end of a series of
-//!   fewer than 32 differences) needs `min_hold_samples` flat ones (a
+//!   back at most; one in sixteen, and never back to the value its last
+//!   move left, when judged at the end of a series of fewer than 32
+//!   differences) needs `min_hold_samples` flat ones (a
 //!   shorter one before the next rise joins it, once). A fall
 //!   back below a rise's midpoint (half of the last 10 samples, and their
 //!   mean when the values are not counts) within
@@ -50,7 +51,10 @@
 //! - The step's time is the best split between the two levels (least
 //!   absolute deviation from each side's median), for a rise of counts
 //!   searched again between the floors with the noise's law read from the
-//!   windows (a distance never seen counts a tenth of a sample; splits
+//!   windows (a distance never seen counts a tenth of a sample; above the
+//!   commonest distance the counts are made to fall; a sample over twice
+//!   the threshold above the new floor, and beyond every distance a tenth
+//!   of the samples show, counts for neither side; splits
 //!   next to the likeliest within a factor e of it tie). A rise of counts
 //!   under a burst is timed where the burst rose by it and stayed up until
 //!   it ended (an undone excursion's rise, kept for that), or when the

@@ -540,24 +540,6 @@ fn data_that_ends_in_the_fall_from_a_burst_has_no_step() {
     assert!(s.steps.is_empty(), "{:?}", s.steps);
 }
 
-#[test]
-fn a_short_series_that_turns_back_is_not_read_as_noise_free() {
-    // 20 samples of noise 0..1 that happened to change seldom, with a
-    // +5 at sample 10: the first 11 -> 10 -> 11 is the noise, not a step.
-    let values = [
-        11.0, 11.0, 10.0, 10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 11.0, 15.0, 15.0, 15.0, 15.0, 16.0,
-        16.0, 16.0, 15.0, 15.0, 15.0,
-    ];
-    let s = analyze(regular(&values, 5.0));
-    assert_eq!(step_samples(&s), [10], "{:?}", s.steps);
-    // Noise-free, the same length: every step, +1 included.
-    let values: Vec<f64> = (0..20)
-        .map(|i| 10.0 + f64::from(i >= 7) + 4.0 * f64::from(i >= 12))
-        .collect();
-    let s = analyze(regular(&values, 5.0));
-    assert_eq!(step_samples(&s), [7, 12], "{:?}", s.steps);
-}
-
 /// A busy pool (Poisson noise on its floor) with one burst of `len`
 /// samples, `height` above it, that falls back.
 fn busy_with_burst(seed: u64, len: usize, height: f64) -> Vec<f64> {

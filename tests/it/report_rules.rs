@@ -2,7 +2,8 @@
 //! from one of them (tests/data/report/, whose header says which) and on
 //! series generated here like it: a staircase of leaks that is no climb, a
 //! rise given back, plateaus of a daily cycle, a dip under noise both ways,
-//! and leaks hidden under bursts. The finder's other rules are in `report`.
+//! leaks hidden under bursts or between them, and short series whose noise
+//! looks like a staircase. The finder's other rules are in `report`.
 
 use crate::report::{analyze, regular, step_samples, with_steps, Draws};
 use crate::rng::Rng;
@@ -161,4 +162,82 @@ fn a_leak_that_a_burst_hides_is_timed_at_its_end_or_the_middle_of_a_long_one() {
             );
         }
     }
+}
+
+#[test]
+fn a_burst_the_floor_came_back_from_does_not_time_a_leak() {
+    // A burst of +3 to +5, the floor of 10 seen again over eight samples,
+    // then a burst of +10 and a floor of 11: the rise came after the floor
+    // was seen, never in the first burst (where it had been timed, 27
+    // samples early): the burst's heights, seen in one window and not the
+    // other, had read as the new level's noise.
+    let s = analyze(regular(&fixture("pool-light-burst-before-floor.txt"), 5.0));
+    assert!(step_samples(&s).iter().all(|&k| k >= 97), "{:?}", s.steps);
+    // A leak of +1 between two bursts, where the second rose with it.
+    let s = analyze(regular(&fixture("pool-light-leak-between-bursts.txt"), 5.0));
+    assert_eq!(step_samples(&s), [116], "{:?}", s.steps);
+    // Generated: a light pool at 10, a burst of +4 over samples 1000..1013,
+    // the floor again, and a leak of +2 at 1026 under a burst of +10 over
+    // 1021..1031.
+    for seed in 1..=40u64 {
+        let mut rng = Rng(seed);
+        let values: Vec<f64> = (0..2000)
+            .map(|i| {
+                let busy = rng.poisson(0.5);
+                match i {
+                    1000..=1012 => 14.0 + busy,
+                    1021..=1030 => 20.0 + busy,
+                    _ if i >= 1026 => 12.0 + busy,
+                    _ => 10.0 + busy,
+                }
+            })
+            .collect();
+        let s = analyze(regular(&values, 5.0));
+        let early: Vec<i64> = step_samples(&s).into_iter().filter(|&k| k < 1021).collect();
+        assert!(early.is_empty(), "seed {seed}: {:?}", s.steps);
+    }
+}
+
+#[test]
+fn a_short_series_that_turns_back_is_not_read_as_noise_free() {
+    // 20 samples of noise 0..1 that happened to change seldom, with a
+    // +5 at sample 10: the first 11 -> 10 -> 11 is the noise, not a step.
+    let values = [
+        11.0, 11.0, 10.0, 10.0, 10.0, 10.0, 10.0, 11.0, 11.0, 11.0, 15.0, 15.0, 15.0, 15.0, 16.0,
+        16.0, 16.0, 15.0, 15.0, 15.0,
+    ];
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [10], "{:?}", s.steps);
+    // Turning back only once, but to the value it left (11 -> 10 -> 11):
+    // that is the noise too, and no +1 of it is a step (leak-eval seeds
+    // 1655 and 1892, where the +5 had come with two steps of +1).
+    for values in [
+        [
+            11, 11, 10, 10, 10, 10, 10, 11, 11, 11, 15, 15, 15, 15, 16, 16, 16, 16, 16, 16,
+        ],
+        [
+            11, 10, 10, 11, 11, 11, 11, 11, 11, 11, 15, 15, 15, 15, 15, 15, 16, 16, 16, 16,
+        ],
+    ] {
+        let values = values.map(f64::from);
+        let s = analyze(regular(&values, 5.0));
+        assert!(
+            step_samples(&s).iter().all(|&k| k == 10),
+            "{values:?}: {:?}",
+            s.steps
+        );
+    }
+    // Noise-free, turning back elsewhere (a connection closed after a leak
+    // of 5): the leak.
+    let values: Vec<f64> = (0..20)
+        .map(|i| 10.0 + 5.0 * f64::from(i >= 10) - f64::from(i >= 17))
+        .collect();
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [10], "{:?}", s.steps);
+    // Noise-free, the same length: every step, +1 included.
+    let values: Vec<f64> = (0..20)
+        .map(|i| 10.0 + f64::from(i >= 7) + 4.0 * f64::from(i >= 12))
+        .collect();
+    let s = analyze(regular(&values, 5.0));
+    assert_eq!(step_samples(&s), [7, 12], "{:?}", s.steps);
 }

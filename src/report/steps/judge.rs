@@ -2,7 +2,9 @@
 //! the two levels, the local climb either side, the threshold, and the
 //! tests that confirm it or put it off (see the parent module).
 
-use super::{ln_p, Change, Outcome, Sides, Tracker, BLOCK, CLIMB_DOUBT, FALL_HOLD, LN_ALPHA};
+use super::{
+    ln_p, Change, Outcome, Sides, Tracker, BLOCK, CLIMB_DOUBT, EXACT_AFTER, FALL_HOLD, LN_ALPHA,
+};
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
 /// How much more (in log-likelihood) a split next to the likeliest may cost
@@ -33,6 +35,34 @@ fn least(totals: &[f64]) -> f64 {
     }
     let rest = quads.remainder().iter().copied().fold(m[0], f64::min);
     rest.min(m[1]).min(m[2].min(m[3]))
+}
+
+/// Distances from a floor whose counts make a noise law: `SPAN` either side.
+const SPAN: i64 = 64;
+const LAW: usize = 2 * SPAN as usize + 1;
+
+/// `x` made to fall (never rise) from first to last, as close as can be in
+/// least squares: runs that rise are pooled into their mean
+/// (pool-adjacent-violators). The sum is kept, to rounding.
+fn make_falling(x: &mut [f64]) {
+    // The pooled runs so far: their means and lengths.
+    let (mut means, mut lens, mut n) = ([0.0; LAW], [0usize; LAW], 0);
+    for &v in x.iter() {
+        let (mut m, mut len) = (v, 1);
+        while n > 0 && means[n - 1] < m {
+            n -= 1;
+            m = (means[n] * lens[n] as f64 + m * len as f64) / (lens[n] + len) as f64;
+            len += lens[n];
+        }
+        means[n] = m;
+        lens[n] = len;
+        n += 1;
+    }
+    let mut at = 0;
+    for k in 0..n {
+        x[at..at + lens[k]].fill(means[k]);
+        at += lens[k];
+    }
 }
 
 impl Tracker {
@@ -255,12 +285,11 @@ impl Tracker {
         a: f64,
         b: f64,
     ) -> Option<usize> {
-        const SPAN: i64 = 64;
         let len = self.buf.len();
         if !is_integer(a) || !is_integer(b) || (b - a).abs() > SPAN as f64 {
             return None;
         }
-        let mut counts = [0u32; 2 * SPAN as usize + 1];
+        let mut counts = [0u32; LAW];
         let sides = [(lo, p, a), (late, len, b)];
         let mut total = 0u32;
         for &(from, to, level) in &sides {
@@ -276,21 +305,31 @@ impl Tracker {
                 total += 1;
             }
         }
+        // Above the commonest distance, a pool's noise only grows rarer
+        // (more busy connections at once); the few samples of a burst,
+        // seen in one window and not in the other, would tell the floors
+        // apart where nothing does. So the counts above it are made to
+        // fall (pooled where they rise: the least-squares fit that does).
+        // (Zeros beyond the farthest seen fall already.)
+        let mode = (0..LAW).rev().max_by_key(|&k| counts[k]).unwrap_or(0);
+        let last = counts.iter().rposition(|&c| c > 0).unwrap_or(0).max(mode);
+        let mut law = counts.map(f64::from);
+        make_falling(&mut law[mode..=last]);
         // A distance seen gets half a sample more; one never seen a tenth
         // of one: unlikely, not impossible, and less likely than two
         // samples at a distance seen a few times (one sample below a quiet
         // pool's new floor is rarer than two one-connection bursts on the
         // old floor).
         let (prior, never) = (0.5f64, 0.1f64);
-        let seen = counts.iter().filter(|&&c| c > 0).count() as f64;
-        let pseudo = prior * seen + never * (counts.len() as f64 - seen);
+        let seen = law.iter().filter(|&&c| c > 0.0).count() as f64;
+        let pseudo = prior * seen + never * (LAW as f64 - seen);
         let norm = (f64::from(total) + pseudo).ln();
         // Each distance's cost once (a logarithm per distance seen, not
         // per sample).
         let unseen = norm - never.ln();
-        let mut costs = [unseen; 2 * SPAN as usize + 1];
-        for (k, &c) in counts.iter().enumerate().filter(|&(_, &c)| c > 0) {
-            costs[k] = norm - (f64::from(c) + prior).ln();
+        let mut costs = [unseen; LAW];
+        for (cost, &c) in costs.iter_mut().zip(&law).filter(|&(_, &c)| c > 0.0) {
+            *cost = norm - (c + prior).ln();
         }
         let cost = |x: f64, level: f64| {
             let r = x - level;
@@ -300,7 +339,27 @@ impl Tracker {
                 unseen
             }
         };
-        let (q, (first, last)) = self.split_by(lo, range, NEAR_TIE, |x| cost(x, b) - cost(x, a));
+        // A sample far above both floors is no evidence for either: its
+        // distance from each is in a tail that a few bursts have drawn.
+        // Far is where the step finder sees a burst begin, once enough
+        // differences tell the noise, and beyond every distance a tenth of
+        // the samples show (noise 0..1 read as quieter than it is).
+        let common = (SPAN as usize..=last.max(SPAN as usize))
+            .rev()
+            .find(|&k| 10 * counts[k] >= total)
+            .map_or(0, |k| k - SPAN as usize);
+        let far = if self.diffs >= EXACT_AFTER {
+            b + (2.0 * self.thr).max(common as f64)
+        } else {
+            f64::INFINITY
+        };
+        let (q, (first, last)) = self.split_by(lo, range, NEAR_TIE, |x| {
+            if x > far {
+                0.0
+            } else {
+                cost(x, b) - cost(x, a)
+            }
+        });
         // Tied over a burst above both floors, or right after one: a
         // burst's height holds while it lasts (a batch job's connections),
         // so where it went up by the rise and stayed up until it ended, the
@@ -529,5 +588,41 @@ impl Tracker {
         } else {
             Outcome::NotYet(Some(p))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::make_falling;
+
+    #[test]
+    fn a_law_is_made_to_fall_by_pooling_its_rises() {
+        // A pool's counts by distance above its floor, with a burst's
+        // samples far out: the gap before them and the burst pool into one
+        // mean (8 samples over 6 distances); the rest already fell.
+        let mut x = [40.0, 15.0, 4.0, 2.0, 0.0, 0.0, 0.0, 3.0, 3.0, 2.0, 0.0];
+        make_falling(&mut x);
+        let want = [
+            40.0,
+            15.0,
+            4.0,
+            2.0,
+            8.0 / 6.0,
+            8.0 / 6.0,
+            8.0 / 6.0,
+            8.0 / 6.0,
+            8.0 / 6.0,
+            8.0 / 6.0,
+            0.0,
+        ];
+        assert!(
+            x.iter().zip(&want).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{x:?}"
+        );
+        assert!((x.iter().sum::<f64>() - 69.0).abs() < 1e-9);
+        // What falls already is left as it is, bit for bit.
+        let mut y = [9.0, 3.0, 3.0, 1.0, 0.0];
+        make_falling(&mut y);
+        assert_eq!(y, [9.0, 3.0, 3.0, 1.0, 0.0]);
     }
 }

@@ -246,6 +246,11 @@ pub struct Tracker {
     zeros: u64,
     reversals: u64,
     last_dir: i32,
+    /// Until the series is judged: the turns back to the value the last
+    /// move left (a toggle between two values, as noise 0..1 makes), and
+    /// that value.
+    toggles: u64,
+    left: f64,
     /// Enough differences have been seen to tell whether it is noise-free.
     settled_exact: bool,
     intervals: Runs,
@@ -316,6 +321,8 @@ impl Tracker {
             zeros: 0,
             reversals: 0,
             last_dir: 0,
+            toggles: 0,
+            left: f64::NAN,
             settled_exact: false,
             intervals: Runs::default(),
             intervals_n: 0,
@@ -414,8 +421,15 @@ impl Tracker {
                 // last one stays) or 1.
                 let dir = i32::from(v > p) - i32::from(v < p);
                 self.zeros += u64::from(dir == 0);
-                self.reversals += u64::from(dir * self.last_dir == -1);
+                let turn = dir * self.last_dir == -1;
+                self.reversals += u64::from(turn);
                 self.last_dir = dir + i32::from(dir == 0) * self.last_dir;
+                if !self.settled_exact {
+                    self.toggles += u64::from(turn && v == self.left);
+                    if dir != 0 {
+                        self.left = p;
+                    }
+                }
             }
         }
         // Until the series has shown whether it is noise-free, no

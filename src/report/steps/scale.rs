@@ -55,12 +55,20 @@ impl Tracker {
     /// are zero, and at most one in eight turns back (a spike turns twice, a
     /// staircase never; a ramp never either, but is seldom flat). A short
     /// series, judged at its end on fewer than [`EXACT_AFTER`] differences,
-    /// may turn back half as often: uniform noise 0..1 passes the one in
-    /// eight over 19 differences about once in 170 series, and once in
-    /// 1,000 at one in sixteen.
+    /// may turn back half as often, and never to the value its last move
+    /// left (from 11 to 10 and back to 11), which is all that noise 0..1
+    /// can do; a noise-free one turns back elsewhere (from 15 down to 14,
+    /// a connection closed after a leak of 5). Twenty samples of noise 0..1
+    /// around a step turn back only once about once in 900 series, which
+    /// one in sixteen alone let pass (then every +1 of the noise was a
+    /// step).
     pub(super) fn exact(&self) -> bool {
-        let turns = if self.diffs < EXACT_AFTER { 16 } else { 8 };
-        self.settled_exact && turns * self.reversals <= self.diffs && 2 * self.zeros >= self.diffs
+        let turns_ok = if self.diffs < EXACT_AFTER {
+            self.toggles == 0 && 16 * self.reversals <= self.diffs
+        } else {
+            8 * self.reversals <= self.diffs
+        };
+        self.settled_exact && turns_ok && 2 * self.zeros >= self.diffs
     }
 
     /// The rise needed: `noise_factor` times the series' noise.
