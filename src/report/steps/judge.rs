@@ -45,23 +45,31 @@ const LAW: usize = 2 * SPAN as usize + 1;
 /// least squares: runs that rise are pooled into their mean
 /// (pool-adjacent-violators). The sum is kept, to rounding.
 fn make_falling(x: &mut [f64]) {
-    // The pooled runs so far: their means and lengths.
-    let (mut means, mut lens, mut n) = ([0.0; LAW], [0usize; LAW], 0);
-    for &v in x.iter() {
-        let (mut m, mut len) = (v, 1);
-        while n > 0 && means[n - 1] < m {
+    // The pooled runs so far: their means in x[..n] (each run starts at
+    // or after its own number, so a mean is written only where the values
+    // were read already), their lengths apart.
+    let mut lens = [0u8; LAW];
+    let mut n = 0;
+    for i in 0..x.len() {
+        let (mut m, mut len) = (x[i], 1u8);
+        while n > 0 && x[n - 1] < m {
             n -= 1;
-            m = (means[n] * lens[n] as f64 + m * len as f64) / (lens[n] + len) as f64;
+            let (a, b) = (f64::from(lens[n]), f64::from(len));
+            m = (x[n] * a + m * b) / (a + b);
             len += lens[n];
         }
-        means[n] = m;
+        x[n] = m;
         lens[n] = len;
         n += 1;
     }
-    let mut at = 0;
-    for k in 0..n {
-        x[at..at + lens[k]].fill(means[k]);
-        at += lens[k];
+    // Spread from the last run back: run k starts at or after k, where
+    // the means still to read lie.
+    let mut end = x.len();
+    for k in (0..n).rev() {
+        let start = end - usize::from(lens[k]);
+        let m = x[k];
+        x[start..end].fill(m);
+        end = start;
     }
 }
 
@@ -292,6 +300,8 @@ impl Tracker {
         let mut counts = [0u32; LAW];
         let sides = [(lo, p, a), (late, len, b)];
         let mut total = 0u32;
+        // The nearest and farthest distances seen.
+        let (mut first, mut last) = (LAW, 0);
         for &(from, to, level) in &sides {
             for s in self.buf.range(from..to) {
                 let r = s.v - level;
@@ -300,20 +310,31 @@ impl Tracker {
                 }
                 // A dip or a burst beyond the span counts as out of range.
                 if r.abs() <= SPAN as f64 {
-                    counts[(r as i64 + SPAN) as usize] += 1;
+                    let k = (r as i64 + SPAN) as usize;
+                    counts[k] += 1;
+                    (first, last) = (first.min(k), last.max(k));
                 }
                 total += 1;
             }
+        }
+        if first > last {
+            (first, last) = (SPAN as usize, SPAN as usize);
         }
         // Above the commonest distance, a pool's noise only grows rarer
         // (more busy connections at once); the few samples of a burst,
         // seen in one window and not in the other, would tell the floors
         // apart where nothing does. So the counts above it are made to
         // fall (pooled where they rise: the least-squares fit that does).
-        // (Zeros beyond the farthest seen fall already.)
-        let mode = (0..LAW).rev().max_by_key(|&k| counts[k]).unwrap_or(0);
-        let last = counts.iter().rposition(|&c| c > 0).unwrap_or(0).max(mode);
-        let mut law = counts.map(f64::from);
+        // (Only the distances seen are read: the zeros beyond the farthest
+        // fall already.)
+        let mode = (first..=last)
+            .rev()
+            .max_by_key(|&k| counts[k])
+            .unwrap_or(first);
+        let mut law = [0.0; LAW];
+        for k in first..=last {
+            law[k] = f64::from(counts[k]);
+        }
         make_falling(&mut law[mode..=last]);
         // A distance seen gets half a sample more; one never seen a tenth
         // of one: unlikely, not impossible, and less likely than two
@@ -321,14 +342,18 @@ impl Tracker {
         // pool's new floor is rarer than two one-connection bursts on the
         // old floor).
         let (prior, never) = (0.5f64, 0.1f64);
-        let seen = law.iter().filter(|&&c| c > 0.0).count() as f64;
+        let seen = law[first..=last].iter().filter(|&&c| c > 0.0).count() as f64;
         let pseudo = prior * seen + never * (LAW as f64 - seen);
         let norm = (f64::from(total) + pseudo).ln();
         // Each distance's cost once (a logarithm per distance seen, not
         // per sample).
         let unseen = norm - never.ln();
         let mut costs = [unseen; LAW];
-        for (cost, &c) in costs.iter_mut().zip(&law).filter(|&(_, &c)| c > 0.0) {
+        for (cost, &c) in costs[first..=last]
+            .iter_mut()
+            .zip(&law[first..=last])
+            .filter(|&(_, &c)| c > 0.0)
+        {
             *cost = norm - (c + prior).ln();
         }
         let cost = |x: f64, level: f64| {
