@@ -43,8 +43,10 @@ const LAW: usize = 2 * SPAN as usize + 1;
 
 /// `x` made to fall (never rise) from first to last, as close as can be in
 /// least squares: runs that rise are pooled into their mean
-/// (pool-adjacent-violators). The sum is kept, to rounding.
+/// (pool-adjacent-violators). The sum is kept, to rounding. At most
+/// [`LAW`] values: a law's.
 fn make_falling(x: &mut [f64]) {
+    debug_assert!(x.len() <= LAW);
     // The pooled runs so far: their means in x[..n] (each run starts at
     // or after its own number, so a mean is written only where the values
     // were read already), their lengths apart.
