@@ -376,7 +376,7 @@ impl Tracker {
             .find(|&k| 10 * counts[k] >= total)
             .map_or(0, |k| k - SPAN as usize);
         let far = if self.diffs >= EXACT_AFTER {
-            b + (2.0 * self.thr).max(common as f64)
+            self.burst_above(b).max(b + common as f64)
         } else {
             f64::INFINITY
         };

@@ -356,6 +356,14 @@ impl Tracker {
         }
     }
 
+    /// Where a burst begins above `level`: beyond any integer noise 0..w
+    /// (see `observe`), and the bound past which a sample says nothing of
+    /// where a floor rose (see `likeliest_split`).
+    #[inline(always)]
+    fn burst_above(&self, level: f64) -> f64 {
+        level + 2.0 * self.thr
+    }
+
     /// Whether a burst of `samples` hides a level: it lasts longer than a
     /// noisy level holds before it is examined ([`wait_after`]), so one
     /// could have begun anywhere beneath it (see `likeliest_split` and
@@ -523,7 +531,7 @@ impl Tracker {
         // back near the level they rose from; once the noise is known. One
         // that the level caught up with was a rise the steps missed.
         if self.settled_exact {
-            if v > level + 2.0 * self.thr {
+            if v > self.burst_above(level) {
                 if self.burst_from.is_none() {
                     self.burst_from = Some((i, level));
                     self.burst_peak = v;

@@ -21,7 +21,14 @@ impl Tracker {
 
     /// The rise a step needs on a typical window.
     pub fn threshold(&mut self) -> f64 {
-        self.min_rise.max(self.kappa * self.noise())
+        let noise = self.noise();
+        self.rise_for(noise)
+    }
+
+    /// The rise a step needs on noise `noise`: `noise_factor` times it, at
+    /// least `min_rise`.
+    fn rise_for(&self, noise: f64) -> f64 {
+        self.min_rise.max(self.kappa * noise)
     }
 
     /// [`noise`](Tracker::noise), recomputed now and then: it scans a
@@ -71,9 +78,9 @@ impl Tracker {
         self.settled_exact && turns_ok && 2 * self.zeros >= self.diffs
     }
 
-    /// The rise needed: `noise_factor` times the series' noise.
+    /// [`threshold`](Tracker::threshold) on the noise as last recomputed.
     pub(super) fn threshold_now(&mut self) -> f64 {
         let noise = self.noise_now();
-        self.min_rise.max(self.kappa * noise)
+        self.rise_for(noise)
     }
 }
