@@ -31,6 +31,7 @@ mod manpages;
 mod pipeline_props;
 mod report;
 mod report_output;
+mod report_real;
 mod report_rules;
 mod safety;
 mod series_data;

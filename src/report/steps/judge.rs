@@ -4,6 +4,7 @@
 
 use super::{
     ln_p, Change, Outcome, Sides, Tracker, BLOCK, CLIMB_DOUBT, EXACT_AFTER, FALL_HOLD, LN_ALPHA,
+    STARTUP,
 };
 use crate::report::levels::{cutoffs, is_integer, lower_median};
 
@@ -126,6 +127,7 @@ impl Tracker {
         len: usize,
         noise: f64,
         up: bool,
+        mid: f64,
     ) -> Option<(f64, [f64; 2], bool)> {
         let mut sides = [Vec::new(), Vec::new()];
         // Before a rise, each level between the rises found already is read
@@ -151,20 +153,34 @@ impl Tracker {
         // the split means the new level has not held.
         let back = 4.0 * self.kappa * noise;
         let against = |a: f64, b: f64| if up { b < a - back } else { b > a + back };
+        // An excursion (a burst before a fall, a dip before a rise) that
+        // came back before the split leaves what follows its return.
+        let along = |a: f64, b: f64| against(b, a);
         if let Some(j) = (1..sides[0].len())
             .rev()
             .find(|&j| against(sides[0][j - 1].1, sides[0][j].1))
         {
+            let j = (j + 1..sides[0].len())
+                .find(|&k| along(sides[0][k - 1].1, sides[0][k].1))
+                .unwrap_or(j);
             sides[0].drain(..j);
             levels.retain_mut(|b| {
                 *b = b.saturating_sub(j);
                 *b > 0
             });
         }
+        // Nor is a burst that falls back only at the split (to the new
+        // level, below it).
+        if let Some(&(_, after)) = sides[1].first() {
+            while sides[0].len() > 1 && sides[0].last().is_some_and(|&(_, l)| against(l, after)) {
+                sides[0].pop();
+            }
+        }
         let mut broken = false;
         if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
+            let l = sides[1][j].1;
+            broken = if up { l < mid } else { l > mid };
             sides[1].truncate(j);
-            broken = true;
         }
         // A climb counts when it rises more than the noise over the blocks
         // it was read from; less could be the noise itself.
@@ -185,7 +201,12 @@ impl Tracker {
                 if !slopes.is_empty() {
                     all.extend_from_slice(&slopes);
                     let m = lower_median(&mut slopes);
-                    if beyond_noise(m, last.0 - first.0) {
+                    // Of three blocks, one (a dip, a process's first counts)
+                    // is the median's outer pair: a climb must pass through
+                    // the middle one.
+                    let through =
+                        side.len() != 3 || side.windows(2).all(|w| (w[1].1 - w[0].1) * m > 0.0);
+                    if through && beyond_noise(m, last.0 - first.0) {
                         within[k] = m;
                     }
                 }
@@ -500,7 +521,11 @@ impl Tracker {
         // On a noise-free series the level before a fall may have held
         // only as long as a step of a dense staircase does, and the level
         // after it climb again at once (the leaking process restarted).
-        let before_min = if exact && !up { self.m_up as usize } else { 10 };
+        let before_min = if exact && !up {
+            self.m_up as usize
+        } else {
+            STARTUP
+        };
         if !flat && (sb.n < before_min || (na as usize) < wanted) {
             return Outcome::NotYet(Some(p));
         }
@@ -549,10 +574,18 @@ impl Tracker {
         let c = if flat {
             0.0
         } else {
-            let ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
+            let mut ext = self.pos(self.last_fall).max(p.saturating_sub(2 * self.w));
+            // A run's first counts below the level it then holds (a
+            // process still opening its pool: 0, then 3) are no climb into
+            // its first rise; more than a level needs to be read are one.
+            if up && self.buf[ext].i == self.runs[self.runs.len() - 1].start_i {
+                if let Some(k) = self.startup_end(ext, sb.level - thr).filter(|&k| k < p) {
+                    ext = k;
+                }
+            }
             let noise = self.noise_now();
             let (local, within, broken) = self
-                .climb_around(ext, p, len, noise, up)
+                .climb_around(ext, p, len, noise, up, (sb.low_mean + sa.low_mean) / 2.0)
                 .unwrap_or((0.0, [0.0; 2], false));
             undone_inside = broken;
             // A run without steps so far climbs as its floor does (a heap's

@@ -46,6 +46,7 @@ mod end;
 mod hold;
 mod judge;
 mod scale;
+mod start;
 mod window;
 
 use super::levels::{
@@ -57,6 +58,7 @@ use super::slope::Trace;
 use super::{Config, Step};
 use cand::{ln_p, Cand};
 use counts::Running;
+use start::STARTUP;
 use window::Window;
 
 /// Samples within which a fall back undoes a rise: bursts of a busy pool
@@ -122,6 +124,9 @@ struct RunState {
     level: f64,
     end_t: f64,
     samples: u64,
+    /// Its first sample at its level: the start-up before it (see
+    /// [`Tracker::startup_end`]) is no part of the floor's slope.
+    trace_from: u64,
     trace: Trace,
 }
 
@@ -133,6 +138,7 @@ impl RunState {
             level: f64::NAN,
             end_t: t,
             samples: 0,
+            trace_from: i,
             trace: Trace::default(),
         }
     }
@@ -447,6 +453,8 @@ impl Tracker {
             self.settled_exact = true;
             if self.exact() && self.n < self.cap as u64 && self.steps.is_empty() {
                 self.replay();
+            } else if !self.exact() {
+                self.skip_startup();
             }
         }
         self.track(t, v, gap);
@@ -750,6 +758,9 @@ impl Tracker {
             if restart {
                 let mut r = RunState::new(s.i, s.t);
                 r.level = sides.after;
+                if let Some(k) = self.startup_end(pos, sides.after - sides.thr) {
+                    r.trace_from = self.buf[k].i;
+                }
                 self.runs.push(r);
             }
         }
@@ -770,8 +781,10 @@ impl Tracker {
         let r = &mut self.runs[self.settled_run];
         r.samples += 1;
         r.end_t = s.t;
-        r.trace.drop = self.collection;
-        r.trace.push(s.t, s.v);
+        if s.i >= r.trace_from {
+            r.trace.drop = self.collection;
+            r.trace.push(s.t, s.v);
+        }
     }
 
     /// The steps that have held long enough to be sure: what a live chart
