@@ -29,7 +29,8 @@
 //!   the samples after must lie above the levels before more often than a
 //!   binomial tail of 1e-7 allows, and the levels must differ; a fall
 //!   between blocks after it means it has not held only back below its
-//!   midpoint (a burst that falls back above where it rose from held).
+//!   midpoint (a burst that falls back above where it rose from held a
+//!   rise, timed at the first sample after it).
 //! - A noisy level must hold `window` samples (half for counts); a
 //!   noise-free series (half its differences zero, one in eight turning
 //!   back at most; one in sixteen, and never back to the value its last

@@ -76,6 +76,22 @@ fn make_falling(x: &mut [f64]) {
     }
 }
 
+/// What [`Tracker::climb_around`] reads around a split.
+#[derive(Default)]
+struct Climb {
+    /// The climb per second across the split.
+    local: f64,
+    /// Each side's own climb per second.
+    within: [f64; 2],
+    /// A fall back after the split below its midpoint: the rise did not
+    /// hold.
+    broken: bool,
+    /// A fall back after the split that stayed above the midpoint: the
+    /// time of the block it fell to, and the cut between the two blocks'
+    /// levels.
+    fell: Option<(f64, f64)>,
+}
+
 impl Tracker {
     /// The levels and mean times of blocks of [`BLOCK`] samples covering
     /// positions `from..to` (the last block takes the remainder), levels
@@ -128,7 +144,7 @@ impl Tracker {
         noise: f64,
         up: bool,
         mid: f64,
-    ) -> Option<(f64, [f64; 2], bool)> {
+    ) -> Option<Climb> {
         let mut sides = [Vec::new(), Vec::new()];
         // Before a rise, each level between the rises found already is read
         // on its own (its blocks then start at the first sample found, the
@@ -176,10 +192,11 @@ impl Tracker {
                 sides[0].pop();
             }
         }
-        let mut broken = false;
+        let (mut broken, mut fell) = (false, None);
         if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
-            let l = sides[1][j].1;
-            broken = if up { l < mid } else { l > mid };
+            let ((_, a), (t, b)) = (sides[1][j - 1], sides[1][j]);
+            broken = if up { b < mid } else { b > mid };
+            fell = (!broken).then_some((t, (a + b) / 2.0));
             sides[1].truncate(j);
         }
         // A climb counts when it rises more than the noise over the blocks
@@ -230,7 +247,12 @@ impl Tracker {
             } else {
                 0.0
             };
-            (local, within, broken)
+            Climb {
+                local,
+                within,
+                broken,
+                fell,
+            }
         })
     }
 
@@ -571,6 +593,10 @@ impl Tracker {
         // that keeps climbing after the split, or was climbing into it, is
         // a curve, not a step.
         let mut undone_inside = false;
+        // A burst after the split that fell back, but not below the
+        // midpoint: the level rose somewhere under it (the block it fell
+        // to starts about then, and the fall crosses the cut).
+        let mut burst_after = None;
         let c = if flat {
             0.0
         } else {
@@ -584,10 +610,16 @@ impl Tracker {
                 }
             }
             let noise = self.noise_now();
-            let (local, within, broken) = self
+            let Climb {
+                local,
+                within,
+                broken,
+                fell,
+            } = self
                 .climb_around(ext, p, len, noise, up, (sb.low_mean + sa.low_mean) / 2.0)
-                .unwrap_or((0.0, [0.0; 2], false));
+                .unwrap_or_default();
             undone_inside = broken;
+            burst_after = fell;
             // A run without steps so far climbs as its floor does (a heap's
             // troughs, which blocks of a sawtooth alias); once it has
             // stepped, the floor's climb is the steps'.
@@ -634,8 +666,17 @@ impl Tracker {
         let latest = self.median(tail, len);
         let held = held && !undone_inside && if up { latest >= mid } else { latest <= mid };
         if sig && held {
+            // Under a burst the data cannot tell where the floor rose: the
+            // step is the first sample after it, the first at the new floor.
+            let pos = burst_after.map_or(p, |(t, cut)| {
+                let to = self.buf.partition_point(|s| s.t <= t).min(len);
+                (p..to)
+                    .rev()
+                    .find(|&k| self.buf[k].v > cut)
+                    .map_or(p, |k| k + 1)
+            });
             Outcome::Confirmed(Change {
-                pos: p,
+                pos,
                 sides: Sides {
                     before: sb.level,
                     after: sa.level,
