@@ -86,9 +86,9 @@ struct Climb {
     /// A fall back after the split below its midpoint: the rise did not
     /// hold.
     broken: bool,
-    /// A fall back after the split that stayed above the midpoint: the
-    /// time of the block it fell to, and the cut between the two blocks'
-    /// levels.
+    /// A fall back from the split's first block that stayed above the
+    /// midpoint: the time of the block it fell to, and the cut between the
+    /// two blocks' levels.
     fell: Option<(f64, f64)>,
 }
 
@@ -196,7 +196,8 @@ impl Tracker {
         if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
             let ((_, a), (t, b)) = (sides[1][j - 1], sides[1][j]);
             broken = if up { b < mid } else { b > mid };
-            fell = (!broken).then_some((t, (a + b) / 2.0));
+            // (Only a burst that starts at the split drew it there.)
+            fell = (!broken && j == 1).then_some((t, (a + b) / 2.0));
             sides[1].truncate(j);
         }
         // A climb counts when it rises more than the noise over the blocks
