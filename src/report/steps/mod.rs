@@ -454,7 +454,7 @@ impl Tracker {
             if self.exact() && self.n < self.cap as u64 && self.steps.is_empty() {
                 self.replay();
             } else if !self.exact() {
-                self.skip_startup();
+                self.skip_startup(v);
             }
         }
         self.track(t, v, gap);

@@ -34,8 +34,10 @@ impl Tracker {
     /// [`noise`](Tracker::noise), recomputed now and then: it scans a
     /// histogram.
     pub(super) fn noise_now(&mut self) -> f64 {
+        // As the series doubles, whichever sample asks first: which one
+        // asks depends on where the segment began.
         let stale = if self.n < 4096 {
-            self.n.is_power_of_two() || self.n - self.noise_at >= 64
+            self.n >= 2 * self.noise_at || self.n - self.noise_at >= 64
         } else {
             self.n - self.noise_at >= 4096
         };

@@ -5,6 +5,7 @@
 //! the first rise.
 
 use super::Tracker;
+use crate::report::noise::Small;
 
 /// Samples a level needs before a noisy rise from it is judged: fewer
 /// below the level at a run's start are its start-up.
@@ -16,7 +17,10 @@ impl Tracker {
     /// then 3) starts its first segment at the level: fewer samples than a
     /// level needs to be read are no level a rise could be judged from,
     /// and they would pass for a climb into the first rise.
-    pub(super) fn skip_startup(&mut self) {
+    ///
+    /// `v` is the sample being added, whose difference from the last one
+    /// the noise has just counted.
+    pub(super) fn skip_startup(&mut self, v: f64) {
         let len = self.buf.len();
         if self.seg != 0 || !self.tentative.is_empty() || self.runs.len() != 1 || len < 2 * STARTUP
         {
@@ -26,6 +30,17 @@ impl Tracker {
         let Some(first) = self.startup_end(0, low) else {
             return;
         };
+        // Nor is its jump to the level part of the noise, which it would
+        // raise a little: the differences are counted again without it.
+        let mut jumps = Small::default();
+        for k in first + 1..len {
+            if !self.buf[k].gap {
+                jumps.add((self.buf[k].v - self.buf[k - 1].v).abs());
+            }
+        }
+        jumps.add((v - self.buf[len - 1].v).abs());
+        self.jumps = jumps;
+        self.noise_at = 0;
         self.seg = self.buf[first].i;
         self.last_fall = self.seg;
         self.up = None;
