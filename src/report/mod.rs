@@ -22,12 +22,14 @@
 //!   10-sample blocks, or a side's own climb, each when it exceeds the
 //!   noise over its blocks; before a rise, no pair of blocks either side
 //!   of a rise found already, so that a staircase of leaks is no climb,
+//!   the level just before the rise climbing beyond the noise on its own,
 //!   and no block an excursion left: a burst or a dip that came back, a
 //!   burst that ends at the rise, a run's start-up below its level;
 //!   three blocks climb only through the middle one), and by a tenth of
 //!   that climb more,
 //!   the samples after must lie above the levels before more often than a
-//!   binomial tail of 1e-7 allows, and the levels must differ; a fall
+//!   binomial tail of 1e-7 allows (a burst that ended at the rise left
+//!   out of the levels before), and the levels must differ; a fall
 //!   between blocks after it means it has not held only back below its
 //!   midpoint (a burst that falls back above where it rose from held a
 //!   rise, timed at the first sample after it).

@@ -90,6 +90,9 @@ struct Climb {
     /// midpoint: the time of the block it fell to, and the cut between the
     /// two blocks' levels.
     fell: Option<(f64, f64)>,
+    /// A burst before the split that fell back only at it: the cut
+    /// between its level and the new one.
+    ended: Option<f64>,
 }
 
 impl Tracker {
@@ -187,9 +190,10 @@ impl Tracker {
         }
         // Nor is a burst that falls back only at the split (to the new
         // level, below it).
+        let mut ended = None;
         if let Some(&(_, after)) = sides[1].first() {
             while sides[0].len() > 1 && sides[0].last().is_some_and(|&(_, l)| against(l, after)) {
-                sides[0].pop();
+                ended = sides[0].pop().map(|(_, l)| (l + after) / 2.0);
             }
         }
         let (mut broken, mut fell) = (false, None);
@@ -224,7 +228,33 @@ impl Tracker {
                     // the middle one.
                     let through =
                         side.len() != 3 || side.windows(2).all(|w| (w[1].1 - w[0].1) * m > 0.0);
-                    if through && beyond_noise(m, last.0 - first.0) {
+                    // Before a rise, across rises found already, the level
+                    // just before it must climb by more than the noise on
+                    // its own (one of them may be two leaks, or hold a
+                    // leak not yet found, and pass for a climb pooled
+                    // with the others).
+                    let own = match levels.iter().max() {
+                        Some(&b) if k == 0 => {
+                            let level = &side[b.min(side.len())..];
+                            let mut own: Vec<f64> = level
+                                .iter()
+                                .enumerate()
+                                .flat_map(|(j, &(t1, l1))| {
+                                    level[j + 1..]
+                                        .iter()
+                                        .map(move |&(t2, l2)| (l2 - l1) / (t2 - t1))
+                                })
+                                .collect();
+                            match (level.first(), level.last()) {
+                                (Some(a), Some(z)) if !own.is_empty() => {
+                                    beyond_noise(lower_median(&mut own), z.0 - a.0)
+                                }
+                                _ => false,
+                            }
+                        }
+                        _ => true,
+                    };
+                    if through && own && beyond_noise(m, last.0 - first.0) {
                         within[k] = m;
                     }
                 }
@@ -253,6 +283,7 @@ impl Tracker {
                 within,
                 broken,
                 fell,
+                ended,
             }
         })
     }
@@ -598,6 +629,9 @@ impl Tracker {
         // midpoint: the level rose somewhere under it (the block it fell
         // to starts about then, and the fall crosses the cut).
         let mut burst_after = None;
+        // A burst that ended at the split: its samples tell nothing of how
+        // likely the old level's side is after it.
+        let mut burst_before = None;
         let c = if flat {
             0.0
         } else {
@@ -616,11 +650,13 @@ impl Tracker {
                 within,
                 broken,
                 fell,
+                ended,
             } = self
                 .climb_around(ext, p, len, noise, up, (sb.low_mean + sa.low_mean) / 2.0)
                 .unwrap_or_default();
             undone_inside = broken;
             burst_after = fell;
+            burst_before = ended;
             // A run without steps so far climbs as its floor does (a heap's
             // troughs, which blocks of a sawtooth alias); once it has
             // stepped, the floor's climb is the steps'.
@@ -650,7 +686,19 @@ impl Tracker {
         if !(moved && d >= thr + CLIMB_DOUBT * (c * dist).abs() && d > 0.0 && d >= self.min_rise) {
             return too_small;
         }
-        let cuts = cutoffs(&sb, up);
+        // (Its last block may end a few samples before the split.)
+        let burst_from = burst_before.filter(|_| up).and_then(|cut| {
+            let end = (lo..p).rev().take(BLOCK).find(|&k| self.buf[k].v > cut)?;
+            let q = (lo..=end)
+                .rev()
+                .take_while(|&k| self.buf[k].v > cut)
+                .last()?;
+            (q >= lo + STARTUP).then_some(q)
+        });
+        let cuts = match burst_from {
+            Some(q) => cutoffs(&self.summary(lo, q), up),
+            None => cutoffs(&sb, up),
+        };
         let mut counts = [0u64; 3];
         for s in self.buf.range(p..len) {
             for (c, &(x, _)) in counts.iter_mut().zip(&cuts) {
