@@ -76,6 +76,20 @@ fn make_falling(x: &mut [f64]) {
     }
 }
 
+/// The slopes between every two blocks (time, level) in order, but those
+/// `apart(j, j2)` (levels either side of a rise found already).
+fn pair_slopes(blocks: &[(f64, f64)], apart: impl Fn(usize, usize) -> bool) -> Vec<f64> {
+    let mut slopes = Vec::new();
+    for (j, &(t1, l1)) in blocks.iter().enumerate() {
+        for (j2, &(t2, l2)) in blocks.iter().enumerate().skip(j + 1) {
+            if t2 > t1 && !apart(j, j2) {
+                slopes.push((l2 - l1) / (t2 - t1));
+            }
+        }
+    }
+    slopes
+}
+
 /// What [`Tracker::climb_around`] reads around a split.
 #[derive(Default)]
 struct Climb {
@@ -210,15 +224,9 @@ impl Tracker {
         let mut all = Vec::new();
         let mut within = [0.0; 2];
         for (k, side) in sides.iter().enumerate() {
-            let mut slopes = Vec::new();
-            for (j, &(t1, l1)) in side.iter().enumerate() {
-                for (j2, &(t2, l2)) in side.iter().enumerate().skip(j + 1) {
-                    let apart = k == 0 && levels.iter().any(|&b| j < b && b <= j2);
-                    if t2 > t1 && !apart {
-                        slopes.push((l2 - l1) / (t2 - t1));
-                    }
-                }
-            }
+            let mut slopes = pair_slopes(side, |j, j2| {
+                k == 0 && levels.iter().any(|&b| j < b && b <= j2)
+            });
             if let (Some(first), Some(last)) = (side.first(), side.last()) {
                 if !slopes.is_empty() {
                     all.extend_from_slice(&slopes);
@@ -236,15 +244,7 @@ impl Tracker {
                     let own = match levels.iter().max() {
                         Some(&b) if k == 0 => {
                             let level = &side[b.min(side.len())..];
-                            let mut own: Vec<f64> = level
-                                .iter()
-                                .enumerate()
-                                .flat_map(|(j, &(t1, l1))| {
-                                    level[j + 1..]
-                                        .iter()
-                                        .map(move |&(t2, l2)| (l2 - l1) / (t2 - t1))
-                                })
-                                .collect();
+                            let mut own = pair_slopes(level, |_, _| false);
                             match (level.first(), level.last()) {
                                 (Some(a), Some(z)) if !own.is_empty() => {
                                     beyond_noise(lower_median(&mut own), z.0 - a.0)

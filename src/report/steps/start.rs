@@ -22,7 +22,14 @@ impl Tracker {
     /// the noise has just counted.
     pub(super) fn skip_startup(&mut self, v: f64) {
         let len = self.buf.len();
-        if self.seg != 0 || !self.tentative.is_empty() || self.runs.len() != 1 || len < 2 * STARTUP
+        // (Only while the buffer holds the series from its first sample:
+        // the noise is counted again from it.)
+        let from_start = len > 0 && self.buf[0].i == 0;
+        if !from_start
+            || self.seg != 0
+            || !self.tentative.is_empty()
+            || self.runs.len() != 1
+            || len < 2 * STARTUP
         {
             return;
         }
