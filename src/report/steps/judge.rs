@@ -202,16 +202,23 @@ impl Tracker {
                 *b > 0
             });
         }
+        // The first fall back after the split (a burst's end, a collection).
+        let back_at = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1));
         // Nor is a burst that falls back only at the split (to the new
-        // level, below it).
+        // level, below it), or only after its first block (a burst the
+        // split cut in two).
         let mut ended = None;
-        if let Some(&(_, after)) = sides[1].first() {
+        let after = match back_at {
+            Some(1) => sides[1].get(1),
+            _ => sides[1].first(),
+        };
+        if let Some(&(_, after)) = after {
             while sides[0].len() > 1 && sides[0].last().is_some_and(|&(_, l)| against(l, after)) {
                 ended = sides[0].pop().map(|(_, l)| (l + after) / 2.0);
             }
         }
         let (mut broken, mut fell) = (false, None);
-        if let Some(j) = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1)) {
+        if let Some(j) = back_at {
             let ((_, a), (t, b)) = (sides[1][j - 1], sides[1][j]);
             broken = if up { b < mid } else { b > mid };
             // (Only a burst that starts at the split drew it there.)
