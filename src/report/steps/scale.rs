@@ -35,9 +35,10 @@ impl Tracker {
     /// histogram.
     pub(super) fn noise_now(&mut self) -> f64 {
         // As the series doubles, whichever sample asks first: which one
-        // asks depends on where the segment began.
+        // asks depends on where the segment began. (Also when it was read
+        // again from its start, by `replay`.)
         let stale = if self.n < 4096 {
-            self.n >= 2 * self.noise_at || self.n - self.noise_at >= 64
+            self.n < self.noise_at || self.n >= 2 * self.noise_at || self.n - self.noise_at >= 64
         } else {
             self.n - self.noise_at >= 4096
         };
