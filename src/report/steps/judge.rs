@@ -152,7 +152,8 @@ impl Tracker {
     /// slopes between block levels on the same side of it (Theil-Sen), so
     /// that neither the rise itself nor a spike moves it; and the same on
     /// each side alone, times that side's span: how much each side rises
-    /// within itself.
+    /// within itself. `mid` is the rise's midpoint: a fall back after the
+    /// split below it means the rise did not hold.
     fn climb_around(
         &mut self,
         ext: usize,
