@@ -8,7 +8,8 @@ The client keeps 3 idle connections, opens short transactions at RATE per
 second (Poisson, held 0.05 to 0.4 s), now and then a burst of 6 to 20
 connections held 0.8 to 4 s, and leaks one connection every 5 to 12 s; it
 logs each leak and burst with its time. Run it as a copy of python3 named
-leakyapp so that `fdcount -C leakyapp` counts it alone.
+leakyapp so that `fdcount -C leakyapp` counts it alone:
+record-leaky-client.sh beside it does all of that and records a trace.
 """
 import math, random, socket, sys, time
 
