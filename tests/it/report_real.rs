@@ -196,6 +196,15 @@ fn a_restart_through_zeros_starts_a_run_whose_first_leak_is_found() {
     }
 }
 
+/// `n` samples of `level(i)` with a quiet pool's busy blips: +1 one
+/// sample in ten.
+fn quiet_pool(n: usize, seed: u64, level: impl Fn(usize) -> f64) -> Vec<f64> {
+    let mut rng = Rng(seed);
+    (0..n)
+        .map(|i| level(i) + f64::from(rng.uniform() < 0.1))
+        .collect()
+}
+
 #[test]
 fn a_burst_that_falls_back_above_where_it_rose_from_held_a_rise() {
     // A quiet pool at 6 (blips of +1), a burst of +18 for 13 samples that
@@ -203,14 +212,11 @@ fn a_burst_that_falls_back_above_where_it_rose_from_held_a_rise() {
     // after the split had meant the rise never held, and the candidate sat
     // unconfirmed until the next leak, 40 samples on, was missed with it.
     for seed in 1..=10u64 {
-        let mut rng = Rng(seed);
-        let values: Vec<f64> = (0..400)
-            .map(|i| {
-                let floor = 6.0 + f64::from(i >= 113) + f64::from(i >= 160);
-                let burst = if (100..113).contains(&i) { 18.0 } else { 0.0 };
-                floor + burst + f64::from(rng.uniform() < 0.1)
-            })
-            .collect();
+        let values = quiet_pool(400, seed, |i| {
+            let floor = 6.0 + f64::from(i >= 113) + f64::from(i >= 160);
+            let burst = if (100..113).contains(&i) { 18.0 } else { 0.0 };
+            floor + burst
+        });
         let s = analyze(regular(&values, 1.0));
         let levels: Vec<_> = s.steps.iter().map(|st| (st.before, st.after)).collect();
         assert_eq!(
@@ -233,17 +239,14 @@ fn a_burst_in_two_heights_early_in_a_series_does_not_hide_the_leak_under_it() {
     // before the split, had passed for a climb into the rise (seeds 6, 7
     // and 8 found no step); as in the real trace's first seconds.
     for seed in 1..=10u64 {
-        let mut rng = Rng(seed);
-        let values: Vec<f64> = (0..400)
-            .map(|i| {
-                let burst = match i {
-                    12..=21 => 9.0,
-                    22..=33 => 20.0,
-                    _ => 0.0,
-                };
-                3.0 + f64::from(i >= 34) + burst + f64::from(rng.uniform() < 0.1)
-            })
-            .collect();
+        let values = quiet_pool(400, seed, |i| {
+            let burst = match i {
+                12..=21 => 9.0,
+                22..=33 => 20.0,
+                _ => 0.0,
+            };
+            3.0 + f64::from(i >= 34) + burst
+        });
         let s = analyze(regular(&values, 1.0));
         let found: Vec<_> = s
             .steps
