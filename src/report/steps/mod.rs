@@ -451,9 +451,10 @@ impl Tracker {
         // samples (all still in the buffer) are judged again.
         if !self.settled_exact && self.diffs >= EXACT_AFTER {
             self.settled_exact = true;
-            if self.exact() && self.n < self.cap as u64 && self.steps.is_empty() {
+            let exact = self.exact();
+            if exact && self.n < self.cap as u64 && self.steps.is_empty() {
                 self.replay();
-            } else if !self.exact() {
+            } else if !exact {
                 self.skip_startup(v);
             }
         }

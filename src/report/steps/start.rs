@@ -20,6 +20,10 @@ impl Tracker {
     ///
     /// `v` is the sample being added, whose difference from the last one
     /// the noise has just counted.
+    // Once a series: out of line, so that the path of every sample stays
+    // as it was.
+    #[cold]
+    #[inline(never)]
     pub(super) fn skip_startup(&mut self, v: f64) {
         let len = self.buf.len();
         // (Only while the buffer holds the series from its first sample:
