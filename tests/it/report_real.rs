@@ -33,13 +33,13 @@ const BURSTS: [(f64, f64); 10] = [
     (253.392, 254.684),
 ];
 
-/// Whether a step reported at `t` (seconds after 1796228000) is a leak's:
-/// from two samples before it (0.25 s apart: a blip of the busy noise at
-/// the new level) to a second after it, or anywhere in the burst it came
-/// during (or two samples before), which hides when the floor rose.
-fn names_a_leak(t: f64) -> bool {
-    LEAKS.iter().flat_map(|run| run.iter()).any(|&leak| {
-        let under = BURSTS.iter().find(|&&(a, b)| a - 0.5 <= leak && leak <= b);
+/// Whether a step reported at `t` is one of `leaks`': from two samples
+/// before it (0.25 s apart: a blip of the busy noise at the new level) to a
+/// second after it, or anywhere in the burst it came during (or two
+/// samples before), which hides when the floor rose.
+fn names_a_leak(t: f64, leaks: &[&[f64]], bursts: &[(f64, f64)]) -> bool {
+    leaks.iter().flat_map(|run| run.iter()).any(|&leak| {
+        let under = bursts.iter().find(|&&(a, b)| a - 0.5 <= leak && leak <= b);
         match under {
             Some(&(a, b)) => a - 0.5 <= t && t <= b + 0.5,
             None => leak - 0.5 <= t && t <= leak + 1.0,
@@ -47,12 +47,13 @@ fn names_a_leak(t: f64) -> bool {
     })
 }
 
-#[test]
-fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
-    let path = format!(
-        "{}/tests/data/report/real-pool-bursts-restart.csv",
-        env!("CARGO_MANIFEST_DIR")
-    );
+/// A step as the tests read it: (time, before, after, run).
+type Found = (f64, f64, f64, u64);
+
+/// The built tsplot's report of the real trace tests/data/report/`name`:
+/// the start of each run and each step, times in seconds after `base`.
+fn real_trace(name: &str, base: f64) -> (Vec<f64>, Vec<Found>) {
+    let path = format!("{}/tests/data/report/{name}", env!("CARGO_MANIFEST_DIR"));
     let input = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let out = Cmd::new("tsplot")
         .arg("--report=json")
@@ -61,14 +62,9 @@ fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
         .ok();
     let report: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
     let s = &report["series"][0];
-    let t = |v: &serde_json::Value| v.as_f64().expect("a number") - 1_796_228_000.0;
-    // The restart: the process exited at 186.6, fdcount's fields were
-    // empty for 3 s, and the new one counted from 189.8 on. (The build
-    // before read the whole trace as one run, with one step.)
+    let t = |v: &serde_json::Value| v.as_f64().expect("a number") - base;
     let runs = s["runs"].as_array().expect("runs");
-    assert_eq!(runs.len(), 2, "{runs:?}");
-    assert!((t(&runs[1]["start"]) - 189.764).abs() < 1e-6, "{runs:?}");
-    let steps: Vec<(f64, f64, f64, u64)> = s["steps"]
+    let steps = s["steps"]
         .as_array()
         .expect("steps")
         .iter()
@@ -78,38 +74,107 @@ fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
             (t(&st["time"]), level("before"), level("after"), run)
         })
         .collect();
+    (runs.iter().map(|r| t(&r["start"])).collect(), steps)
+}
+
+/// The (before, after) levels of the steps of run `run`.
+fn levels_of(steps: &[Found], run: u64) -> Vec<(f64, f64)> {
+    steps
+        .iter()
+        .filter(|st| st.3 == run)
+        .map(|st| (st.1, st.2))
+        .collect()
+}
+
+#[test]
+fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
+    let (runs, steps) = real_trace("real-pool-bursts-restart.csv", 1_796_228_000.0);
+    // The restart: the process exited at 186.6, fdcount's fields were
+    // empty for 3 s, and the new one counted from 189.8 on. (The build
+    // before read the whole trace as one run, with one step.)
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert!((runs[1] - 189.764).abs() < 1e-6, "{runs:?}");
     // Every step reported is a leak's, at the first sample after it or
     // in the burst it came during.
     for &(at, ..) in &steps {
-        assert!(names_a_leak(at), "a step at {at} is no leak's: {steps:?}");
+        assert!(
+            names_a_leak(at, &LEAKS, &BURSTS),
+            "a step at {at} is no leak's: {steps:?}"
+        );
     }
     // The first run: its first six leaks, each +1 from the idle 3 (the
     // seventh came 4 s before the restart, too late to be sure of). The
     // first and third came outside any burst and are timed at the first
     // sample at the new level.
     let first: Vec<_> = steps.iter().filter(|st| st.3 == 0).collect();
-    let levels: Vec<_> = first.iter().map(|st| (st.1, st.2)).collect();
     let want: Vec<_> = (3..9).map(|l| (f64::from(l), f64::from(l + 1))).collect();
-    assert_eq!(levels, want, "{steps:?}");
+    assert_eq!(levels_of(&steps, 0), want, "{steps:?}");
     assert!((first[0].0 - 123.262).abs() < 1e-6, "{steps:?}");
     assert!((first[2].0 - 142.762).abs() < 1e-6, "{steps:?}");
-    // The second run: its first five leaks, the third and fourth as one
+    // The second run: its first seven leaks, the third and fourth as one
     // step (the 6 between them held 22 samples, fewer than a noisy level
-    // needs to be read), and none of the last three, which the end of the
-    // data came too soon after. (The build before found only the joined
+    // of counts needs to be read), and none of the last two, which the end
+    // of the data came too soon after. (The seventh, at 243.709, was
+    // missed while two blocks of its new level could pass for a climb.
+    // The build before that found only the joined
     // one: the level just before each leak had climbed, pooled with the
     // levels before it, and a burst that ended at the first leak had
     // counted as the old level's side.)
-    let second: Vec<_> = steps
-        .iter()
-        .filter(|st| st.3 == 1)
-        .map(|st| (st.1, st.2))
-        .collect();
     assert_eq!(
-        second,
-        [(3.0, 4.0), (4.0, 5.0), (5.0, 7.0), (7.0, 8.0), (8.0, 9.0)],
+        levels_of(&steps, 1),
+        [
+            (3.0, 4.0),
+            (4.0, 5.0),
+            (5.0, 7.0),
+            (7.0, 8.0),
+            (8.0, 9.0),
+            (9.0, 10.0)
+        ],
         "{steps:?}"
     );
+}
+
+/// real-pool-staircase-restart.csv's leaks and bursts, seconds after
+/// 1796235000, as its header lists them.
+const LEAKS_2: [&[f64]; 2] = [
+    &[
+        919.894, 931.529, 938.594, 948.008, 956.581, 966.364, 977.048,
+    ],
+    &[
+        992.441, 998.330, 1003.777, 1008.965, 1017.476, 1022.866, 1032.391, 1038.845, 1044.444,
+        1054.119,
+    ],
+];
+const BURSTS_2: [(f64, f64); 4] = [
+    (912.830, 916.597),
+    (930.974, 934.442),
+    (998.028, 999.688),
+    (1000.897, 1003.119),
+];
+
+#[test]
+fn a_second_real_trace_recorded_later_is_two_staircases_of_leaks() {
+    // Recorded while the rules for leaks a level apart were made, and only
+    // checked on: the build before them found 8 of its 17 leaks.
+    let (runs, steps) = real_trace("real-pool-staircase-restart.csv", 1_796_235_000.0);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for &(at, ..) in &steps {
+        assert!(
+            names_a_leak(at, &LEAKS_2, &BURSTS_2),
+            "a step at {at} is no leak's: {steps:?}"
+        );
+    }
+    // The first run: its first six leaks, one step each (the seventh came
+    // 4.7 s before the restart).
+    let want: Vec<_> = (3..9).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+    assert_eq!(levels_of(&steps, 0), want, "{steps:?}");
+    // The second: its first eight leaks, the second and third as one step
+    // (the second came during a burst, and the next burst ended 0.66 s
+    // before the third), and not the last two, 11.2 and 1.5 s before the
+    // data ends.
+    let mut want = vec![(3.0, 4.0), (4.0, 6.0)];
+    want.extend((6..11).map(|l| (f64::from(l), f64::from(l + 1))));
+    assert_eq!(levels_of(&steps, 1), want, "{steps:?}");
 }
 
 /// A staircase of 8 levels 30 samples long from 3 up, with a pool's busy
@@ -260,4 +325,83 @@ fn a_burst_in_two_heights_early_in_a_series_does_not_hide_the_leak_under_it() {
             "seed {seed}: {found:?}"
         );
     }
+}
+
+/// A staircase of `levels` leaks of +1 from 3, each level 25 to 31
+/// samples long, over a pool whose busy noise is +1 three samples in ten,
+/// with a burst of +8 to +15 for 4 to 12 samples every 40 to 90: the
+/// values, and for each leak the samples a step may be timed at (from two
+/// before to two after it; under a burst, or just before one, up to two
+/// after the burst: the first sample after it is where the data shows the
+/// new floor).
+fn busy_staircase(levels: usize, seed: u64) -> (Vec<f64>, Vec<(usize, usize)>) {
+    let mut rng = Rng(seed);
+    let (mut values, mut leaks) = (Vec::new(), Vec::new());
+    for k in 0..levels {
+        if k > 0 {
+            leaks.push(values.len());
+        }
+        for _ in 0..25 + rng.int(6) as usize {
+            values.push(3.0 + k as f64 + f64::from(rng.uniform() < 0.3));
+        }
+    }
+    let mut bursts = Vec::new();
+    let mut at = 15;
+    loop {
+        at += 40 + rng.int(50) as usize;
+        let (height, len) = (8.0 + rng.int(7), 4 + rng.int(8) as usize);
+        if at + len >= values.len() {
+            break;
+        }
+        for v in &mut values[at..at + len] {
+            *v += height;
+        }
+        bursts.push(at..at + len);
+    }
+    let windows = leaks
+        .iter()
+        .map(
+            |&l| match bursts.iter().find(|b| b.start <= l + 2 && l < b.end) {
+                Some(b) => (l.min(b.start) - 2, b.end + 2),
+                None => (l - 2, l + 2),
+            },
+        )
+        .collect();
+    (values, windows)
+}
+
+#[test]
+fn a_staircase_of_leaks_a_level_apart_over_a_busy_pool_is_its_steps() {
+    // Leaks under 30 samples apart, as the real traces' are. The build
+    // before judged each rise with the next one already in its window (as
+    // a climb, or as the rise itself), read a climb from two blocks of the
+    // new level, and asked a rise read from so few samples to clear the
+    // threshold of a level read from a whole window.
+    let mut found = 0;
+    for seed in 1..=20u64 {
+        let (values, leaks) = busy_staircase(8, seed);
+        let s = analyze(regular(&values, 1.0));
+        let at: Vec<f64> = s.steps.iter().map(|st| st.time - T0).collect();
+        let near = |t: f64, (a, b): (usize, usize)| (a as f64..=b as f64).contains(&t);
+        // Every step is a leak's, a few samples off at most (the busy
+        // noise at a new level looks like the level before's).
+        for &t in &at {
+            let off = |&(a, b): &(usize, usize)| (a as f64 - 2.0..=b as f64 + 2.0).contains(&t);
+            assert!(
+                leaks.iter().any(off),
+                "seed {seed}: a step at {t}, leaks at {leaks:?}: {:?}",
+                s.steps
+            );
+        }
+        found += leaks
+            .iter()
+            .filter(|&&w| at.iter().any(|&t| near(t, w)))
+            .count();
+    }
+    // 68 now, 50 with the build before. (A run's first leak is still
+    // asked to clear the threshold of a level read from a whole window:
+    // before any step, a level this short may be a rounded daily cycle's
+    // plateau. Once it is missed, the levels after it are judged against
+    // a climb.)
+    assert!(found >= 64, "{found} of 140 leaks found");
 }

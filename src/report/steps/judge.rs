@@ -262,7 +262,11 @@ impl Tracker {
                         }
                         _ => true,
                     };
-                    if through && own && beyond_noise(m, last.0 - first.0) {
+                    // In a staircase (rises found already before the
+                    // split), two blocks are one difference: as likely the
+                    // noise of one block as a climb.
+                    let read = side.len() >= 3 || levels.is_empty();
+                    if read && through && own && beyond_noise(m, last.0 - first.0) {
                         within[k] = m;
                     }
                 }
@@ -301,8 +305,8 @@ impl Tracker {
     /// ties: the middle one. For gaussian noise this is close to the
     /// likeliest split; for uniform noise it ties exactly where the
     /// likelihood does.
-    fn best_split(&mut self, lo: usize, range: (usize, usize), a: f64, b: f64) -> usize {
-        self.split_by(lo, range, 0.0, |x| (x - b).abs() - (x - a).abs())
+    fn best_split(&mut self, span: (usize, usize), range: (usize, usize), a: f64, b: f64) -> usize {
+        self.split_by(span, range, 0.0, |x| (x - b).abs() - (x - a).abs())
             .0
     }
 
@@ -314,12 +318,11 @@ impl Tracker {
     /// and the last of the tied splits.
     fn split_by(
         &mut self,
-        lo: usize,
+        (lo, len): (usize, usize),
         (p_lo, p_hi): (usize, usize),
         near: f64,
         cost: impl Fn(f64) -> f64,
     ) -> (usize, (usize, usize)) {
-        let len = self.buf.len();
         let (from, to) = (p_lo.max(lo).min(len), p_hi.min(len.saturating_sub(1)));
         // The total cost of each split in from..=to, in position order.
         let totals = &mut self.scratch;
@@ -372,13 +375,12 @@ impl Tracker {
     /// such counts.
     fn likeliest_split(
         &mut self,
-        lo: usize,
+        (lo, len): (usize, usize),
         range: (usize, usize),
         (p, late): (usize, usize),
         a: f64,
         b: f64,
     ) -> Option<usize> {
-        let len = self.buf.len();
         if !is_integer(a) || !is_integer(b) || (b - a).abs() > SPAN as f64 {
             return None;
         }
@@ -463,7 +465,7 @@ impl Tracker {
         } else {
             f64::INFINITY
         };
-        let (q, (first, last)) = self.split_by(lo, range, NEAR_TIE, |x| {
+        let (q, (first, last)) = self.split_by((lo, len), range, NEAR_TIE, |x| {
             if x > far {
                 0.0
             } else {
@@ -480,7 +482,6 @@ impl Tracker {
         // of counts holds before it is judged, a level could have begun
         // anywhere beneath it, and its middle is within half of it.
         // (Whole: an undone excursion may have taken samples out of it.)
-        let len = self.buf.len();
         let whole = |from: usize, to: usize| {
             to < len && self.buf[to].i - self.buf[from].i == (to - from) as u64
         };
@@ -515,10 +516,37 @@ impl Tracker {
         })
     }
 
+    /// Where the floor of counts rises again after a rise at `p`, in the
+    /// buffer's first `len` samples: the best split between the floors
+    /// of what follows `p` and of the last of it, with a noisy level's
+    /// wait either side. None when those floors do not differ.
+    fn next_rise(&mut self, p: usize, len: usize) -> Option<usize> {
+        let wait = self.wait_after() as usize;
+        let (p_lo, p_hi) = (p + wait, len.checked_sub(wait)?);
+        if p_lo > p_hi {
+            return None;
+        }
+        let (a, b) = (self.level(p, p_lo), self.level(p_hi, len));
+        (b > a).then(|| self.best_split((p, len), (p_lo, p_hi), a, b))
+    }
+
+    /// Whether the current run has a step, held or tentative.
+    fn stepped(&self) -> bool {
+        let run = self.runs.len() - 1;
+        let tentative = self.tentative.iter().rev().map(|st| st.run);
+        let held = self.steps.iter().rev().map(|st| st.run);
+        tentative.chain(held).any(|r| r == run)
+    }
+
     /// Examines the candidate that started at `k0`. `last`: the data has
     /// ended, so what is there is all there will be.
     pub(super) fn evaluate(&mut self, up: bool, k0: u64, last: bool) -> Outcome {
-        let len = self.buf.len();
+        self.evaluate_to(up, k0, last, self.buf.len())
+    }
+
+    /// [`evaluate`](Tracker::evaluate) on the buffer's first `len`
+    /// samples only.
+    pub(super) fn evaluate_to(&mut self, up: bool, k0: u64, last: bool, len: usize) -> Outcome {
         let seg = self.pos(self.seg);
         let k0p = self.pos(k0);
         let exact = self.exact();
@@ -528,6 +556,10 @@ impl Tracker {
         }
         let mut p = k0p;
         let mut range = (0, 0);
+        // Judged up to a later rise (the next step of a staircase), counts'
+        // split is searched between the floors alone: medians that a burst
+        // pulls up tie with the busy noise and drift to the burst.
+        let floors = self.counts && len < self.buf.len();
         for _ in 0..2 {
             let lo = seg.max(p.saturating_sub(self.w));
             let a = self.median(lo, p);
@@ -539,7 +571,10 @@ impl Tracker {
                 return Outcome::NotYet(None);
             };
             range = (p_lo, p_hi);
-            let q = self.best_split(lo, range, a, b);
+            if floors {
+                break;
+            }
+            let q = self.best_split((lo, len), range, a, b);
             // From where it ends, the search would find the same again.
             if q == p {
                 break;
@@ -555,7 +590,7 @@ impl Tracker {
         let a = self.level(lo, p);
         let b = self.level(late, len);
         if up && b > a {
-            if let Some(q) = self.likeliest_split(lo, range, (p, late), a, b) {
+            if let Some(q) = self.likeliest_split((lo, len), range, (p, late), a, b) {
                 p = q;
             }
         }
@@ -595,12 +630,20 @@ impl Tracker {
         let dist = at[1] - at[0];
         // Flat levels of a noise-free series need only rise: the noise
         // there is the staircase itself.
-        // Levels read from fewer samples than a window vary more: the
-        // threshold grows as the spread of their difference does.
+        // Levels read from fewer samples vary more: the threshold grows as
+        // the spread of their difference does.
+        // Once a run has stepped, its levels may be a staircase's, as short
+        // as a noisy level waits for (a window; half of one for counts,
+        // whose floors a few samples show); before, a window (a rounded
+        // daily cycle's plateaus are that short too).
         let thr = if flat {
             self.min_rise
         } else {
-            let w = self.w as f64;
+            let w = if self.stepped() {
+                self.wait_after()
+            } else {
+                self.w as u64
+            } as f64;
             let scale = ((w / (sb.n as f64).min(w) + w / (na as f64).min(w)) / 2.0).sqrt();
             self.threshold_now() * scale
         };
@@ -633,6 +676,8 @@ impl Tracker {
         // that keeps climbing after the split, or was climbing into it, is
         // a curve, not a step.
         let mut undone_inside = false;
+        // The new side climbs within itself more than anything else.
+        let mut climbs_after = false;
         // A burst after the split that fell back, but not below the
         // midpoint: the level rose somewhere under it (the block it fell
         // to starts about then, and the fall crosses the cut).
@@ -663,19 +708,14 @@ impl Tracker {
                 .climb_around(ext, p, len, noise, up, (sb.low_mean + sa.low_mean) / 2.0)
                 .unwrap_or_default();
             undone_inside = broken;
+            climbs_after = up && within[1] > 0.0 && within[1] >= local.max(within[0]);
             burst_after = fell;
             burst_before = ended;
             // A run without steps so far climbs as its floor does (a heap's
             // troughs, which blocks of a sawtooth alias); once it has
             // stepped, the floor's climb is the steps'.
             let run = self.runs.len() - 1;
-            let stepped = self
-                .steps
-                .iter()
-                .map(|st| st.run)
-                .chain(self.tentative.iter().map(|st| st.run))
-                .any(|r| r == run);
-            let trend = if stepped || self.settled_run != run {
+            let trend = if self.stepped() || self.settled_run != run {
                 0.0
             } else {
                 self.runs[run].trace.slope().map_or(0.0, |(m, _)| m)
@@ -692,6 +732,15 @@ impl Tracker {
             d_max + c * dist
         };
         if !(moved && d >= thr + CLIMB_DOUBT * (c * dist).abs() && d > 0.0 && d >= self.min_rise) {
+            // Counts whose new side climbs may hold the staircase's next
+            // step: the level the rise reached is judged up to that one.
+            if climbs_after && self.counts && len == self.buf.len() {
+                if let Some(q) = self.next_rise(p, len) {
+                    if let o @ Outcome::Confirmed(_) = self.evaluate_to(up, k0, last, q) {
+                        return o;
+                    }
+                }
+            }
             return too_small;
         }
         // (Its last block may end a few samples before the split.)

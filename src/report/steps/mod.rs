@@ -630,6 +630,17 @@ impl Tracker {
                 self.quiet[usize::from(up)] = i + (self.w / 2) as u64;
             }
             Outcome::NotYet(split) => {
+                // A rise found later than the candidate may be the next
+                // step of a staircase: the level the candidate rose to is
+                // judged first, on what came before that rise (once it
+                // has held as long as a noisy level must).
+                let wait = self.wait_after();
+                if let Some(p) = split.filter(|&p| self.buf[p].i >= c.k + wait) {
+                    if let Outcome::Confirmed(ch) = self.evaluate_to(up, c.k, false, p) {
+                        self.change(up, ch);
+                        return true;
+                    }
+                }
                 // A candidate opened by noise before the rise moves to
                 // where the rise is, and counts from there.
                 let len = self.buf.len();
@@ -766,6 +777,15 @@ impl Tracker {
             }
         }
         self.seg = s.i;
+        if up && self.counts {
+            // A rise timed under a burst: the new level begins where the
+            // burst ends, and the burst is no part of it.
+            let above = self.burst_above(sides.after);
+            let end = (pos..self.buf.len()).find(|&k| self.buf[k].v <= above);
+            if let Some(k) = end {
+                self.seg = self.buf[k].i;
+            }
+        }
         self.burst_from = None;
         self.up = None;
         self.down = None;
