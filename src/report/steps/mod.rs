@@ -46,6 +46,7 @@ mod end;
 mod hold;
 mod judge;
 mod scale;
+mod split;
 mod start;
 mod window;
 
@@ -587,79 +588,6 @@ impl Tracker {
                 return;
             }
         }
-    }
-
-    /// The candidate `up` (a rise, else a fall) has grown to be examined
-    /// again at sample `i`: whether a change was confirmed. Out of line:
-    /// a few samples in a hundred come here, and the loop over the
-    /// candidates runs at every one.
-    #[cold]
-    #[inline(never)]
-    fn examine_due(&mut self, up: bool, i: u64) -> bool {
-        let Some(c) = (if up { self.up } else { self.down }) else {
-            return false;
-        };
-        // A change that began earlier in the other direction is decided
-        // first: a rise out of a fall is judged against the fallen
-        // level, not the one before.
-        let other = if up { self.down } else { self.up };
-        if other.is_some_and(|o| o.k < c.k) {
-            return false;
-        }
-        if !self.exact() {
-            let slot = if up { &mut self.up } else { &mut self.down };
-            if let Some(c) = slot {
-                if c.unsurprising() {
-                    c.next = c.na + (c.na / 8).max(1);
-                    return false;
-                }
-            }
-        }
-        let o = self.evaluate(up, c.k, false);
-        match o {
-            Outcome::Confirmed(ch) => {
-                self.change(up, ch);
-                return true;
-            }
-            Outcome::Reject => {
-                let slot = if up { &mut self.up } else { &mut self.down };
-                *slot = None;
-                // A climb keeps opening candidates that are no step:
-                // the next one waits half a window (its split may still
-                // lie anywhere in the segment).
-                self.quiet[usize::from(up)] = i + (self.w / 2) as u64;
-            }
-            Outcome::NotYet(split) => {
-                // A rise found later than the candidate may be the next
-                // step of a staircase: the level the candidate rose to is
-                // judged first, on what came before that rise (once it
-                // has held as long as a noisy level must).
-                let wait = self.wait_after();
-                if let Some(p) = split.filter(|&p| self.buf[p].i >= c.k + wait) {
-                    if let Outcome::Confirmed(ch) = self.evaluate_to(up, c.k, false, p) {
-                        self.change(up, ch);
-                        return true;
-                    }
-                }
-                // A candidate opened by noise before the rise moves to
-                // where the rise is, and counts from there.
-                let len = self.buf.len();
-                let at = split.map(|p| (p, self.buf[p].i));
-                let slot = if up { &mut self.up } else { &mut self.down };
-                if let Some(c) = slot {
-                    if let Some((p, i)) = at.filter(|&(_, i)| i > c.k) {
-                        c.k = i;
-                        c.na = 0;
-                        c.counts = [0; 3];
-                        for s in self.buf.range(p..len) {
-                            c.add(s.v, up);
-                        }
-                    }
-                    c.next = c.na + (c.na / 4).max(1);
-                }
-            }
-        }
-        false
     }
 
     /// The mean time of positions `from..to` (not empty).
