@@ -136,7 +136,26 @@ impl Tracker {
             });
         }
         // The first fall back after the split (a burst's end, a collection).
-        let back_at = (1..sides[1].len()).find(|&j| against(sides[1][j - 1].1, sides[1][j].1));
+        let fall =
+            |side: &[(f64, f64)]| (1..side.len()).find(|&j| against(side[j - 1].1, side[j].1));
+        let mut back_at = fall(&sides[1]);
+        // A burst after the split that fell back to the level it rose from
+        // (a batch job right after a leak) is no climb of the new level:
+        // its blocks leave the side.
+        while let Some(j) = back_at {
+            let Some(k) = (1..j)
+                .rev()
+                .find(|&k| along(sides[1][k - 1].1, sides[1][k].1))
+            else {
+                break;
+            };
+            let (from, to) = (sides[1][k - 1].1, sides[1][j].1);
+            if against(from, to) || against(to, from) {
+                break;
+            }
+            sides[1].drain(k..j);
+            back_at = fall(&sides[1]);
+        }
         // Nor is a burst that falls back only at the split (to the new
         // level, below it), or only after its first block (a burst the
         // split cut in two).

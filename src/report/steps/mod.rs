@@ -16,8 +16,11 @@
 //!   or the series is noise-free, the candidate is examined exactly: the
 //!   best split between the two levels (least absolute deviation), the
 //!   levels of the windows either side of it, the local climb (not
-//!   across the rises found already), the
-//!   threshold and the same test on the exact windows.
+//!   across the rises found already, nor through a burst that came back),
+//!   the threshold and the same test on the exact windows. A rise whose
+//!   window already holds the next rise of a staircase (the split moved on
+//!   to it, or the new level climbs to it) is judged on the samples up to
+//!   that one ([`Tracker::evaluate_to`]).
 //! - A confirmed rise is a *tentative* step until it has held
 //!   [`EXCURSION`] samples; a fall that takes the level back below its
 //!   midpoint before that (no gap in between, or back only at the level it
