@@ -140,8 +140,10 @@ impl Tracker {
             |side: &[(f64, f64)]| (1..side.len()).find(|&j| against(side[j - 1].1, side[j].1));
         let mut back_at = fall(&sides[1]);
         // A burst after the split that fell back to the level it rose from
-        // (a batch job right after a leak) is no climb of the new level:
-        // its blocks leave the side.
+        // (a batch job right after a leak), the level holding after it, is
+        // no climb of the new level: its blocks leave the side. (Not when
+        // another burst follows, nor when the burst is most of the side: a
+        // side made of bursts is no level.)
         while let Some(j) = back_at {
             let Some(k) = (1..j)
                 .rev()
@@ -150,7 +152,10 @@ impl Tracker {
                 break;
             };
             let (from, to) = (sides[1][k - 1].1, sides[1][j].1);
-            if against(from, to) || against(to, from) {
+            let burst = self.burst_above(from.max(to));
+            let again = sides[1][j + 1..].iter().any(|&(_, l)| l > burst);
+            let most = 2 * (j - k) >= sides[1].len();
+            if against(from, to) || against(to, from) || again || most {
                 break;
             }
             sides[1].drain(k..j);
