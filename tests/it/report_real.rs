@@ -77,6 +77,32 @@ fn real_trace(name: &str, base: f64) -> (Vec<f64>, Vec<Found>) {
     (runs.iter().map(|r| t(&r["start"])).collect(), steps)
 }
 
+/// real_trace's report of a trace of two runs, every step of which is
+/// one of `leaks`' (see [`names_a_leak`]).
+fn two_runs_of_leaks(
+    name: &str,
+    base: f64,
+    leaks: &[&[f64]],
+    bursts: &[(f64, f64)],
+) -> (Vec<f64>, Vec<Found>) {
+    let (runs, steps) = real_trace(name, base);
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for &(at, ..) in &steps {
+        assert!(
+            names_a_leak(at, leaks, bursts),
+            "a step at {at} is no leak's: {steps:?}"
+        );
+    }
+    (runs, steps)
+}
+
+/// Steps of +1 from each level in `from..to`.
+fn ones(from: i32, to: i32) -> Vec<(f64, f64)> {
+    (from..to)
+        .map(|l| (f64::from(l), f64::from(l + 1)))
+        .collect()
+}
+
 /// The (before, after) levels of the steps of run `run`.
 fn levels_of(steps: &[Found], run: u64) -> Vec<(f64, f64)> {
     steps
@@ -88,26 +114,24 @@ fn levels_of(steps: &[Found], run: u64) -> Vec<(f64, f64)> {
 
 #[test]
 fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
-    let (runs, steps) = real_trace("real-pool-bursts-restart.csv", 1_796_228_000.0);
+    // Every step reported is a leak's, at the first sample after it or
+    // in the burst it came during.
+    let (runs, steps) = two_runs_of_leaks(
+        "real-pool-bursts-restart.csv",
+        1_796_228_000.0,
+        &LEAKS,
+        &BURSTS,
+    );
     // The restart: the process exited at 186.6, fdcount's fields were
     // empty for 3 s, and the new one counted from 189.8 on. (The build
     // before read the whole trace as one run, with one step.)
-    assert_eq!(runs.len(), 2, "{runs:?}");
     assert!((runs[1] - 189.764).abs() < 1e-6, "{runs:?}");
-    // Every step reported is a leak's, at the first sample after it or
-    // in the burst it came during.
-    for &(at, ..) in &steps {
-        assert!(
-            names_a_leak(at, &LEAKS, &BURSTS),
-            "a step at {at} is no leak's: {steps:?}"
-        );
-    }
     // The first run: its first six leaks, each +1 from the idle 3 (the
     // seventh came 4 s before the restart, too late to be sure of). The
     // first and third came outside any burst and are timed at the first
     // sample at the new level.
     let first: Vec<_> = steps.iter().filter(|st| st.3 == 0).collect();
-    let want: Vec<_> = (3..9).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+    let want = ones(3, 9);
     assert_eq!(levels_of(&steps, 0), want, "{steps:?}");
     assert!((first[0].0 - 123.262).abs() < 1e-6, "{steps:?}");
     assert!((first[2].0 - 142.762).abs() < 1e-6, "{steps:?}");
@@ -156,24 +180,18 @@ const BURSTS_2: [(f64, f64); 4] = [
 fn a_second_real_trace_recorded_later_is_two_staircases_of_leaks() {
     // Recorded while the rules for leaks a level apart were made, and only
     // checked on: the build before them found 8 of its 17 leaks.
-    let (runs, steps) = real_trace("real-pool-staircase-restart.csv", 1_796_235_000.0);
-    assert_eq!(runs.len(), 2, "{runs:?}");
-    for &(at, ..) in &steps {
-        assert!(
-            names_a_leak(at, &LEAKS_2, &BURSTS_2),
-            "a step at {at} is no leak's: {steps:?}"
-        );
-    }
+    let name = "real-pool-staircase-restart.csv";
+    let (_, steps) = two_runs_of_leaks(name, 1_796_235_000.0, &LEAKS_2, &BURSTS_2);
     // The first run: its first six leaks, one step each (the seventh came
     // 4.7 s before the restart).
-    let want: Vec<_> = (3..9).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+    let want = ones(3, 9);
     assert_eq!(levels_of(&steps, 0), want, "{steps:?}");
     // The second: its first eight leaks, the second and third as one step
     // (the second came during a burst, and the next burst ended 0.66 s
     // before the third), and not the last two, 11.2 and 1.5 s before the
     // data ends.
     let mut want = vec![(3.0, 4.0), (4.0, 6.0)];
-    want.extend((6..11).map(|l| (f64::from(l), f64::from(l + 1))));
+    want.extend(ones(6, 11));
     assert_eq!(levels_of(&steps, 1), want, "{steps:?}");
 }
 
@@ -209,21 +227,15 @@ fn a_real_trace_whose_leaks_a_burst_follows_is_two_staircases_of_leaks() {
     // none of the second's: the burst that began 1.2 s after its first
     // leak made that level climb, and each level after it was judged
     // against a climb too.
-    let (runs, steps) = real_trace("real-pool-leak-then-burst.csv", 1_796_237_000.0);
-    assert_eq!(runs.len(), 2, "{runs:?}");
-    for &(at, ..) in &steps {
-        assert!(
-            names_a_leak(at, &LEAKS_3, &BURSTS_3),
-            "a step at {at} is no leak's: {steps:?}"
-        );
-    }
+    let name = "real-pool-leak-then-burst.csv";
+    let (_, steps) = two_runs_of_leaks(name, 1_796_237_000.0, &LEAKS_3, &BURSTS_3);
     // The first run: its first seven leaks (the eighth was logged as the
     // process exited).
-    let want: Vec<_> = (3..10).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+    let want = ones(3, 10);
     assert_eq!(levels_of(&steps, 0), want, "{steps:?}");
     // The second: its first five (the sixth came 12 s before the end of
     // the data, the seventh during its last burst).
-    let want: Vec<_> = (3..8).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+    let want = ones(3, 8);
     assert_eq!(levels_of(&steps, 1), want, "{steps:?}");
 }
 
@@ -258,7 +270,7 @@ fn a_first_count_before_the_pool_is_open_is_no_climb_into_the_first_leak() {
             let levels: Vec<_> = steps.iter().map(|st| (st.before, st.after)).collect();
             // The last level's 30 samples at the end of the data are too
             // few to be sure of.
-            let want: Vec<_> = (3..9).map(|l| (f64::from(l), f64::from(l + 1))).collect();
+            let want = ones(3, 9);
             let timed = steps.iter().enumerate().all(|(k, st)| {
                 let at = start.len() + 30 * (k + 1);
                 (st.time - (T0 + at as f64)).abs() <= 2.0
