@@ -3,7 +3,7 @@
 //! fall back to the run's first level after held steps that is a restart
 //! and keeps them.
 
-use super::{Sides, Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD};
+use super::{Sides, Tentative, Tracker, CLIMB_DOUBT, FALL_HOLD, STARTUP};
 use crate::report::Step;
 
 impl Tracker {
@@ -313,6 +313,20 @@ impl Tracker {
     }
 
     pub(super) fn keep(&mut self, s: Tentative) {
+        // The series' first samples before a rise, fewer than a level needs
+        // (a noisy one's start-up, see `start`; a noise-free one's level
+        // must hold as between two rises, see `joined`), are no level of
+        // their own: a process counted before its pool was open (0, then
+        // 3) starts at 3, whatever found that rise before they could be
+        // skipped.
+        let start_up = if self.exact() {
+            self.m_up
+        } else {
+            STARTUP as u64
+        };
+        if s.run == 0 && s.i < start_up {
+            return;
+        }
         self.steps.push(Step {
             time: s.t,
             before: s.sides.before,
