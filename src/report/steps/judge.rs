@@ -329,6 +329,20 @@ impl Tracker {
         false
     }
 
+    /// Whether the samples in `from..to` lie on the old side of `cuts`
+    /// less often than chance allows (see [`ln_p`]).
+    fn improbable(&self, cuts: &[(f64, f64); 3], (from, to): (usize, usize), up: bool) -> bool {
+        let mut counts = [0u64; 3];
+        for s in self.buf.range(from..to) {
+            for (c, &(x, _)) in counts.iter_mut().zip(cuts) {
+                if (up && s.v <= x) || (!up && s.v >= x) {
+                    *c += 1;
+                }
+            }
+        }
+        ln_p(cuts, &counts, (to - from) as u64) < LN_ALPHA
+    }
+
     /// Whether the current run has a step, held or tentative.
     fn stepped(&self) -> bool {
         let run = self.runs.len() - 1;
@@ -435,10 +449,11 @@ impl Tracker {
         // as a noisy level waits for (a window; half of one for counts,
         // whose floors a few samples show); before, a window (a rounded
         // daily cycle's plateaus are that short too).
+        let short = !flat && self.stepped();
         let thr = if flat {
             self.min_rise
         } else {
-            let w = if self.stepped() {
+            let w = if short {
                 self.wait_after()
             } else {
                 self.w as u64
@@ -555,15 +570,18 @@ impl Tracker {
             Some(q) => cutoffs(&self.summary(lo, q), up),
             None => cutoffs(&sb, up),
         };
-        let mut counts = [0u64; 3];
-        for s in self.buf.range(p..len) {
-            for (c, &(x, _)) in counts.iter_mut().zip(&cuts) {
-                if (up && s.v <= x) || (!up && s.v >= x) {
-                    *c += 1;
-                }
-            }
-        }
-        let sig = ln_p(&cuts, &counts, na) < LN_ALPHA || flat;
+        let sig = flat || self.improbable(&cuts, (p, len), up);
+        // Levels of counts read from half a window: the old level's law is
+        // read again from up to two windows before the split, where the
+        // segment has them (a staircase's levels do not), so that a stretch
+        // of noise 0..1 that sat at its bottom a while is not what the new
+        // side is measured against.
+        let lo2 = seg.max(p.saturating_sub(2 * self.w));
+        let sig = sig
+            && (!short || lo2 >= lo || burst_from.is_some() || {
+                let cuts = cutoffs(&self.summary(lo2, p), up);
+                self.improbable(&cuts, (p, len), up)
+            });
         let held = self.buf[len - 1].t - self.buf[p].t >= self.hold_secs;
         // Not undone already: the latest samples still on the new side.
         let mid = (sb.low_mean + sa.low_mean) / 2.0;
