@@ -449,7 +449,8 @@ impl Tracker {
         // as a noisy level waits for (a window; half of one for counts,
         // whose floors a few samples show); before, a window (a rounded
         // daily cycle's plateaus are that short too).
-        let short = !flat && self.stepped();
+        let stepped = self.stepped();
+        let short = !flat && stepped;
         let thr = if flat {
             self.min_rise
         } else {
@@ -529,7 +530,7 @@ impl Tracker {
             // troughs, which blocks of a sawtooth alias); once it has
             // stepped, the floor's climb is the steps'.
             let run = self.runs.len() - 1;
-            let trend = if self.stepped() || self.settled_run != run {
+            let trend = if stepped || self.settled_run != run {
                 0.0
             } else {
                 self.runs[run].trace.slope().map_or(0.0, |(m, _)| m)
