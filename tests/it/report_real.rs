@@ -1,7 +1,8 @@
 //! The step rules a real trace taught: fdcount's count of a leaking client's
 //! connections over a pool with bursts, restarted once
 //! (tests/data/report/real-pool-bursts-restart.csv, whose header says how it
-//! was recorded and what the client logged), read by the built tsplot; and
+//! was recorded and what the client logged, the leaks and bursts the tests
+//! read), and two traces recorded the same way, read by the built tsplot; and
 //! series generated like it: a process's first count before its pool is
 //! open, a restart through zeros, a burst the level does not fall back
 //! from all the way, a burst in two heights that the split cuts in two.
@@ -10,36 +11,70 @@ use crate::report::{analyze, regular, with_steps, Draws, T0};
 use crate::rng::Rng;
 use crate::util::Cmd;
 
-/// The fixture's leaks and bursts, seconds after 1796228000, as its header
-/// lists them.
-const LEAKS: [&[f64]; 2] = [
-    &[
-        123.235, 134.410, 142.706, 151.967, 161.015, 172.438, 182.754,
-    ],
-    &[
-        198.150, 203.239, 213.555, 219.043, 226.540, 236.799, 243.709, 248.966, 257.015,
-    ],
-];
-const BURSTS: [(f64, f64); 10] = [
-    (131.889, 134.868),
-    (149.550, 152.776),
-    (160.462, 164.259),
-    (171.785, 174.868),
-    (181.949, 183.780),
-    (193.511, 197.205),
-    (218.038, 219.425),
-    (237.103, 240.061),
-    (250.877, 252.994),
-    (253.392, 254.684),
-];
+/// What the recorder's client logged, as a real trace's header lists it
+/// (`#   run N leaks  T ...` and `#   run N bursts A-B ...`, each
+/// continued on lines that start with blanks, and `(all BASE + the
+/// figure)`): every leak and burst, seconds after BASE.
+struct Logged {
+    base: f64,
+    leaks: Vec<f64>,
+    bursts: Vec<(f64, f64)>,
+}
 
-/// Whether a step reported at `t` is one of `leaks`': from two samples
-/// before it (0.25 s apart: a blip of the busy noise at the new level) to a
-/// second after it, or anywhere in the burst it came during (or two
-/// samples before), which hides when the floor rose.
-fn names_a_leak(t: f64, leaks: &[&[f64]], bursts: &[(f64, f64)]) -> bool {
-    leaks.iter().flat_map(|run| run.iter()).any(|&leak| {
-        let under = bursts.iter().find(|&&(a, b)| a - 0.5 <= leak && leak <= b);
+fn logged(header: &str) -> Logged {
+    let number = |w: &str| {
+        w.parse::<f64>()
+            .unwrap_or_else(|_| panic!("{w:?}: not a figure"))
+    };
+    let (mut base, mut leaks, mut bursts) = (None, Vec::new(), Vec::new());
+    // The list a line of figures belongs to: "leaks" or "bursts".
+    let mut list = None;
+    for line in header.lines().take_while(|l| l.starts_with('#')) {
+        let words: Vec<&str> = line[1..].split_whitespace().collect();
+        let figures = match words.as_slice() {
+            ["run", _, kind @ ("leaks" | "bursts"), rest @ ..] => {
+                list = Some(*kind);
+                rest
+            }
+            [first, ..]
+                if line.starts_with("#          ")
+                    && first.starts_with(|c: char| c.is_ascii_digit()) =>
+            {
+                &words[..]
+            }
+            _ => {
+                list = None;
+                &[][..]
+            }
+        };
+        for w in figures {
+            match (list, w.split_once('-')) {
+                (Some("bursts"), Some((a, b))) => bursts.push((number(a), number(b))),
+                (Some("leaks"), None) => leaks.push(number(w)),
+                _ => panic!("{line:?}: {w:?} is no leak nor burst"),
+            }
+        }
+        if let Some((_, rest)) = line.split_once("(all ") {
+            base = rest.split_whitespace().next().map(number);
+        }
+    }
+    Logged {
+        base: base.expect("the header's `(all BASE + the figure)`"),
+        leaks,
+        bursts,
+    }
+}
+
+/// Whether a step reported at `t` is one of the logged leaks': from two
+/// samples before it (0.25 s apart: a blip of the busy noise at the new
+/// level) to a second after it, or anywhere in the burst it came during
+/// (or two samples before), which hides when the floor rose.
+fn names_a_leak(t: f64, log: &Logged) -> bool {
+    log.leaks.iter().any(|&leak| {
+        let under = log
+            .bursts
+            .iter()
+            .find(|&&(a, b)| a - 0.5 <= leak && leak <= b);
         match under {
             Some(&(a, b)) => a - 0.5 <= t && t <= b + 0.5,
             None => leak - 0.5 <= t && t <= leak + 1.0,
@@ -50,21 +85,29 @@ fn names_a_leak(t: f64, leaks: &[&[f64]], bursts: &[(f64, f64)]) -> bool {
 /// A step as the tests read it: (time, before, after, run).
 type Found = (f64, f64, f64, u64);
 
-/// The built tsplot's report of the real trace tests/data/report/`name`:
-/// the start of each run and each step, times in seconds after `base`.
-fn real_trace(name: &str, base: f64) -> (Vec<f64>, Vec<Found>) {
+/// The built tsplot's report of the real trace tests/data/report/`name`,
+/// a trace of two runs every step of which is a logged leak's (see
+/// [`names_a_leak`]): the start of each run and each step, times in
+/// seconds after its header's base.
+fn two_runs_of_leaks(name: &str) -> (Vec<f64>, Vec<Found>) {
     let path = format!("{}/tests/data/report/{name}", env!("CARGO_MANIFEST_DIR"));
-    let input = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let input = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let log = logged(&input);
     let out = Cmd::new("tsplot")
         .arg("--report=json")
         .env("TZ", "UTC")
-        .stdin(&input)
+        .stdin(input.as_bytes())
         .ok();
     let report: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
     let s = &report["series"][0];
-    let t = |v: &serde_json::Value| v.as_f64().expect("a number") - base;
-    let runs = s["runs"].as_array().expect("runs");
-    let steps = s["steps"]
+    let t = |v: &serde_json::Value| v.as_f64().expect("a number") - log.base;
+    let runs: Vec<f64> = s["runs"]
+        .as_array()
+        .expect("runs")
+        .iter()
+        .map(|r| t(&r["start"]))
+        .collect();
+    let steps: Vec<Found> = s["steps"]
         .as_array()
         .expect("steps")
         .iter()
@@ -74,22 +117,10 @@ fn real_trace(name: &str, base: f64) -> (Vec<f64>, Vec<Found>) {
             (t(&st["time"]), level("before"), level("after"), run)
         })
         .collect();
-    (runs.iter().map(|r| t(&r["start"])).collect(), steps)
-}
-
-/// real_trace's report of a trace of two runs, every step of which is
-/// one of `leaks`' (see [`names_a_leak`]).
-fn two_runs_of_leaks(
-    name: &str,
-    base: f64,
-    leaks: &[&[f64]],
-    bursts: &[(f64, f64)],
-) -> (Vec<f64>, Vec<Found>) {
-    let (runs, steps) = real_trace(name, base);
     assert_eq!(runs.len(), 2, "{runs:?}");
     for &(at, ..) in &steps {
         assert!(
-            names_a_leak(at, leaks, bursts),
+            names_a_leak(at, &log),
             "a step at {at} is no leak's: {steps:?}"
         );
     }
@@ -116,12 +147,7 @@ fn levels_of(steps: &[Found], run: u64) -> Vec<(f64, f64)> {
 fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
     // Every step reported is a leak's, at the first sample after it or
     // in the burst it came during.
-    let (runs, steps) = two_runs_of_leaks(
-        "real-pool-bursts-restart.csv",
-        1_796_228_000.0,
-        &LEAKS,
-        &BURSTS,
-    );
+    let (runs, steps) = two_runs_of_leaks("real-pool-bursts-restart.csv");
     // The restart: the process exited at 186.6, fdcount's fields were
     // empty for 3 s, and the new one counted from 189.8 on. (The build
     // before read the whole trace as one run, with one step.)
@@ -158,30 +184,12 @@ fn a_real_pool_with_bursts_and_a_restart_is_two_runs_and_their_leaks() {
     );
 }
 
-/// real-pool-staircase-restart.csv's leaks and bursts, seconds after
-/// 1796235000, as its header lists them.
-const LEAKS_2: [&[f64]; 2] = [
-    &[
-        919.894, 931.529, 938.594, 948.008, 956.581, 966.364, 977.048,
-    ],
-    &[
-        992.441, 998.330, 1003.777, 1008.965, 1017.476, 1022.866, 1032.391, 1038.845, 1044.444,
-        1054.119,
-    ],
-];
-const BURSTS_2: [(f64, f64); 4] = [
-    (912.830, 916.597),
-    (930.974, 934.442),
-    (998.028, 999.688),
-    (1000.897, 1003.119),
-];
-
 #[test]
 fn a_second_real_trace_recorded_later_is_two_staircases_of_leaks() {
     // Recorded while the rules for leaks a level apart were made, and only
     // checked on: the build before them found 8 of its 17 leaks.
     let name = "real-pool-staircase-restart.csv";
-    let (_, steps) = two_runs_of_leaks(name, 1_796_235_000.0, &LEAKS_2, &BURSTS_2);
+    let (_, steps) = two_runs_of_leaks(name);
     // The first run: its first six leaks, one step each (the seventh came
     // 4.7 s before the restart).
     let want = ones(3, 9);
@@ -195,32 +203,6 @@ fn a_second_real_trace_recorded_later_is_two_staircases_of_leaks() {
     assert_eq!(levels_of(&steps, 1), want, "{steps:?}");
 }
 
-/// real-pool-leak-then-burst.csv's leaks and bursts, seconds after
-/// 1796237000, as its header lists them.
-const LEAKS_3: [&[f64]; 2] = [
-    &[
-        723.613, 729.026, 739.353, 748.525, 758.387, 768.899, 776.881, 786.753,
-    ],
-    &[
-        801.273, 809.280, 817.867, 829.191, 837.045, 848.658, 858.405,
-    ],
-];
-const BURSTS_3: [(f64, f64); 13] = [
-    (719.223, 720.412),
-    (722.499, 725.002),
-    (732.928, 734.156),
-    (744.824, 748.723),
-    (753.525, 755.760),
-    (761.975, 762.999),
-    (779.763, 780.703),
-    (781.340, 782.618),
-    (802.444, 805.938),
-    (810.496, 814.313),
-    (834.080, 837.449),
-    (854.127, 855.508),
-    (855.886, 858.880),
-];
-
 #[test]
 fn a_real_trace_whose_leaks_a_burst_follows_is_two_staircases_of_leaks() {
     // The build before this test's rule found the first run's leaks and
@@ -228,7 +210,7 @@ fn a_real_trace_whose_leaks_a_burst_follows_is_two_staircases_of_leaks() {
     // leak made that level climb, and each level after it was judged
     // against a climb too.
     let name = "real-pool-leak-then-burst.csv";
-    let (_, steps) = two_runs_of_leaks(name, 1_796_237_000.0, &LEAKS_3, &BURSTS_3);
+    let (_, steps) = two_runs_of_leaks(name);
     // The first run: its first seven leaks (the eighth was logged as the
     // process exited).
     let want = ones(3, 10);
